@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { PERMISSIONS } from '../permissions.js';
+
+export const LoginSchema = z
+  .object({
+    email: z.email().max(254).transform((e) => e.toLowerCase()),
+    password: z.string().min(1).max(200),
+    deviceId: z.uuid().optional().describe('POS device the session runs on; must belong to one of the user\'s stores'),
+  })
+  .meta({ id: 'LoginRequest' });
+export type LoginDto = z.output<typeof LoginSchema>;
+
+export const TokenResponseSchema = z
+  .object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int().describe('seconds') })
+  .meta({ id: 'TokenResponse' });
+
+export const MeResponseSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['ADMIN', 'MANAGER', 'CASHIER', 'STAFF']),
+    companyId: z.uuid(),
+    workspaceIds: z.array(z.uuid()),
+    permissions: z.array(z.enum(PERMISSIONS)),
+    deviceId: z.uuid().optional(),
+  })
+  .meta({ id: 'Me' });

@@ -1,0 +1,37 @@
+import type { Role } from '../../../prisma/generated/enums.js';
+
+/** Every permission the product checks. HTTP guards and socket namespaces use the same names. */
+export const PERMISSIONS = [
+  'workspaces:read',
+  'pos:read',
+  'pos:sell',
+  'pos:manage',
+  'inventory:read',
+  'inventory:write',
+  'inventory:manage',
+  'notifications:read',
+  'notifications:broadcast',
+  'chat:use',
+  'chat:support',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** The one role-to-permission map. STAFF is warehouse staff: no POS access at all. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  ADMIN: PERMISSIONS,
+  MANAGER: [
+    'workspaces:read',
+    'pos:read',
+    'pos:sell',
+    'pos:manage',
+    'inventory:read',
+    'inventory:write',
+    'inventory:manage',
+    'notifications:read',
+    'chat:use',
+  ],
+  CASHIER: ['workspaces:read', 'pos:read', 'pos:sell', 'inventory:read', 'notifications:read', 'chat:use'],
+  STAFF: ['workspaces:read', 'inventory:read', 'inventory:write', 'notifications:read', 'chat:use'],
+};
+
+export const permissionsFor = (role: Role): Permission[] => [...ROLE_PERMISSIONS[role]];

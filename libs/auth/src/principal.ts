@@ -1,0 +1,31 @@
+import type { Role } from '../../../prisma/generated/enums.js';
+import type { Permission } from './permissions.js';
+
+/** Claims carried by an access token (HS256 JWT). */
+export interface AccessTokenClaims {
+  sub: string;
+  companyId: string;
+  workspaceIds: string[];
+  role: Role;
+  permissions: Permission[];
+  deviceId?: string;
+}
+
+/** Who is calling, as verified from the token. Shared by HTTP requests and sockets. */
+export interface Principal {
+  userId: string;
+  companyId: string;
+  workspaceIds: string[];
+  role: Role;
+  permissions: Permission[];
+  deviceId?: string;
+  /** Token expiry, epoch seconds; sockets are disconnected when it passes. */
+  expiresAt: number;
+}
+
+export const hasPermission = (principal: Principal, permission: Permission) =>
+  principal.permissions.includes(permission);
+
+/** ADMIN sees every store of its company; everyone else only their own stores. */
+export const canAccessWorkspace = (principal: Principal, workspaceId: string) =>
+  principal.role === 'ADMIN' || principal.workspaceIds.includes(workspaceId);

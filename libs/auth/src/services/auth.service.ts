@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import bcrypt from 'bcryptjs';
+import { AppError } from '../../../common/src/index.js';
+import { PrismaService } from '../../../database/src/index.js';
+import type { LoginDto } from '../dto/auth.dto.js';
+import { permissionsFor } from '../permissions.js';
+import type { Principal } from '../principal.js';
+import { LoginAttemptsService } from './login-attempts.service.js';
+import { TokenService } from './token.service.js';
+
+// Compared against when the email is unknown, so both failures take the same time.
+const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tokens: TokenService,
+    private readonly attempts: LoginAttemptsService,
+  ) {}
+
+  async login({ email, password, deviceId }: LoginDto, ip: string) {
+    this.attempts.assertAllowed(email, ip);
+    const user = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
+    const valid = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !valid) {
+      this.attempts.recordFailure(email, ip);
+      throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
+    }
+    this.attempts.reset(email, ip);
+
+    const workspaceIds = user.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : user.workspaces.map((w) => w.workspaceId);
+    if (deviceId) await this.assertDeviceBelongs(deviceId, workspaceIds);
+
+    const { accessToken, expiresIn } = await this.tokens.sign({
+      sub: user.id,
+      companyId: user.companyId,
+      workspaceIds,
+      role: user.role,
+      permissions: permissionsFor(user.role),
+      ...(deviceId ? { deviceId } : {}),
+    });
+    return { accessToken, tokenType: 'Bearer' as const, expiresIn };
+  }
+
+  async me(principal: Principal) {
+    const user = await this.prisma.user.findUnique({ where: { id: principal.userId } });
+    if (!user) throw AppError.unauthorized('User no longer exists', 'token_invalid');
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      companyId: user.companyId,
+      workspaceIds: principal.workspaceIds,
+      permissions: principal.permissions,
+      ...(principal.deviceId ? { deviceId: principal.deviceId } : {}),
+    };
+  }
+
+  private async companyWorkspaceIds(companyId: string) {
+    const stores = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true } });
+    return stores.map((s) => s.id);
+  }
+
+  private async assertDeviceBelongs(deviceId: string, workspaceIds: string[]) {
+    const device = await this.prisma.posDevice.findUnique({ where: { id: deviceId } });
+    if (!device || !workspaceIds.includes(device.workspaceId)) {
+      throw AppError.forbidden('This device does not belong to one of your stores', 'device_forbidden');
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Env } from './env.schema.js';
+
+/** Typed, validated configuration. Injected everywhere instead of ConfigService strings. */
+export class AppConfig {
+  readonly http: { port: number };
+  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean };
+  readonly database: { uri?: string; dataDir: string; embedded: boolean };
+  readonly redis: { url?: string; keyPrefix: string };
+  readonly jwt: { secret: string; expiresInSeconds: number; generated: boolean };
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly nodeEnv: Env['NODE_ENV'];
+
+  constructor(env: Env) {
+    const dataDir = resolve(env.DATA_DIR);
+    this.http = { port: env.PORT };
+    this.websocket = {
+      enabled: env.WEBSOCKET_ENABLED,
+      port: env.WEBSOCKET_PORT,
+      sharesHttpServer: env.WEBSOCKET_PORT === env.PORT,
+    };
+    this.database = { uri: env.DATABASE_URI, dataDir, embedded: !env.DATABASE_URI };
+    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
+    const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
+    this.jwt = { secret, expiresInSeconds: env.JWT_EXPIRES_IN, generated: !env.JWT_SECRET };
+    this.logLevel = env.LOG_LEVEL;
+    this.nodeEnv = env.NODE_ENV;
+  }
+}
+
+/** Embedded mode keeps a random secret beside the data so tokens survive restarts. */
+function embeddedJwtSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

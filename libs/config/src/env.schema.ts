@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+      message: `must be empty or a ${protocols.join(' / ')} URL`,
+    });
+
+/** Every variable the process reads. `.env.example` documents the same list. */
+export const envSchema = z
+  .object({
+    PORT: port.default(3000),
+    WEBSOCKET_ENABLED: bool.default(true),
+    WEBSOCKET_PORT: port.default(3001),
+    DATABASE_URI: optionalUrl(['postgresql://', 'postgres://']),
+    DATA_DIR: z.string().min(1).default('./data'),
+    REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+    REDIS_KEY_PREFIX: z.string().min(1).default('retail-rt'),
+    JWT_SECRET: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+    JWT_EXPIRES_IN: z.coerce.number().int().positive().default(3600),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URI && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when DATABASE_URI is set' });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws one ConfigError naming every bad variable. */
+export function parseEnv(raw: Record<string, unknown>): Env {
+  const result = envSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+export type DriverAdapterOptions = { databaseUri?: string; dataDir: string } | { pglite: 'memory' };
+
+export interface OpenedDriverAdapter {
+  /** Accepted by `new PrismaClient({ adapter })` and by `bindMigrationAwareSqlAdapterFactory`. */
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  kind: 'postgres' | 'pglite';
+  /** Ends the pg pool / closes PGlite (and any shadow PGlite). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * `databaseUri` (non-empty) → PostgreSQL via @prisma/adapter-pg; otherwise embedded PGlite stored in
+ * `${dataDir}/pglite`; `{ pglite: 'memory' }` → throwaway in-memory PGlite.
+ */
+export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<OpenedDriverAdapter> {
+  if ('databaseUri' in opts && opts.databaseUri) {
+    const factory = new PrismaPg({ connectionString: opts.databaseUri });
+    // PrismaPg creates its pool lazily inside connect() and ends it in the adapter's dispose();
+    // nothing is held open by the factory itself.
+    return { factory, kind: 'postgres', close: async () => {} };
+  }
+
+  let dataDir: string | undefined;
+  if ('dataDir' in opts) {
+    const parent = resolve(opts.dataDir);
+    mkdirSync(parent, { recursive: true }); // PGlite requires the parent of its data dir to exist
+    dataDir = join(parent, 'pglite');
+  }
+  const db = await PGlite.create(dataDir); // undefined → in-memory
+  const factory = new FixedPGliteFactory(db);
+  return {
+    factory,
+    kind: 'pglite',
+    close: async () => {
+      await factory.closeShadows();
+      if (!db.closed) await db.close();
+    },
+  };
+}
+
+/**
+ * pglite-prisma-adapter 0.7.2 has two gaps that matter for migrations:
+ * - `executeScript` does not await `client.exec()`, so a failing migration script is reported as
+ *   success (and its rejection becomes an unhandled rejection);
+ * - `connectToShadowDb` opens a new in-memory PGlite that is never closed.
+ */
+class FixedPGliteFactory extends PrismaPGlite implements SqlMigrationAwareDriverAdapterFactory {
+  private readonly shadows: PGlite[] = [];
+
+  constructor(private readonly db: PGlite) {
+    super(db);
+  }
+
+  override async connect(): Promise<SqlDriverAdapter> {
+    return withAwaitedExecuteScript(await super.connect(), this.db);
+  }
+
+  override async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    const shadow = await PGlite.create();
+    this.shadows.push(shadow);
+    return withAwaitedExecuteScript(await new PrismaPGlite(shadow).connect(), shadow);
+  }
+
+  async closeShadows(): Promise<void> {
+    for (const s of this.shadows.splice(0)) if (!s.closed) await s.close();
+  }
+}
+
+function withAwaitedExecuteScript(adapter: SqlDriverAdapter, db: PGlite): SqlDriverAdapter {
+  const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await db.exec(script);
+    } catch (e) {
+      onError(e); // rethrows as DriverAdapterError (code, message, detail) for pg DatabaseErrors
+    }
+  };
+  return adapter;
+}

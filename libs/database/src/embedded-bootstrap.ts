@@ -1,0 +1,29 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../../config/src/index.js';
+import { seedDemoData } from '../../../prisma/seed-data.js';
+import { deployMigrations } from './migrations/migrator.js';
+import { PrismaService } from './prisma.service.js';
+
+/**
+ * Embedded mode is the one-command start: migrate the PGlite database and seed the demo
+ * chain when it is empty. With DATABASE_URI, migrations are an explicit ops step instead.
+ */
+@Injectable()
+export class EmbeddedBootstrap implements OnModuleInit {
+  private readonly logger = new Logger('EmbeddedBootstrap');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.database.embedded) return;
+    const applied = await deployMigrations(this.prisma.driver.factory, { log: (m) => this.logger.log(m) });
+    if (applied.length) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
+    if ((await this.prisma.company.count()) === 0) {
+      await seedDemoData(this.prisma);
+      this.logger.log('Seeded the demo chain (demo passwords: demo1234)');
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { MetricsService } from './metrics.service.js';
+export { ObservabilityModule } from './observability.module.js';

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Every Prometheus metric of the process, on one registry served at GET /metrics. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly socketsConnected = new Gauge({
+    name: 'realtime_sockets_connected',
+    help: 'Sockets connected to this replica, per namespace',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsEmitted = new Counter({
+    name: 'realtime_events_emitted_total',
+    help: 'Server events emitted by this replica, per event type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly handshakeRefusals = new Counter({
+    name: 'realtime_handshake_refusals_total',
+    help: 'Socket handshakes refused, per namespace and error code',
+    labelNames: ['namespace', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

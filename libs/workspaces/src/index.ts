@@ -1,0 +1,2 @@
+export { WorkspacesModule } from './workspaces.module.js';
+export { WorkspacesService } from './workspaces.service.js';
