@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../../../libs/auth/src/index.js';
+import { AppConfigModule } from '../../../libs/config/src/index.js';
+import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { HealthModule } from '../../../libs/health/src/index.js';
+import { ObservabilityModule } from '../../../libs/observability/src/index.js';
+import { RealtimeModule } from '../../../libs/realtime/src/index.js';
+import { RedisModule } from '../../../libs/redis/src/index.js';
+import { WorkspacesModule } from '../../../libs/workspaces/src/index.js';
+
+/** One replica: infrastructure first, then the domain modules. */
+@Module({
+  imports: [
+    AppConfigModule,
+    ObservabilityModule,
+    DatabaseModule,
+    RedisModule,
+    AuthModule,
+    HealthModule,
+    RealtimeModule,
+    WorkspacesModule,
+    // Domain modules: each adds one line below.
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,46 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server, type ServerOptions } from 'socket.io';
+import { AppConfig } from '../../../config/src/index.js';
+import { RedisConnections } from '../../../redis/src/index.js';
+import { adapterKey } from './adapter-key.js';
+
+// Client messages are small commands; anything larger is refused by Engine.IO before parsing.
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * One Socket.IO server per replica, on the HTTP server or on WEBSOCKET_PORT. With REDIS_URL it
+ * uses the Redis adapter (ioredis pub/sub) so rooms and broadcasts span every replica.
+ */
+export class RealtimeIoAdapter extends IoAdapter {
+  private readonly config: AppConfig;
+  private readonly redis: RedisConnections;
+
+  constructor(app: INestApplicationContext) {
+    super(app);
+    this.config = app.get(AppConfig);
+    this.redis = app.get(RedisConnections);
+  }
+
+  override createIOServer(_port: number, options?: Partial<ServerOptions>): Server {
+    const serverOptions: Partial<ServerOptions> = {
+      ...options,
+      maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      serveClient: false,
+      // Tokens, not cookies, authenticate: any origin may connect with a valid token.
+      cors: { origin: true, credentials: false },
+    };
+    const server = this.config.websocket.sharesHttpServer
+      ? new Server(this.httpServer, serverOptions)
+      : new Server(this.config.websocket.port, serverOptions);
+    if (this.redis.enabled) {
+      const adapter = createAdapter(this.redis.create('io-pub'), this.redis.create('io-sub'), {
+        key: adapterKey(this.redis.keyPrefix),
+        requestsTimeout: 5_000,
+      });
+      server.adapter(adapter);
+    }
+    return server;
+  }
+}

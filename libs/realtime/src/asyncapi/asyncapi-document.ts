@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { COMMANDS, EVENTS, NAMESPACES, type NamespaceKey } from '../events/catalog.js';
+
+const HANDSHAKE = `Connect with Socket.IO to a namespace and pass an access token from POST /auth/login,
+either as \`auth: { token }\` or as an \`Authorization: Bearer\` header (non-browser clients).
+A refused connection gets \`connect_error\` with message \`unauthorized\` and \`data.code\` one of
+\`token_missing\`, \`token_invalid\`, \`token_expired\`, \`forbidden\` (no permission for the namespace).
+On connect a socket joins \`company:{id}\` (ADMIN only), \`workspace:{id}\` for each of its stores,
+\`pos:{deviceId}\` when the token names a device, and \`user:{id}\`. When the token expires the server
+disconnects the socket; reconnect with a new token. Every client command is acknowledged with
+\`{ok:true,...}\` or \`{ok:false,error:{code,message}}\`; \`rate_limited\` when a socket sends too fast.`;
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
+
+/** Server events travel in this envelope; `data` is the event's payload. */
+const envelopeFor = (eventName: string, payload: z.ZodType) => ({
+  type: 'object',
+  required: ['id', 'type', 'occurredAt', 'companyId', 'data'],
+  properties: {
+    id: { type: 'string', format: 'uuid', description: 'UUIDv7, unique and identical wherever the event is delivered' },
+    type: { const: eventName },
+    occurredAt: { type: 'string', format: 'date-time' },
+    companyId: { type: 'string', format: 'uuid' },
+    workspaceId: { type: 'string', format: 'uuid' },
+    data: schema(payload),
+  },
+});
+
+const ackSchema = {
+  oneOf: [
+    { type: 'object', required: ['ok'], properties: { ok: { const: true } } },
+    {
+      type: 'object',
+      required: ['ok', 'error'],
+      properties: { ok: { const: false }, error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+    },
+  ],
+};
+
+/** AsyncAPI 3 document generated from the event catalog, so docs can't drift from the code. */
+export function buildAsyncApiDocument(version = '1.0.0') {
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {};
+
+  for (const key of Object.keys(NAMESPACES) as NamespaceKey[]) {
+    channels[key] = { address: NAMESPACES[key].path, description: `Requires permission ${NAMESPACES[key].permission}.`, messages: {} };
+  }
+  for (const event of Object.values(EVENTS)) {
+    const id = event.name;
+    messages[id] = { name: id, summary: event.summary, payload: envelopeFor(id, event.payload) };
+    (channels[event.namespace] as { messages: Record<string, unknown> }).messages[id] = { $ref: `#/components/messages/${id}` };
+    operations[`send:${id}`] = { action: 'send', channel: { $ref: `#/channels/${event.namespace}` }, summary: event.summary, messages: [{ $ref: `#/channels/${event.namespace}/messages/${id}` }] };
+  }
+  for (const command of Object.values(COMMANDS)) {
+    const id = `command:${command.name}`;
+    messages[id] = { name: command.name, summary: command.summary, payload: schema(command.payload) };
+    messages[`${id}:ack`] = { name: `${command.name} ack`, payload: ackSchema };
+    for (const ns of command.namespaces) {
+      const channel = channels[ns] as { messages: Record<string, unknown> };
+      channel.messages[id] = { $ref: `#/components/messages/${id}` };
+      channel.messages[`${id}:ack`] = { $ref: `#/components/messages/${id}:ack` };
+      operations[`receive:${ns}:${command.name}`] = {
+        action: 'receive',
+        channel: { $ref: `#/channels/${ns}` },
+        summary: command.summary,
+        messages: [{ $ref: `#/channels/${ns}/messages/${id}` }],
+        reply: { channel: { $ref: `#/channels/${ns}` }, messages: [{ $ref: `#/channels/${ns}/messages/${id}:ack` }] },
+      };
+    }
+  }
+
+  return {
+    asyncapi: '3.0.0',
+    info: { title: 'Retail Realtime events', version, description: HANDSHAKE },
+    defaultContentType: 'application/json',
+    servers: {
+      replica: { host: 'localhost:3001', protocol: 'ws', description: 'Socket.IO v4 (WEBSOCKET_PORT; behind nginx, the same host as the API)', security: [{ $ref: '#/components/securitySchemes/bearer' }] },
+    },
+    channels,
+    operations,
+    components: {
+      messages,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'handshake.auth.token or Authorization: Bearer' } },
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Inject } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { ChatHistoryCommand, ChatJoinCommand, ChatSendCommand, ChatTypingCommand } from '../dto/chat.dto.js';
+import { COMMANDS } from '../events/catalog.js';
+import { createEnvelope } from '../events/envelope.js';
+import type { AuthedSocket } from '../handshake/socket-context.js';
+import { Rooms } from '../rooms/rooms.js';
+import { CHAT_COMMANDS, type ChatCommands } from '../services/chat-commands.port.js';
+import { runCommand } from '../ws/command-runner.js';
+import { GatewaySupport } from './gateway-support.service.js';
+import { NamespaceGateway } from './namespace-gateway.js';
+
+const HISTORY_ON_JOIN = 50;
+
+/** `/chat`: support and employee chat. Every command is acknowledged; membership is checked each time. */
+export class ChatGateway extends NamespaceGateway('chat') {
+  constructor(
+    support: GatewaySupport,
+    @Inject(CHAT_COMMANDS) private readonly chat: ChatCommands,
+  ) {
+    super(support);
+  }
+
+  @SubscribeMessage(COMMANDS.chatJoin.name)
+  join(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
+    return runCommand(socket, ChatJoinCommand, payload, async ({ roomId }) => {
+      const user = socket.data.principal;
+      await this.chat.assertMember(user, roomId);
+      await socket.join(Rooms.chat(roomId));
+      const page = await this.chat.history(user, roomId, { limit: HISTORY_ON_JOIN });
+      const envelope = createEnvelope('chatHistory', { companyId: user.companyId }, { companyId: user.companyId, roomId, ...page });
+      socket.emit(envelope.type, envelope);
+      return { roomId };
+    });
+  }
+
+  @SubscribeMessage(COMMANDS.chatMessage.name)
+  message(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
+    return runCommand(socket, ChatSendCommand, payload, async (input) => ({
+      message: await this.chat.sendMessage(socket.data.principal, input),
+    }));
+  }
+
+  @SubscribeMessage(COMMANDS.chatTyping.name)
+  typing(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
+    return runCommand(socket, ChatTypingCommand, payload, async ({ roomId, isTyping }) => {
+      await this.chat.typing(socket.data.principal, roomId, isTyping);
+      return {};
+    });
+  }
+
+  @SubscribeMessage(COMMANDS.chatHistory.name)
+  history(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
+    return runCommand(socket, ChatHistoryCommand, payload, ({ roomId, cursor, limit }) =>
+      this.chat.history(socket.data.principal, roomId, { cursor, limit }),
+    );
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RoomAccessService } from '../rooms/room-access.service.js';
+import { GatewaySupport } from './gateway-support.service.js';
+import { InventoryGateway } from './inventory.gateway.js';
+import { NotificationsGateway } from './notifications.gateway.js';
+import { PosGateway } from './pos.gateway.js';
+
+/** The socket-serving half of the realtime layer; left out when WEBSOCKET_ENABLED=false. */
+@Module({
+  providers: [RoomAccessService, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway],
+})
+export class GatewaysModule {}

@@ -1,0 +1,35 @@
+import type { Socket } from 'socket.io';
+import { bearerToken, hasPermission, type Permission, type TokenService } from '../../../auth/src/index.js';
+import { AppError, describeError } from '../../../common/src/index.js';
+import type { MetricsService } from '../../../observability/src/index.js';
+
+/** The error a refused client sees as `connect_error`: message `unauthorized`, `data.code` says why. */
+export class HandshakeRefusal extends Error {
+  readonly data: { code: string; message: string };
+  constructor(code: string, message: string) {
+    super('unauthorized');
+    this.data = { code, message };
+  }
+}
+
+/**
+ * Namespace middleware (Nest guards don't run on connection): verifies the token from
+ * `auth.token` or an `Authorization: Bearer` header with the same code as HTTP, then the
+ * namespace's permission. The verified principal is kept on `socket.data`.
+ */
+export function handshakeMiddleware(deps: { tokens: TokenService; metrics: MetricsService }, namespace: string, permission: Permission) {
+  return async (socket: Socket, next: (error?: Error) => void) => {
+    try {
+      const token = socket.handshake.auth?.token ?? bearerToken(socket.handshake.headers.authorization);
+      const principal = await deps.tokens.verify(typeof token === 'string' ? token : undefined);
+      if (!hasPermission(principal, permission)) throw AppError.forbidden(`Missing permission ${permission} for ${namespace}`);
+      socket.data.principal = principal;
+      next();
+    } catch (error) {
+      const { code, message } = describeError(error);
+      const refusal = code === 'internal_error' ? 'token_invalid' : code;
+      deps.metrics.handshakeRefusals.inc({ namespace, code: refusal });
+      next(new HandshakeRefusal(refusal, message));
+    }
+  };
+}

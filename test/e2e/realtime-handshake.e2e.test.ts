@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ack, api, connectSocket, login } from '../support/clients.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { demoIds } from '../support/demo.js';
+import { REDIS_TEST_URL } from '../support/probe-services.js';
+import { startCluster, type Cluster } from '../support/replica.js';
+import { describeWithServices } from '../support/services.js';
+import { craftToken, decodeClaims } from '../support/tokens.js';
+
+describeWithServices(['postgres', 'redis'], 'socket handshake and room permissions', () => {
+  let db: TestDatabase;
+  let cluster: Cluster;
+  let url: string;
+  let ids: Awaited<ReturnType<typeof demoIds>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    cluster = await startCluster({ replicas: 1, databaseUri: db.uri, redisUrl: REDIS_TEST_URL });
+    url = cluster.replicas[0].wsUrl;
+    ids = await demoIds(cluster.replicas[0].httpUrl);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await db?.drop();
+  });
+
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('connection was accepted');
+      },
+      (error: Error & { data?: { code: string } }) => ({ message: error.message, code: error.data?.code }),
+    );
+
+  it('refuses a missing token', async () => {
+    expect(await refusal(connectSocket(url, 'pos', undefined))).toEqual({ message: 'unauthorized', code: 'token_missing' });
+  });
+
+  it('refuses garbage, a wrong secret and alg=none as token_invalid', async () => {
+    const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
+    for (const token of ['not-a-jwt', craftToken(claims, { secret: 'another-secret-of-enough-length-000000' }), craftToken(claims, { alg: 'none' })]) {
+      expect(await refusal(connectSocket(url, 'pos', token))).toEqual({ message: 'unauthorized', code: 'token_invalid' });
+    }
+  });
+
+  it('refuses a token without exp as token_invalid', async () => {
+    const { exp: _exp, ...claims } = decodeClaims(await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
+    expect(await refusal(connectSocket(url, 'pos', craftToken(claims)))).toMatchObject({ code: 'token_invalid' });
+  });
+
+  it('refuses an expired token as token_expired', async () => {
+    const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
+    const expired = craftToken({ ...claims, iat: claims.iat - 7200, exp: Math.floor(Date.now() / 1000) - 60 });
+    expect(await refusal(connectSocket(url, 'pos', expired))).toEqual({ message: 'unauthorized', code: 'token_expired' });
+  });
+
+  it('refuses a namespace the role has no permission for (STAFF on /pos)', async () => {
+    const staff = await login(cluster.replicas[0].httpUrl, 'staff@demo.local');
+    expect(await refusal(connectSocket(url, 'pos', staff))).toEqual({ message: 'unauthorized', code: 'forbidden' });
+    const inventory = await connectSocket(url, 'inventory', staff);
+    expect(inventory.connected).toBe(true);
+    inventory.close();
+  });
+
+  it('accepts the token as an Authorization: Bearer header', async () => {
+    const token = await login(cluster.replicas[0].httpUrl, 'manager@demo.local');
+    const socket = await connectSocket(url, 'pos', undefined, { extraHeaders: { authorization: `Bearer ${token}` } });
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+
+  it('lets a cashier subscribe to their own store only', async () => {
+    const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'cashier1@demo.local'));
+    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
+    for (const room of [`workspace:${ids.norte}`, `workspace:${ids.sur}`, `company:${ids.companyId}`, `pos:${ids.norteDevice}`, 'lobby', `workspace:${ids.centro}:x`]) {
+      expect(await ack(socket, 'subscribe', { room })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(await ack(socket, 'unsubscribe', { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
+    socket.close();
+  });
+
+  it('lets an ADMIN join any store of their company, never another company', async () => {
+    const socket = await connectSocket(url, 'inventory', await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
+    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
+    expect(await ack(socket, 'subscribe', { room: `pos:${ids.norteDevice}` })).toMatchObject({ ok: true });
+    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.sur}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ack(socket, 'subscribe', { room: `company:${ids.otherCompanyId}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    socket.close();
+  });
+
+  it('answers a malformed command with validation_failed and keeps the socket', async () => {
+    const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
+    const reply = await ack(socket, 'subscribe', { room: 42 });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'validation_failed', details: [{ path: 'room' }] } });
+    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
+    socket.close();
+  });
+
+  it('rate-limits a socket that sends too fast', async () => {
+    const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
+    const replies = await Promise.all(Array.from({ length: 60 }, () => ack(socket, 'subscribe', { room: `workspace:${ids.centro}` })));
+    expect(replies.filter((r) => r.ok).length).toBeGreaterThan(0);
+    expect(replies.filter((r) => r.error?.code === 'rate_limited').length).toBeGreaterThan(0);
+    socket.close();
+  });
+
+  it('drops a connection that sends an oversized payload', async () => {
+    const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    socket.emit('subscribe', { room: 'x'.repeat(200_000) });
+    expect(await closed).toBe('transport close');
+  });
+
+  it('disconnects a socket when its token expires', async () => {
+    const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
+    const shortLived = craftToken({ ...claims, exp: Math.floor(Date.now() / 1000) + 2 });
+    const socket = await connectSocket(url, 'pos', shortLived);
+    const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    expect(reason).toBe('io server disconnect');
+  });
+
+  it('answers HTTP errors with {statusCode, code, message}', async () => {
+    const base = cluster.replicas[0].httpUrl;
+    expect(await api(base, 'GET', '/auth/me')).toMatchObject({ status: 401, body: { statusCode: 401, code: 'token_missing' } });
+    expect(await api(base, 'POST', '/auth/login', undefined, { email: 'nope' })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    const staff = await login(base, 'staff@demo.local');
+    expect(await api(base, 'GET', `/workspaces/${ids.norte}/devices`, staff)).toMatchObject({ status: 404, body: { code: 'not_found' } });
+  });
+});

@@ -1,0 +1,14 @@
+import { createHmac } from 'node:crypto';
+import { TEST_JWT_SECRET } from './replica.js';
+
+const b64 = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** Hand-made JWTs for the refusal tests (expired, wrong secret, wrong algorithm). */
+export function craftToken(claims: Record<string, unknown>, { secret = TEST_JWT_SECRET, alg = 'HS256' } = {}): string {
+  const head = `${b64({ alg, typ: 'JWT' })}.${b64(claims)}`;
+  if (alg === 'none') return `${head}.`;
+  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
+
+/** The claims of a real token, to forge variants of it. */
+export const decodeClaims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
