@@ -1,25 +1,30 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { Logger as NestLogger, StandardSchemaValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter, validationError } from '../../../libs/common/src/index.js';
-import { AppConfig, ConfigError } from '../../../libs/config/src/index.js';
+import { AppConfig, ConfigError, parseEnv } from '../../../libs/config/src/index.js';
 import { RealtimeIoAdapter } from '../../../libs/realtime/src/index.js';
+import { AppModule } from './app.module.js';
 import { setupSwagger } from './swagger.js';
 
-async function createApp(): Promise<NestExpressApplication> {
+/** Bad configuration stops the process before Nest starts, with one line naming the variables. */
+function assertValidEnvironment() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    // Imported lazily so that a configuration error is caught here and reported in one line.
-    const { AppModule } = await import('./app.module.js');
-    return await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, abortOnError: false });
+    parseEnv(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
   }
+}
+
+async function createApp(): Promise<NestExpressApplication> {
+  assertValidEnvironment();
+  return NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, abortOnError: false });
 }
 
 async function bootstrap() {

@@ -16,7 +16,7 @@ describe('parseEnv', () => {
   });
 
   it('requires JWT_SECRET when DATABASE_URI is set, naming the variable', () => {
-    expect(() => parseEnv({ DATABASE_URI: 'postgresql://u@h/db' })).toThrow(/JWT_SECRET is required when DATABASE_URI is set/);
+    expect(() => parseEnv({ DATABASE_URI: 'postgresql://u@h/db' })).toThrow(/JWT_SECRET: required when DATABASE_URI is set/);
   });
 
   it.each([
@@ -24,7 +24,7 @@ describe('parseEnv', () => {
     [{ WEBSOCKET_ENABLED: 'yes' }, /WEBSOCKET_ENABLED/],
     [{ DATABASE_URI: 'mysql://x' }, /DATABASE_URI/],
     [{ REDIS_URL: 'http://x' }, /REDIS_URL/],
-    [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET: must be at least 32/],
   ])('rejects %j', (raw, message) => {
     expect(() => parseEnv(raw)).toThrow(ConfigError);
     expect(() => parseEnv(raw)).toThrow(message);

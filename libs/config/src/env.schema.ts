@@ -33,7 +33,7 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URI && !env.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when DATABASE_URI is set' });
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required when DATABASE_URI is set' });
     }
   });
 
@@ -47,6 +47,6 @@ export class ConfigError extends Error {
 export function parseEnv(raw: Record<string, unknown>): Env {
   const result = envSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`);
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
