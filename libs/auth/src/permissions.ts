@@ -16,20 +16,13 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What only a company's ADMIN may do: broadcast alerts and answer support chats. */
+const ADMIN_ONLY: readonly Permission[] = ['notifications:broadcast', 'chat:support'];
+
 /** The one role-to-permission map. STAFF is warehouse staff: no POS access at all. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  MANAGER: [
-    'workspaces:read',
-    'pos:read',
-    'pos:sell',
-    'pos:manage',
-    'inventory:read',
-    'inventory:write',
-    'inventory:manage',
-    'notifications:read',
-    'chat:use',
-  ],
+  MANAGER: PERMISSIONS.filter((p) => !ADMIN_ONLY.includes(p)),
   CASHIER: ['workspaces:read', 'pos:read', 'pos:sell', 'inventory:read', 'notifications:read', 'chat:use'],
   STAFF: ['workspaces:read', 'inventory:read', 'inventory:write', 'notifications:read', 'chat:use'],
 };
