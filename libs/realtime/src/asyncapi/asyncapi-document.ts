@@ -10,10 +10,18 @@ On connect a socket joins \`company:{id}\` (ADMIN only), \`workspace:{id}\` for 
 disconnects the socket; reconnect with a new token. Every client command is acknowledged with
 \`{ok:true,...}\` or \`{ok:false,error:{code,message}}\`; \`rate_limited\` when a socket sends too fast.`;
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
+type JsonSchema = Record<string, unknown>;
+
+/** JSON Schema of a zod schema, its named parts hoisted into `components.schemas` and referenced from there. */
+function schemaInto(components: Record<string, JsonSchema>, s: z.ZodType): JsonSchema {
+  const generated = z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
+  const { $defs = {}, $schema: _, ...root } = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  Object.assign(components, $defs);
+  return root;
+}
 
 /** Server events travel in this envelope; `data` is the event's payload. */
-const envelopeFor = (eventName: string, payload: z.ZodType) => ({
+const envelopeFor = (eventName: string, data: JsonSchema) => ({
   type: 'object',
   required: ['id', 'type', 'occurredAt', 'companyId', 'data'],
   properties: {
@@ -22,7 +30,7 @@ const envelopeFor = (eventName: string, payload: z.ZodType) => ({
     occurredAt: { type: 'string', format: 'date-time' },
     companyId: { type: 'string', format: 'uuid' },
     workspaceId: { type: 'string', format: 'uuid' },
-    data: schema(payload),
+    data,
   },
 });
 
@@ -42,19 +50,20 @@ export function buildAsyncApiDocument(version = '1.0.0') {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
+  const schemas: Record<string, JsonSchema> = {};
 
   for (const key of Object.keys(NAMESPACES) as NamespaceKey[]) {
     channels[key] = { address: NAMESPACES[key].path, description: `Requires permission ${NAMESPACES[key].permission}.`, messages: {} };
   }
   for (const event of Object.values(EVENTS)) {
     const id = event.name;
-    messages[id] = { name: id, summary: event.summary, payload: envelopeFor(id, event.payload) };
+    messages[id] = { name: id, summary: event.summary, payload: envelopeFor(id, schemaInto(schemas, event.payload)) };
     (channels[event.namespace] as { messages: Record<string, unknown> }).messages[id] = { $ref: `#/components/messages/${id}` };
     operations[`send:${id}`] = { action: 'send', channel: { $ref: `#/channels/${event.namespace}` }, summary: event.summary, messages: [{ $ref: `#/channels/${event.namespace}/messages/${id}` }] };
   }
   for (const command of Object.values(COMMANDS)) {
     const id = `command:${command.name}`;
-    messages[id] = { name: command.name, summary: command.summary, payload: schema(command.payload) };
+    messages[id] = { name: command.name, summary: command.summary, payload: schemaInto(schemas, command.payload) };
     messages[`${id}:ack`] = { name: `${command.name} ack`, payload: ackSchema };
     for (const ns of command.namespaces) {
       const channel = channels[ns] as { messages: Record<string, unknown> };
@@ -81,6 +90,7 @@ export function buildAsyncApiDocument(version = '1.0.0') {
     operations,
     components: {
       messages,
+      schemas,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'handshake.auth.token or Authorization: Bearer' } },
     },
   };

@@ -13,6 +13,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Parses `kind:uuid`; anything else is unknown (null). */
 export function parseRoom(room: string): { kind: RoomKind; id: string } | null {
   const [kind, id, ...rest] = room.split(':');
-  if (rest.length || !id || !UUID.test(id) || !(kind in Rooms)) return null;
+  if (rest.length || !id || !UUID.test(id) || !Object.hasOwn(Rooms, kind)) return null;
   return { kind: kind as RoomKind, id: id.toLowerCase() };
 }
