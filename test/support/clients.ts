@@ -2,6 +2,9 @@ import { io, type Socket } from 'socket.io-client';
 import type { EventName, NamespaceKey, RealtimeEnvelope } from '../../libs/realtime/src/index.js';
 import { NAMESPACES } from '../../libs/realtime/src/index.js';
 
+/** Tests read payloads loosely; the catalog types are checked where events are produced. */
+export type TestEnvelope = Omit<RealtimeEnvelope, 'data'> & { data: any };
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -49,26 +52,29 @@ export function connectSocket(
 
 /** Records every envelope of the given events that a socket receives. */
 export function record(socket: Socket, ...events: EventName[]) {
-  const received: RealtimeEnvelope[] = [];
-  for (const event of events) socket.on(event, (envelope: RealtimeEnvelope) => received.push(envelope));
+  const received: TestEnvelope[] = [];
+  for (const event of events) socket.on(event, (envelope: TestEnvelope) => received.push(envelope));
   return received;
 }
 
 /** Resolves with the first envelope of `event` matching `match`, or rejects after `timeoutMs`. */
-export function nextEvent<T = any>(socket: Socket, event: EventName, match: (e: RealtimeEnvelope) => boolean = () => true, timeoutMs = 10_000): Promise<RealtimeEnvelope & { data: T }> {
-  return new Promise((resolve, reject) => {
+export function nextEvent(socket: Socket, event: EventName, match: (e: TestEnvelope) => boolean = () => true, timeoutMs = 10_000): Promise<TestEnvelope> {
+  const waiting = new Promise<TestEnvelope>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener);
       reject(new Error(`no ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
-    const listener = (envelope: RealtimeEnvelope) => {
+    const listener = (envelope: TestEnvelope) => {
       if (!match(envelope)) return;
       clearTimeout(timer);
       socket.off(event, listener);
-      resolve(envelope as RealtimeEnvelope & { data: T });
+      resolve(envelope);
     };
     socket.on(event, listener);
   });
+  // Marked handled: a test that fails before awaiting it reports that failure, not this timeout.
+  waiting.catch(() => undefined);
+  return waiting;
 }
 
 /** Emits a client command and resolves with its acknowledgement. */

@@ -84,13 +84,20 @@ export interface Cluster {
 }
 
 /** N replicas on one database and (optionally) one Redis, isolated from other runs by a key prefix. */
-export async function startCluster(opts: { replicas: number; databaseUri: string; redisUrl?: string; env?: Record<string, string> }): Promise<Cluster> {
+export async function startCluster(opts: {
+  replicas: number;
+  databaseUri: string;
+  redisUrl?: string;
+  env?: Record<string, string>;
+  /** Extra settings for one replica, e.g. a REST-only one. */
+  replicaEnv?: (index: number) => Record<string, string>;
+}): Promise<Cluster> {
   const redisPrefix = `rt-test-${randomBytes(4).toString('hex')}`;
   const env = {
     DATABASE_URI: opts.databaseUri,
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
     ...opts.env,
   };
-  const replicas = await Promise.all(Array.from({ length: opts.replicas }, (_, i) => startReplica(`replica-${'ABCDEFGH'[i]}`, env)));
+  const replicas = await Promise.all(Array.from({ length: opts.replicas }, (_, i) => startReplica(`replica-${'ABCDEFGH'[i]}`, { ...env, ...opts.replicaEnv?.(i) })));
   return { replicas, redisPrefix, stop: async () => void (await Promise.all(replicas.map((r) => r.stop()))) };
 }

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
+import { demoIds } from '../support/demo.js';
+import { productBySku, sell } from '../support/pos-flow.js';
+
+/** Where the suite runs: REST calls go to `trigger`, sockets connect to `listen` (may be other replicas). */
+export interface Topology {
+  trigger: string;
+  listen: { a: string; b: string; c: string };
+  transports?: string[];
+  stop(): Promise<void>;
+}
+
+// Long enough for a stray event to cross replicas through Redis, had it been sent.
+const QUIET_MS = 750;
+
+/**
+ * The event tests every topology must pass: one node, three replicas on Redis, nginx in front.
+ * Events triggered through one replica's REST API reach the right sockets on any replica, once,
+ * and never another store's cashier or another company.
+ */
+export function eventDeliverySuite(start: () => Promise<Topology>) {
+  let topo: Topology;
+  let ids: Awaited<ReturnType<typeof demoIds>>;
+  const sockets: Socket[] = [];
+  const connect = async (url: string, ns: 'pos' | 'notifications' | 'inventory', email: string, deviceId?: string) => {
+    const token = await login(topo.trigger, email, { deviceId });
+    const socket = await connectSocket(url, ns, token, { transports: topo.transports });
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    topo = await start();
+    ids = await demoIds(topo.trigger);
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await topo?.stop();
+  });
+
+  it('delivers a sale to the store, the chain view and the device, once each, and to nobody else', async () => {
+    const cashier = await login(topo.trigger, 'cashier1@demo.local', { deviceId: ids.centroDevice });
+    const device = await connect(topo.listen.a, 'pos', 'cashier1@demo.local', ids.centroDevice);
+    const manager = await connect(topo.listen.c, 'pos', 'manager@demo.local');
+    const admin = await connect(topo.listen.b, 'pos', 'admin@demo.local');
+    const norteCashier = await connect(topo.listen.c, 'pos', 'cashier2@demo.local', ids.norteDevice);
+    const otherChain = await connect(topo.listen.b, 'pos', 'admin@other.local');
+    const [managerGot, adminGot, norteGot, otherGot, deviceGot] = [manager, admin, norteCashier, otherChain, device].map((s) =>
+      record(s, 'pos.sale.completed', 'pos.daily-totals.updated', 'pos.cart.updated', 'pos.cart.payment'),
+    );
+
+    const bread = await productBySku(topo.trigger, cashier, 'BREAD-LOAF');
+    const sold = nextEvent(manager, 'pos.sale.completed');
+    const checkout = await sell(topo.trigger, cashier, [{ productId: bread.id, quantity: 2 }]);
+    expect(checkout.status).toBe(201);
+    const sale = await sold;
+    await sleep(QUIET_MS);
+
+    expect(sale.data).toMatchObject({ workspaceId: ids.centro, deviceId: ids.centroDevice, total: 2 * bread.price, lines: [{ productId: bread.id, quantity: 2, lineTotal: 2 * bread.price }] });
+    expect(sale).toMatchObject({ type: 'pos.sale.completed', companyId: ids.companyId, workspaceId: ids.centro });
+    const saleIds = (got: typeof managerGot) => got.filter((e) => e.type === 'pos.sale.completed').map((e) => e.id);
+    expect(saleIds(managerGot)).toEqual([sale.id]);
+    expect(saleIds(adminGot)).toEqual([sale.id]); // in both company:{id} and workspace:{id}, delivered once
+    expect(saleIds(deviceGot)).toEqual([sale.id]);
+    expect(managerGot.map((e) => e.type)).toContain('pos.daily-totals.updated');
+    expect(deviceGot.map((e) => e.type)).toEqual(expect.arrayContaining(['pos.cart.updated', 'pos.cart.payment']));
+    expect(norteGot).toEqual([]);
+    expect(otherGot).toEqual([]);
+  });
+
+  it('delivers a company-wide alert to every user of the company, cashiers included, and no other company', async () => {
+    const admin = await login(topo.trigger, 'admin@demo.local');
+    const cashier = await connect(topo.listen.c, 'notifications', 'cashier2@demo.local');
+    const staff = await connect(topo.listen.a, 'notifications', 'staff@demo.local');
+    const otherChain = await connect(topo.listen.b, 'notifications', 'admin@other.local');
+    const otherGot = record(otherChain, 'system.alert', 'system.warning', 'system.info');
+
+    const title = `Store meeting ${Date.now()}`;
+    const [toCashier, toStaff] = [cashier, staff].map((s) => nextEvent(s, 'system.alert', (e) => e.data.title === title));
+    const sent = await api(topo.trigger, 'POST', '/notifications', admin, { title, message: 'At 18:00 in Centro' });
+    expect(sent.status).toBe(201);
+    const [a, b] = await Promise.all([toCashier, toStaff]);
+    expect(a.id).toBe(b.id);
+    expect(a.data).toMatchObject({ title, scope: { type: 'company' }, companyId: ids.companyId });
+    await sleep(QUIET_MS);
+    expect(otherGot).toEqual([]);
+  });
+
+  it('lets a dashboard join a store room and then receive that store only', async () => {
+    const manager = await connect(topo.listen.b, 'inventory', 'manager@demo.local');
+    expect(await manager.emitWithAck('unsubscribe', { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
+    const got = record(manager, 'inventory.movement.created');
+    const token = await login(topo.trigger, 'manager@demo.local');
+    const milk = await productBySku(topo.trigger, token, 'MILK-1L');
+    const centroMove = nextEvent(manager, 'inventory.movement.created', (e) => e.data.movement.workspaceId === ids.centro);
+    expect((await api(topo.trigger, 'POST', '/inventory/movements', token, { type: 'IN', workspaceId: ids.norte, productId: milk.id, quantity: 1, reason: 'delivery' })).status).toBe(201);
+    expect((await api(topo.trigger, 'POST', '/inventory/movements', token, { type: 'IN', workspaceId: ids.centro, productId: milk.id, quantity: 1, reason: 'delivery' })).status).toBe(201);
+    await centroMove;
+    await sleep(QUIET_MS);
+    expect(got.map((e) => e.data.movement.workspaceId)).toEqual([ids.centro]);
+  });
+}

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { login } from '../support/clients.js';
+import { createTestDatabase } from '../support/database.js';
+import { startNginx, type Nginx } from '../support/nginx.js';
+import { REDIS_TEST_URL } from '../support/probe-services.js';
+import { startCluster, type Cluster } from '../support/replica.js';
+import { describeWithServices } from '../support/services.js';
+import { eventDeliverySuite } from './event-delivery.suite.js';
+
+async function clusterBehindNginx() {
+  const db = await createTestDatabase();
+  const cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL });
+  const nginx = await startNginx(cluster.replicas);
+  return { db, cluster, nginx, stop: async () => (await nginx.stop(), await cluster.stop(), await db.drop()) };
+}
+
+describeWithServices(['postgres', 'redis', 'nginx'], 'event delivery through nginx with default transports (polling, then upgrade)', () => {
+  eventDeliverySuite(async () => {
+    const { nginx, stop } = await clusterBehindNginx();
+    return { trigger: nginx.url, listen: { a: nginx.url, b: nginx.url, c: nginx.url }, transports: ['polling', 'websocket'], stop };
+  });
+});
+
+describeWithServices(['postgres', 'redis', 'nginx'], 'nginx stickiness', () => {
+  let env: Awaited<ReturnType<typeof clusterBehindNginx>>;
+  beforeAll(async () => (env = await clusterBehindNginx()));
+  afterAll(async () => env?.stop());
+
+  it('keeps a long-polling session on one replica (no "Session ID unknown") and upgrades to websocket', async () => {
+    const token = await login(env.nginx.url, 'manager@demo.local');
+    const socket = io(`${env.nginx.url}/pos`, { auth: { token }, reconnection: false, forceNew: true });
+    const errors: Error[] = [];
+    socket.on('connect_error', (e) => errors.push(e));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    expect(socket.io.engine.transport.name).toBe('polling');
+    await new Promise<void>((resolve) => socket.io.engine.once('upgrade', () => resolve()));
+    expect(socket.io.engine.transport.name).toBe('websocket');
+    expect(await socket.emitWithAck('subscribe', { room: 'lobby' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(errors).toEqual([]);
+    socket.close();
+  });
+
+  it('serves polling-only clients across many requests without losing the session', async () => {
+    const token = await login(env.nginx.url, 'manager@demo.local');
+    const socket = io(`${env.nginx.url}/pos`, { auth: { token }, transports: ['polling'], reconnection: false, forceNew: true });
+    await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
+    for (let i = 0; i < 10; i++) expect(await socket.emitWithAck('subscribe', { room: 'lobby' })).toMatchObject({ ok: false });
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+});

@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Principal } from '../../libs/auth/src/index.js';
+import { businessDate } from '../../libs/pos/src/domain/business-date.js';
+import { CartsService } from '../../libs/pos/src/services/carts.service.js';
+import { CashSessionsService } from '../../libs/pos/src/services/cash-sessions.service.js';
+import { CheckoutService } from '../../libs/pos/src/services/checkout.service.js';
+import { DailyTotalsService } from '../../libs/pos/src/services/daily-totals.service.js';
+import { SalesService } from '../../libs/pos/src/services/sales.service.js';
+import { describeWithServices } from '../support/services.js';
+import { startRetailApp, type RetailApp } from './support/retail-app.js';
+
+const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+
+describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
+  let h: RetailApp;
+  let carts: CartsService, checkouts: CheckoutService, sessions: CashSessionsService, totals: DailyTotalsService, sales: SalesService;
+  let cashier1: Principal, cashier2: Principal, manager: Principal, otherAdmin: Principal;
+
+  beforeAll(async () => {
+    h = await startRetailApp();
+    [carts, checkouts, sessions, totals, sales] = [CartsService, CheckoutService, CashSessionsService, DailyTotalsService, SalesService].map((t) => h.get(t as never)) as [
+      CartsService,
+      CheckoutService,
+      CashSessionsService,
+      DailyTotalsService,
+      SalesService,
+    ];
+    cashier1 = await h.as('cashier1@demo.local', h.ids.centroDevice);
+    cashier2 = await h.as('cashier2@demo.local', h.ids.norteDevice);
+    manager = await h.as('manager@demo.local');
+    otherAdmin = await h.as('admin@other.local');
+  });
+  afterAll(() => h?.close());
+
+  const quantity = async (workspaceId: string, productId: string) =>
+    (await h.prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: { workspaceId, productId } } })).quantity;
+  const today = (workspaceId: string) => totals.get(manager, { workspaceId });
+  /** A cart with these items, paid with `payments` (default: exactly its total by card). */
+  const paidCart = async (user: Principal, items: Array<{ productId: string; quantity: number }>, payments?: Array<{ method: 'CASH' | 'CARD' | 'OTHER'; amount: number }>) => {
+    const cart = await carts.create(user, {});
+    const priced = await carts.setItems(user, cart.id, { items });
+    for (const p of payments ?? [{ method: 'CARD' as const, amount: priced.total }]) await carts.addPayment(user, cart.id, p);
+    return priced;
+  };
+
+  it('checks out in one transaction and emits sale, totals and movements only after commit', async () => {
+    const { centro, centroDevice, bread, milk } = h.ids;
+    const [bread0, milk0] = [await quantity(centro, bread.id), await quantity(centro, milk.id)];
+    const totals0 = await today(centro);
+    const cart = await paidCart(cashier1, [{ productId: bread.id, quantity: 2 }, { productId: milk.id, quantity: 3 }], [
+      { method: 'CARD', amount: 300 },
+      { method: 'CASH', amount: 1000 },
+    ]);
+    const total = 2 * bread.price + 3 * milk.price;
+    expect(cart).toMatchObject({ total, status: 'OPEN', deviceId: centroDevice, workspaceId: centro });
+
+    const mark = h.sent.length;
+    const sale = await checkouts.checkout(cashier1, cart.id);
+    expect(sale).toMatchObject({ total, paid: 1300, change: 1300 - total, cashierId: cashier1.userId, businessDate: businessDate(new Date(), 'UTC') });
+    expect(sale.lines.map((l) => [l.sku, l.quantity, l.lineTotal])).toEqual([
+      ['BREAD-LOAF', 2, 2 * bread.price],
+      ['MILK-1L', 3, 3 * milk.price],
+    ]);
+    expect([await quantity(centro, bread.id), await quantity(centro, milk.id)]).toEqual([bread0 - 2, milk0 - 3]);
+    expect(await h.prisma.inventoryMovement.count({ where: { saleId: sale.id, type: 'SALE' } })).toBe(2);
+    expect(await h.prisma.payment.count({ where: { saleId: sale.id } })).toBe(2);
+    expect((await carts.get(cashier1, cart.id)).status).toBe('COMPLETED');
+
+    const after = await today(centro);
+    expect(after.salesCount).toBe(totals0.salesCount + 1);
+    expect(after.grossAmount).toBe(totals0.grossAmount + total);
+    // Cash is kept net of change, so the methods add up to the gross amount.
+    expect(after.byMethod).toEqual({ CASH: totals0.byMethod.CASH + total - 300, CARD: totals0.byMethod.CARD + 300, OTHER: totals0.byMethod.OTHER });
+
+    const events = h.since(mark);
+    expect(events.map((e) => e.method)).toEqual(['cartUpdated', 'posSaleCompleted', 'updateDailyTotals', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(events[0].payload).toMatchObject({ cartId: cart.id, status: 'COMPLETED' });
+    expect(events[1].payload).toEqual({ companyId: h.ids.companyId, saleId: sale.id, ...Object.fromEntries(Object.entries(sale).filter(([k]) => k !== 'id')) });
+    expect(events[2].payload).toEqual(after);
+    expect(events[3].payload.movement).toMatchObject({ type: 'SALE', workspaceId: centro });
+  });
+
+  it('refuses checkout while payments do not cover the total, writing and emitting nothing', async () => {
+    const { centro, water } = h.ids;
+    const water0 = await quantity(centro, water.id);
+    const cart = await paidCart(cashier1, [{ productId: water.id, quantity: 3 }], [{ method: 'CASH', amount: water.price }]);
+    const [sales0, mark] = [await h.prisma.sale.count(), h.sent.length];
+    const refusal = await checkouts.checkout(cashier1, cart.id).catch((e) => e);
+    expect(refusal).toMatchObject({ code: 'payment_insufficient', details: { total: 3 * water.price, paid: water.price } });
+    expect(refusal.getStatus()).toBe(422);
+    expect(await h.prisma.sale.count()).toBe(sales0);
+    expect(await quantity(centro, water.id)).toBe(water0);
+    expect((await carts.get(cashier1, cart.id)).status).toBe('OPEN');
+    expect(h.since(mark)).toEqual([]);
+  });
+
+  it('rolls the whole sale back when one line lacks stock', async () => {
+    const { centro, bread, milk } = h.ids;
+    const [bread0, milk0] = [await quantity(centro, bread.id), await quantity(centro, milk.id)];
+    // Milk sorts either side of bread by id; either way nothing of the sale may remain.
+    const cart = await paidCart(cashier1, [{ productId: milk.id, quantity: 1 }, { productId: bread.id, quantity: bread0 + 1 }]);
+    const [sales0, movements0, mark] = [await h.prisma.sale.count(), await h.prisma.inventoryMovement.count(), h.sent.length];
+    const refusal = await checkouts.checkout(cashier1, cart.id).catch((e) => e);
+    expect(refusal).toMatchObject({ code: 'insufficient_stock', details: { productId: bread.id, available: bread0 } });
+    expect(refusal.getStatus()).toBe(409);
+    expect([await quantity(centro, bread.id), await quantity(centro, milk.id)]).toEqual([bread0, milk0]);
+    expect([await h.prisma.sale.count(), await h.prisma.inventoryMovement.count()]).toEqual([sales0, movements0]);
+    expect((await carts.get(cashier1, cart.id)).status).toBe('PAID');
+    expect(h.since(mark)).toEqual([]);
+  });
+
+  it('completes a cart once, however many checkouts race for it', async () => {
+    const cart = await paidCart(cashier1, [{ productId: h.ids.water.id, quantity: 1 }]);
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => code(checkouts.checkout(cashier1, cart.id))));
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'cart_closed')).toHaveLength(5);
+    expect(await h.prisma.sale.count({ where: { cartId: cart.id } })).toBe(1);
+    expect(await code(carts.setItems(cashier1, cart.id, { items: [] }))).toBe('cart_closed');
+    expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 1 }))).toBe('cart_closed');
+  });
+
+  it('keeps stock, sales and daily totals exact under 50 concurrent checkouts of scarce stock', async () => {
+    const { norte } = h.ids;
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'SCARCE-1', name: 'Scarce item', price: 250 } });
+    await h.prisma.stock.create({ data: { workspaceId: norte, productId: product.id, quantity: 20, minQuantity: 5 } });
+    const cartIds = await Promise.all(Array.from({ length: 50 }, async () => (await paidCart(cashier2, [{ productId: product.id, quantity: 1 }])).id));
+    const totals0 = await today(norte);
+    const mark = h.sent.length;
+
+    const outcomes = await Promise.all(cartIds.map((id) => code(checkouts.checkout(cashier2, id))));
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(20);
+    expect(outcomes.filter((o) => o === 'insufficient_stock')).toHaveLength(30);
+    expect(await quantity(norte, product.id)).toBe(0);
+    expect(await h.prisma.saleLine.count({ where: { productId: product.id } })).toBe(20);
+    const totals1 = await today(norte);
+    expect(totals1.salesCount - totals0.salesCount).toBe(20);
+    expect(totals1.grossAmount - totals0.grossAmount).toBe(20 * 250);
+
+    const events = h.since(mark);
+    const count = (method: string) => events.filter((e) => e.method === method).length;
+    expect([count('posSaleCompleted'), count('updateDailyTotals'), count('inventoryMovementCreated')]).toEqual([20, 20, 20]);
+    expect(Math.max(...events.filter((e) => e.method === 'updateDailyTotals').map((e) => e.payload.salesCount))).toBe(totals1.salesCount);
+    expect(events.filter((e) => e.method === 'systemWarning').map((e) => e.payload.data.quantity)).toEqual([4]); // one crossing below 5
+  });
+
+  it('warns about low stock in Centro on the third coffee sale, and only then', async () => {
+    const { centro, coffee } = h.ids;
+    await h.prisma.stock.update({ where: { workspaceId_productId: { workspaceId: centro, productId: coffee.id } }, data: { quantity: 5, minQuantity: 3 } });
+    const warnings: number[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const cart = await paidCart(cashier1, [{ productId: coffee.id, quantity: 1 }]);
+      const mark = h.sent.length;
+      await checkouts.checkout(cashier1, cart.id);
+      if (h.since(mark).some((e) => e.method === 'systemWarning' && e.payload.kind === 'LOW_STOCK')) warnings.push(i);
+    }
+    expect(warnings).toEqual([3]);
+  });
+
+  it('tracks the drawer and alerts once when its cash passes the limit', async () => {
+    const { norteDevice, water } = h.ids;
+    const session = await sessions.open(cashier2, { openingFloat: 1000, cashLimit: 1150 });
+    expect(await code(sessions.open(manager, { deviceId: norteDevice, openingFloat: 0, cashLimit: 1 }))).toBe('cash_session_open');
+    const alerts: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const cart = await paidCart(cashier2, [{ productId: water.id, quantity: 1 }], [{ method: 'CASH', amount: 500 }]); // 401 change
+      const mark = h.sent.length;
+      await checkouts.checkout(cashier2, cart.id);
+      const alert = h.since(mark).find((e) => e.method === 'systemAlert');
+      if (alert) {
+        expect(alert.payload).toMatchObject({ kind: 'CASH_LIMIT', scope: { type: 'workspace', workspaceId: h.ids.norte }, data: { cashSessionId: session.id } });
+        alerts.push(i);
+      }
+    }
+    await paidCart(cashier2, [{ productId: water.id, quantity: 1 }]).then((c) => checkouts.checkout(cashier2, c.id)); // card: not in the drawer
+    expect(alerts).toEqual([2]); // 1000 → 1099 → 1198 (over 1150) → 1297
+    const closed = await sessions.close(cashier2, session.id, { countedCash: 1290 });
+    expect(closed).toMatchObject({ status: 'CLOSED', expectedCash: 1000 + 3 * water.price, countedCash: 1290, difference: 1290 - (1000 + 3 * water.price) });
+    expect(await code(sessions.close(cashier2, session.id, {}))).toBe('cash_session_closed');
+    const again = await Promise.all(Array.from({ length: 4 }, () => code(sessions.open(cashier2, { openingFloat: 0, cashLimit: 100 }))));
+    expect(again.sort()).toEqual(['cash_session_open', 'cash_session_open', 'cash_session_open', 'ok']);
+  });
+
+  it("keys daily totals by the store's local day", async () => {
+    const { norte, water } = h.ids;
+    const timeZone = 'Pacific/Kiritimati'; // UTC+14: its day is ahead of UTC most of the time
+    await h.prisma.workspace.update({ where: { id: norte }, data: { timeZone } });
+    try {
+      const sale = await checkouts.checkout(cashier2, (await paidCart(cashier2, [{ productId: water.id, quantity: 1 }])).id);
+      expect(sale.businessDate).toBe(businessDate(new Date(sale.completedAt), timeZone));
+      expect(await today(norte)).toMatchObject({ businessDate: sale.businessDate, salesCount: 1, grossAmount: water.price });
+    } finally {
+      await h.prisma.workspace.update({ where: { id: norte }, data: { timeZone: 'UTC' } });
+    }
+    expect(await totals.get(manager, { workspaceId: norte, date: '2001-01-01' })).toMatchObject({ salesCount: 0, grossAmount: 0, byMethod: { CASH: 0, CARD: 0, OTHER: 0 } });
+  });
+
+  it('refuses bad input with a code and writes nothing', async () => {
+    const { tea, water } = h.ids;
+    const cart = await carts.create(cashier1, {});
+    expect(await code(carts.setItems(cashier1, cart.id, { items: [{ productId: tea.id, quantity: 1 }] }))).toBe('not_found'); // another company's product
+    expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 100 }))).toBe('cart_empty');
+    expect(await code(checkouts.checkout(cashier1, cart.id))).toBe('cart_empty');
+    await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 2 }] });
+    expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CARD', amount: 2 * water.price + 1 }))).toBe('overpayment');
+    const paid = await carts.addPayment(cashier1, cart.id, { method: 'CARD', amount: 2 * water.price });
+    expect(paid).toMatchObject({ status: 'PAID', remaining: 0 });
+    expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 1 }))).toBe('cart_paid');
+    // Fewer items after a card payment: the card now exceeds the total, and change is only given in cash.
+    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] })).toMatchObject({ status: 'PAID', change: water.price });
+    expect(await code(checkouts.checkout(cashier1, cart.id))).toBe('overpayment');
+    expect((await h.prisma.cartItem.findMany({ where: { cartId: cart.id } })).map((i) => i.quantity)).toEqual([1]);
+  });
+
+  it("binds cashiers to their device and keeps other stores' and companies' carts out of sight", async () => {
+    const { centroDevice, norteDevice } = h.ids;
+    const noDevice = await h.as('cashier1@demo.local');
+    expect(await code(carts.create(noDevice, {}))).toBe('validation_failed');
+    expect(await code(carts.create(cashier1, { deviceId: norteDevice }))).toBe('device_forbidden');
+    expect(await carts.create(manager, { deviceId: norteDevice })).toMatchObject({ deviceId: norteDevice, workspaceId: h.ids.norte });
+    expect(await code(carts.create(otherAdmin, { deviceId: centroDevice }))).toBe('not_found');
+    const cart = await carts.create(cashier1, {});
+    expect(await code(carts.get(cashier2, cart.id))).toBe('not_found');
+    expect(await code(carts.get(otherAdmin, cart.id))).toBe('not_found');
+    expect(await code(checkouts.checkout(otherAdmin, cart.id))).toBe('not_found');
+    expect(await code(totals.get(otherAdmin, { workspaceId: h.ids.centro }))).toBe('not_found');
+    expect((await sales.list(otherAdmin, { limit: 100 })).items).toEqual([]);
+    expect((await sales.list(cashier2, { limit: 100 })).items.every((s) => s.workspaceId === h.ids.norte)).toBe(true);
+  });
+
+  it('pages sales newest first within a time window', async () => {
+    const { centro } = h.ids;
+    const all = await h.prisma.sale.findMany({ where: { workspaceId: centro } });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await sales.list(manager, { workspaceId: centro, cursor, limit: 3 });
+      seen.push(...page.items.map((s) => s.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(new Set(seen)).toEqual(new Set(all.map((s) => s.id)));
+    expect(seen).toHaveLength(all.length);
+    const future = new Date(Date.now() + 60_000);
+    expect((await sales.list(manager, { workspaceId: centro, from: future, limit: 10 })).items).toEqual([]);
+    expect((await sales.list(manager, { workspaceId: centro, to: future, limit: 100 })).items).toHaveLength(Math.min(all.length, 100));
+  });
+});

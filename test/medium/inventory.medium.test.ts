@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Principal } from '../../libs/auth/src/index.js';
+import { CountsService } from '../../libs/inventory/src/services/counts.service.js';
+import { MovementsService } from '../../libs/inventory/src/services/movements.service.js';
+import { StockService } from '../../libs/inventory/src/services/stock.service.js';
+import { describeWithServices } from '../support/services.js';
+import { startRetailApp, type RetailApp } from './support/retail-app.js';
+
+const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+
+describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
+  let h: RetailApp;
+  let movements: MovementsService, counts: CountsService, stock: StockService;
+  let admin: Principal, manager: Principal, staff: Principal, cashier2: Principal, otherAdmin: Principal;
+
+  beforeAll(async () => {
+    h = await startRetailApp();
+    [movements, counts, stock] = [h.get(MovementsService), h.get(CountsService), h.get(StockService)];
+    [admin, manager, staff, cashier2, otherAdmin] = await Promise.all(
+      ['admin@demo.local', 'manager@demo.local', 'staff@demo.local', 'cashier2@demo.local', 'admin@other.local'].map((e) => h.as(e)),
+    );
+  });
+  afterAll(() => h?.close());
+
+  const quantity = async (workspaceId: string, productId: string) =>
+    (await h.prisma.stock.findUnique({ where: { workspaceId_productId: { workspaceId, productId } } }))?.quantity ?? 0;
+  const move = (user: Principal, body: Parameters<MovementsService['create']>[1]) => movements.create(user, body);
+
+  it('applies IN, OUT and signed ADJUSTMENT, and emits each movement with the resulting stock after commit', async () => {
+    const { centro, water } = h.ids;
+    const start = await quantity(centro, water.id);
+    const mark = h.sent.length;
+    await move(staff, { type: 'IN', workspaceId: centro, productId: water.id, quantity: 10, reason: 'delivery' });
+    await move(staff, { type: 'OUT', workspaceId: centro, productId: water.id, quantity: 4 });
+    const adjusted = await move(manager, { type: 'ADJUSTMENT', workspaceId: centro, productId: water.id, quantity: -1, reason: 'broken bottle' });
+    expect(await quantity(centro, water.id)).toBe(start + 5);
+    expect(adjusted.movement).toMatchObject({ type: 'ADJUSTMENT', quantity: -1, workspaceId: centro, fromWorkspaceId: null, status: null, userId: manager.userId });
+    expect(adjusted.stock).toEqual([{ workspaceId: centro, productId: water.id, quantity: start + 5, minQuantity: 24 }]);
+    const events = h.since(mark);
+    expect(events.map((e) => e.method)).toEqual(['inventoryMovementCreated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(events[2].payload).toEqual({ companyId: h.ids.companyId, ...adjusted });
+  });
+
+  it('refuses a decrease below zero with insufficient_stock, writing and emitting nothing', async () => {
+    const { centro, bread } = h.ids;
+    const before = await quantity(centro, bread.id);
+    const rows = await h.prisma.inventoryMovement.count();
+    const mark = h.sent.length;
+    const refusal = await move(staff, { type: 'OUT', workspaceId: centro, productId: bread.id, quantity: before + 1 }).catch((e) => e);
+    expect(refusal).toMatchObject({ code: 'insufficient_stock', details: { requested: before + 1, available: before } });
+    expect(refusal.getStatus()).toBe(409);
+    expect(await code(move(manager, { type: 'ADJUSTMENT', workspaceId: centro, productId: bread.id, quantity: -(before + 1), reason: 'x' }))).toBe('insufficient_stock');
+    expect(await quantity(centro, bread.id)).toBe(before);
+    expect(await h.prisma.inventoryMovement.count()).toBe(rows);
+    expect(h.since(mark)).toEqual([]);
+  });
+
+  it('keeps stock at zero or above under many concurrent decreases, and exact under concurrent increases', async () => {
+    const { norte } = h.ids;
+    // A product with no stock row in Norte yet: concurrent first INs must all land (upsert, no unique violation).
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'RACE-1', name: 'Race item', price: 100 } });
+    await Promise.all(Array.from({ length: 20 }, () => move(manager, { type: 'IN', workspaceId: norte, productId: product.id, quantity: 1 })));
+    expect(await quantity(norte, product.id)).toBe(20);
+    const outcomes = await Promise.all(Array.from({ length: 30 }, () => code(move(manager, { type: 'OUT', workspaceId: norte, productId: product.id, quantity: 1 }))));
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(20);
+    expect(outcomes.filter((o) => o === 'insufficient_stock')).toHaveLength(10);
+    expect(await quantity(norte, product.id)).toBe(0);
+  });
+
+  it('warns about low stock once per crossing below the minimum', async () => {
+    const { centro, coffee } = h.ids;
+    await stock.setMinQuantity(manager, { workspaceId: centro, productId: coffee.id, minQuantity: 3 });
+    const mark = h.sent.length;
+    const out = (n: number) => move(staff, { type: 'OUT', workspaceId: centro, productId: coffee.id, quantity: n });
+    const start = await quantity(centro, coffee.id);
+    await out(start - 3); // down to exactly 3: at the minimum, not below
+    await out(1); // 3 → 2: crossing
+    await out(1); // 2 → 1: already below
+    await move(staff, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 9 }); // back to 10
+    await out(8); // 10 → 2: crossing again
+    const warnings = h.since(mark).filter((e) => e.method === 'systemWarning');
+    expect(warnings.map((w) => w.payload.data.quantity)).toEqual([2, 2]);
+    expect(warnings[0].payload).toMatchObject({
+      companyId: h.ids.companyId,
+      kind: 'LOW_STOCK',
+      scope: { type: 'workspace', workspaceId: centro },
+      data: { productId: coffee.id, sku: 'COFFEE-250', minQuantity: 3 },
+    });
+  });
+
+  it('moves a transfer PENDING → IN_TRANSIT → RECEIVED between two stores, telling both', async () => {
+    const { centro, norte, milk } = h.ids;
+    const [centro0, norte0] = [await quantity(centro, milk.id), await quantity(norte, milk.id)];
+    const mark = h.sent.length;
+    const created = await move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: milk.id, quantity: 7 });
+    expect(created.movement).toMatchObject({ type: 'TRANSFER', status: 'PENDING', workspaceId: null, fromWorkspaceId: centro, toWorkspaceId: norte });
+    expect(created.stock.map((s) => s.quantity)).toEqual([centro0 - 7, norte0]);
+
+    await movements.updateTransfer(manager, created.movement.id, { status: 'IN_TRANSIT' });
+    expect(await code(movements.updateTransfer(otherAdmin, created.movement.id, { status: 'RECEIVED' }))).toBe('not_found');
+    await movements.updateTransfer(manager, created.movement.id, { status: 'RECEIVED' });
+    expect([await quantity(centro, milk.id), await quantity(norte, milk.id)]).toEqual([centro0 - 7, norte0 + 7]);
+    expect(await code(movements.updateTransfer(manager, created.movement.id, { status: 'CANCELLED' }))).toBe('invalid_transition');
+
+    const events = h.since(mark);
+    expect(events.map((e) => [e.method, e.payload.movement.status])).toEqual([
+      ['inventoryMovementCreated', 'PENDING'],
+      ['inventoryMovementUpdated', 'IN_TRANSIT'],
+      ['inventoryMovementUpdated', 'RECEIVED'],
+    ]);
+    expect(events[2].payload.stock).toEqual([
+      { workspaceId: centro, productId: milk.id, quantity: centro0 - 7, minQuantity: 10 },
+      { workspaceId: norte, productId: milk.id, quantity: norte0 + 7, minQuantity: 10 },
+    ]);
+  });
+
+  it('returns a cancelled transfer to its source, and restocks once under concurrent receipts', async () => {
+    const { centro, norte, milk } = h.ids;
+    const centro0 = await quantity(centro, milk.id);
+    const cancelled = await move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: milk.id, quantity: 3 });
+    await movements.updateTransfer(manager, cancelled.movement.id, { status: 'CANCELLED' });
+    expect(await quantity(centro, milk.id)).toBe(centro0);
+
+    const norte0 = await quantity(norte, milk.id);
+    const racing = await move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: milk.id, quantity: 2 });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => code(movements.updateTransfer(manager, racing.movement.id, { status: 'RECEIVED' }))));
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'transfer_changed' || o === 'invalid_transition')).toBe(true);
+    expect(await quantity(norte, milk.id)).toBe(norte0 + 2);
+  });
+
+  it('closes a count by applying each difference as an ADJUSTMENT', async () => {
+    const { norte, bread, water, milk } = h.ids;
+    const [bread0, water0, milk0] = [await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)];
+    const opened = await counts.create(manager, { workspaceId: norte, productIds: [bread.id, water.id] });
+    expect(opened.lines.map((l) => [l.sku, l.expectedQuantity, l.countedQuantity])).toEqual([
+      ['BREAD-LOAF', bread0, null],
+      ['WATER-500', water0, null],
+    ]);
+    // Milk was not in the count: it joins with today's stock as expected.
+    const lines = await counts.putLines(manager, opened.id, {
+      lines: [
+        { productId: bread.id, countedQuantity: bread0 - 2 },
+        { productId: water.id, countedQuantity: water0 },
+        { productId: milk.id, countedQuantity: milk0 + 4 },
+      ],
+    });
+    expect(lines.lines).toHaveLength(3);
+
+    const mark = h.sent.length;
+    const closed = await counts.close(manager, opened.id);
+    expect(closed.count).toMatchObject({ status: 'CLOSED' });
+    expect(closed.adjustments.map((m) => [m.productId, m.quantity, m.type])).toEqual(
+      expect.arrayContaining([
+        [bread.id, -2, 'ADJUSTMENT'],
+        [milk.id, 4, 'ADJUSTMENT'],
+      ]),
+    );
+    expect(closed.adjustments).toHaveLength(2);
+    expect([await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)]).toEqual([bread0 - 2, water0, milk0 + 4]);
+    expect(h.since(mark).map((e) => e.method)).toEqual(['inventoryCountUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+
+    expect(await code(counts.close(manager, opened.id))).toBe('count_closed');
+    expect(await code(counts.putLines(manager, opened.id, { lines: [{ productId: bread.id, countedQuantity: 1 }] }))).toBe('count_closed');
+  });
+
+  it('consumes lots first-expiring-first', async () => {
+    const { centro } = h.ids;
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'YOGURT-1', name: 'Yogurt', price: 80 } });
+    const lot = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    await move(staff, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 5, expiresAt: lot(10) });
+    await move(staff, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 5, expiresAt: lot(2) });
+    await move(staff, { type: 'OUT', workspaceId: centro, productId: product.id, quantity: 7 });
+    const lots = await h.prisma.stockLot.findMany({ where: { productId: product.id }, orderBy: { expiresAt: 'asc' } });
+    expect(lots.map((l) => l.quantity)).toEqual([0, 3]);
+  });
+
+  it('keeps other stores and companies out: 404, never visible; adjustments need inventory:manage', async () => {
+    const { centro, sur, tea, coffee } = h.ids;
+    expect(await code(move(staff, { type: 'ADJUSTMENT', workspaceId: centro, productId: coffee.id, quantity: 1, reason: 'found one' }))).toBe('forbidden');
+    expect(await code(move(admin, { type: 'IN', workspaceId: centro, productId: tea.id, quantity: 1 }))).toBe('not_found'); // another company's product
+    expect(await code(move(admin, { type: 'IN', workspaceId: sur, productId: coffee.id, quantity: 1 }))).toBe('not_found'); // another company's store
+    expect(await code(move(cashier2, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 1 }))).toBe('not_found'); // not their store
+    expect(await code(move(admin, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: sur, productId: coffee.id, quantity: 1 }))).toBe('not_found');
+    expect(await code(stock.list(otherAdmin, { workspaceId: centro }))).toBe('not_found');
+    const centroMovement = await h.prisma.inventoryMovement.findFirstOrThrow({ where: { workspaceId: centro, type: 'IN' } });
+    expect((await movements.list(otherAdmin, { limit: 100 })).items.map((m) => m.id)).not.toContain(centroMovement.id);
+    expect(await code(movements.updateTransfer(otherAdmin, centroMovement.id, { status: 'RECEIVED' }))).toBe('not_found');
+    expect(await code(movements.updateTransfer(admin, centroMovement.id, { status: 'RECEIVED' }))).toBe('not_a_transfer');
+  });
+
+  it('lists stock for every product, including ones never moved in a store', async () => {
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'NEW-1', name: 'Brand new', price: 10 } });
+    const rows = await stock.list(cashier2, {});
+    expect(rows.every((r) => r.workspaceId === h.ids.norte)).toBe(true);
+    expect(rows.find((r) => r.productId === product.id)).toMatchObject({ quantity: 0, minQuantity: 0, low: false });
+  });
+
+  it('pages movements newest first with no duplicates or gaps', async () => {
+    const all = await h.prisma.inventoryMovement.findMany({ where: { OR: [{ workspaceId: h.ids.norte }, { toWorkspaceId: h.ids.norte }] } });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await movements.list(manager, { workspaceId: h.ids.norte, cursor, limit: 7 });
+      const times = page.items.map((m) => m.createdAt);
+      expect([...times].sort().reverse()).toEqual(times);
+      seen.push(...page.items.map((m) => m.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(all.length);
+    expect(new Set(seen)).toEqual(new Set(all.map((m) => m.id)));
+  });
+});

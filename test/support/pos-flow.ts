@@ -1,0 +1,20 @@
+import { api } from './clients.js';
+
+/** A product of the caller's company, by sku. */
+export async function productBySku(baseUrl: string, token: string, sku: string): Promise<{ id: string; price: number }> {
+  const { body } = await api(baseUrl, 'GET', '/inventory/products?limit=100', token);
+  const product = body.items.find((p: { sku: string }) => p.sku === sku);
+  if (!product) throw new Error(`no product ${sku}`);
+  return product;
+}
+
+/** One whole sale through the REST API: open a cart, set its items, pay, check out. */
+export async function sell(baseUrl: string, token: string, items: Array<{ productId: string; quantity: number }>, method: 'CASH' | 'CARD' = 'CARD') {
+  const cart = await api(baseUrl, 'POST', '/pos/carts', token, {});
+  if (cart.status !== 201) throw new Error(`create cart: ${cart.status} ${JSON.stringify(cart.body)}`);
+  const priced = await api(baseUrl, 'PATCH', `/pos/carts/${cart.body.id}`, token, { items });
+  if (priced.status !== 200) throw new Error(`set items: ${priced.status} ${JSON.stringify(priced.body)}`);
+  const paid = await api(baseUrl, 'POST', `/pos/carts/${cart.body.id}/payments`, token, { method, amount: priced.body.total });
+  if (paid.status !== 201) throw new Error(`pay: ${paid.status} ${JSON.stringify(paid.body)}`);
+  return api(baseUrl, 'POST', `/pos/carts/${cart.body.id}/checkout`, token);
+}
