@@ -29,13 +29,19 @@ describeWithServices(['postgres', 'redis', 'nginx'], 'nginx stickiness', () => {
 
   it('keeps a long-polling session on one replica (no "Session ID unknown") and upgrades to websocket', async () => {
     const token = await login(env.nginx.url, 'manager@demo.local');
-    const socket = io(`${env.nginx.url}/pos`, { auth: { token }, reconnection: false, forceNew: true });
+    const socket = io(`${env.nginx.url}/pos`, { auth: { token }, reconnection: false, forceNew: true, autoConnect: false });
     const errors: Error[] = [];
     socket.on('connect_error', (e) => errors.push(e));
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    expect(socket.io.engine.transport.name).toBe('polling');
-    await new Promise<void>((resolve) => socket.io.engine.once('upgrade', () => resolve()));
-    expect(socket.io.engine.transport.name).toBe('websocket');
+    const transports: string[] = [];
+    const upgraded = new Promise<void>((resolve) =>
+      socket.io.once('open', () => {
+        transports.push(socket.io.engine.transport.name);
+        socket.io.engine.once('upgrade', (transport: { name: string }) => (transports.push(transport.name), resolve()));
+      }),
+    );
+    socket.connect();
+    await upgraded;
+    expect(transports).toEqual(['polling', 'websocket']);
     expect(await socket.emitWithAck('subscribe', { room: 'lobby' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(errors).toEqual([]);
     socket.close();

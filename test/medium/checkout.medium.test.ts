@@ -182,11 +182,14 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
 
   it("keys daily totals by the store's local day", async () => {
     const { norte, water } = h.ids;
-    const timeZone = 'Pacific/Kiritimati'; // UTC+14: its day is ahead of UTC most of the time
+    // UTC+14 or UTC−11: at any hour one of them is on another day than UTC.
+    const utcDay = businessDate(new Date(), 'UTC');
+    const timeZone = ['Pacific/Kiritimati', 'Pacific/Pago_Pago'].find((tz) => businessDate(new Date(), tz) !== utcDay)!;
     await h.prisma.workspace.update({ where: { id: norte }, data: { timeZone } });
     try {
       const sale = await checkouts.checkout(cashier2, (await paidCart(cashier2, [{ productId: water.id, quantity: 1 }])).id);
       expect(sale.businessDate).toBe(businessDate(new Date(sale.completedAt), timeZone));
+      expect(sale.businessDate).not.toBe(utcDay);
       expect(await today(norte)).toMatchObject({ businessDate: sale.businessDate, salesCount: 1, grossAmount: water.price });
     } finally {
       await h.prisma.workspace.update({ where: { id: norte }, data: { timeZone: 'UTC' } });
@@ -209,6 +212,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] })).toMatchObject({ status: 'PAID', change: water.price });
     expect(await code(checkouts.checkout(cashier1, cart.id))).toBe('overpayment');
     expect((await h.prisma.cartItem.findMany({ where: { cartId: cart.id } })).map((i) => i.quantity)).toEqual([1]);
+    expect(await carts.setItems(cashier1, cart.id, { items: [] })).toMatchObject({ items: [], total: 0, status: 'OPEN' });
   });
 
   it("binds cashiers to their device and keeps other stores' and companies' carts out of sight", async () => {
