@@ -44,6 +44,10 @@ export async function startReplica(name: string, env: Record<string, string>): P
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave a replica behind, even when the test process dies.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -98,6 +102,12 @@ export async function startCluster(opts: {
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
     ...opts.env,
   };
-  const replicas = await Promise.all(Array.from({ length: opts.replicas }, (_, i) => startReplica(`replica-${'ABCDEFGH'[i]}`, { ...env, ...opts.replicaEnv?.(i) })));
+  const started = await Promise.allSettled(Array.from({ length: opts.replicas }, (_, i) => startReplica(`replica-${'ABCDEFGH'[i]}`, { ...env, ...opts.replicaEnv?.(i) })));
+  const replicas = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(replicas.map((r) => r.stop()));
+    throw failed.reason;
+  }
   return { replicas, redisPrefix, stop: async () => void (await Promise.all(replicas.map((r) => r.stop()))) };
 }

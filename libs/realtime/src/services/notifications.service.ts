@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../../database/src/index.js';
+import { PrismaService, type Db } from '../../../database/src/index.js';
 import type { EventKey } from '../events/catalog.js';
 import type { NotificationKind, NotificationScope, SystemNotificationPayload } from '../dto/notifications.dto.js';
 import { EventDispatcher, type EmitOptions } from '../publishing/event-dispatcher.js';
@@ -49,18 +49,19 @@ export class RealtimeNotificationsService {
       createdAt: new Date().toISOString(),
     };
     const workspaceId = scope.type === 'workspace' ? scope.workspaceId : undefined;
-    const rooms = await this.roomsFor(input.companyId, scope);
+    // Inside the caller's transaction when there is one: PGlite has a single connection.
+    const rooms = await this.roomsFor(options?.tx ?? this.prisma, input.companyId, scope);
     return this.events.dispatch(EVENT_BY_LEVEL[level], { companyId: input.companyId, workspaceId }, payload, rooms, options);
   }
 
-  private async roomsFor(companyId: string, scope: NotificationScope): Promise<string[]> {
+  private async roomsFor(db: Db, companyId: string, scope: NotificationScope): Promise<string[]> {
     switch (scope.type) {
       case 'user':
         return [Rooms.user(scope.userId)];
       case 'workspace':
         return [Rooms.workspace(scope.workspaceId), Rooms.company(companyId)];
       case 'company': {
-        const stores = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true } });
+        const stores = await db.workspace.findMany({ where: { companyId }, select: { id: true } });
         return [Rooms.company(companyId), ...stores.map((s) => Rooms.workspace(s.id))];
       }
     }
