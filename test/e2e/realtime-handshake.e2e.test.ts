@@ -126,4 +126,17 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
     const staff = await login(base, 'staff@demo.local');
     expect(await api(base, 'GET', `/workspaces/${ids.norte}/devices`, staff)).toMatchObject({ status: 404, body: { code: 'not_found' } });
   });
+
+  it('exposes sockets, events, refusals and HTTP latency as Prometheus metrics', async () => {
+    const socket = await connectSocket(url, 'notifications', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
+    const response = await fetch(`${cluster.replicas[0].httpUrl}/metrics`);
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(text).toMatch(/realtime_sockets_connected\{namespace="\/notifications"\} [1-9]/);
+    expect(text).toMatch(/realtime_handshake_refusals_total\{namespace="\/pos",code="token_missing"\} [1-9]/);
+    expect(text).toMatch(/realtime_handshake_refusals_total\{namespace="\/pos",code="forbidden"\} [1-9]/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/auth\/login",status="200"\} [1-9]/);
+    expect(text).toContain('realtime_events_emitted_total');
+    socket.close();
+  });
 });
