@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
 import type { PrismaClient } from './generated/client.js';
 import type { Role } from './generated/enums.js';
+import { seedDemoChat } from './seed-chat.js';
 
 /** Demo-only password for every demo user. Never use demo data in production. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -12,7 +13,17 @@ interface DemoUser {
   stores: string[];
 }
 
-const DEMO_CHAINS: Array<{ name: string; stores: Array<{ name: string; devices: string[] }>; users: DemoUser[] }> = [
+/** Opening stock per store: [quantity, minQuantity]. */
+interface DemoProduct {
+  sku: string;
+  name: string;
+  /** Integer minor units (cents). */
+  price: number;
+  unit?: string;
+  stock: Record<string, [number, number]>;
+}
+
+const DEMO_CHAINS: Array<{ name: string; stores: Array<{ name: string; devices: string[] }>; users: DemoUser[]; products: DemoProduct[] }> = [
   {
     name: 'Demo Retail',
     stores: [
@@ -26,11 +37,19 @@ const DEMO_CHAINS: Array<{ name: string; stores: Array<{ name: string; devices: 
       { email: 'cashier2@demo.local', name: 'Clara Cashier', role: 'CASHIER', stores: ['Norte'] },
       { email: 'staff@demo.local', name: 'Sergio Staff', role: 'STAFF', stores: ['Centro'] },
     ],
+    products: [
+      // Centro holds 5 with a minimum of 3: the third single-unit sale there raises a low-stock warning.
+      { sku: 'COFFEE-250', name: 'Coffee beans 250 g', price: 899, stock: { Centro: [5, 3], Norte: [40, 10] } },
+      { sku: 'MILK-1L', name: 'Whole milk 1 L', price: 129, stock: { Centro: [60, 10], Norte: [60, 10] } },
+      { sku: 'BREAD-LOAF', name: 'Bread loaf', price: 249, stock: { Centro: [30, 5], Norte: [30, 5] } },
+      { sku: 'WATER-500', name: 'Still water 500 ml', price: 99, stock: { Centro: [120, 24], Norte: [120, 24] } },
+    ],
   },
   {
     name: 'Other Chain',
     stores: [{ name: 'Sur', devices: [] }],
     users: [{ email: 'admin@other.local', name: 'Otto Admin', role: 'ADMIN', stores: [] }],
+    products: [{ sku: 'TEA-GREEN', name: 'Green tea, 20 bags', price: 450, stock: { Sur: [20, 5] } }],
   },
 ];
 
@@ -53,8 +72,9 @@ export async function seedDemoData(prisma: PrismaClient): Promise<boolean> {
         });
         storeIds.set(store.name, workspace.id);
       }
+      let adminId = '';
       for (const user of chain.users) {
-        await tx.user.create({
+        const { id } = await tx.user.create({
           data: {
             companyId: company.id,
             email: user.email,
@@ -64,8 +84,19 @@ export async function seedDemoData(prisma: PrismaClient): Promise<boolean> {
             workspaces: { create: user.stores.map((s) => ({ workspaceId: storeIds.get(s)! })) },
           },
         });
+        if (user.role === 'ADMIN') adminId ||= id; // records the opening stock
+      }
+      for (const { stock, ...product } of chain.products) {
+        const { id: productId } = await tx.product.create({ data: { ...product, companyId: company.id } });
+        for (const [store, [quantity, minQuantity]] of Object.entries(stock)) {
+          const workspaceId = storeIds.get(store)!;
+          // Stock only changes through movements, the opening stock included.
+          await tx.stock.create({ data: { workspaceId, productId, quantity, minQuantity } });
+          await tx.inventoryMovement.create({ data: { type: 'IN', workspaceId, productId, quantity, reason: 'Opening stock', userId: adminId } });
+        }
       }
     }
+    await seedDemoChat(tx);
   });
   return true;
 }

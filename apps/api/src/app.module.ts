@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../../libs/auth/src/index.js';
+import { ChatModule } from '../../../libs/chat/src/index.js';
 import { AppConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { HealthModule } from '../../../libs/health/src/index.js';
+import { InventoryModule } from '../../../libs/inventory/src/index.js';
+import { NotificationsModule } from '../../../libs/notifications/src/index.js';
 import { ObservabilityModule } from '../../../libs/observability/src/index.js';
+import { PosModule } from '../../../libs/pos/src/index.js';
 import { RealtimeModule } from '../../../libs/realtime/src/index.js';
 import { RedisModule } from '../../../libs/redis/src/index.js';
 import { WorkspacesModule } from '../../../libs/workspaces/src/index.js';
@@ -20,6 +24,10 @@ import { WorkspacesModule } from '../../../libs/workspaces/src/index.js';
     RealtimeModule,
     WorkspacesModule,
     // Domain modules: each adds one line below.
+    InventoryModule,
+    PosModule,
+    NotificationsModule,
+    ChatModule,
   ],
 })
 export class AppModule {}

@@ -10,6 +10,7 @@ export class AppConfig {
   readonly database: { uri?: string; dataDir: string; embedded: boolean };
   readonly redis: { url?: string; keyPrefix: string };
   readonly jwt: { secret: string; expiresInSeconds: number; generated: boolean };
+  readonly alerts: { sweepIntervalMs: number };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly nodeEnv: Env['NODE_ENV'];
 
@@ -25,6 +26,7 @@ export class AppConfig {
     this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
     const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
     this.jwt = { secret, expiresInSeconds: env.JWT_EXPIRES_IN, generated: !env.JWT_SECRET };
+    this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };
     this.logLevel = env.LOG_LEVEL;
     this.nodeEnv = env.NODE_ENV;
   }

@@ -30,6 +30,7 @@ export const envSchema = z
     JWT_EXPIRES_IN: z.coerce.number().int().positive().default(3600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    ALERT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(250).default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URI && !env.JWT_SECRET) {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RoomAccessService } from '../rooms/room-access.service.js';
+import { ChatGateway } from './chat.gateway.js';
 import { GatewaySupport } from './gateway-support.service.js';
 import { InventoryGateway } from './inventory.gateway.js';
 import { NotificationsGateway } from './notifications.gateway.js';
@@ -7,6 +8,6 @@ import { PosGateway } from './pos.gateway.js';
 
 /** The socket-serving half of the realtime layer; left out when WEBSOCKET_ENABLED=false. */
 @Module({
-  providers: [RoomAccessService, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway],
+  providers: [RoomAccessService, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway, ChatGateway],
 })
 export class GatewaysModule {}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
+import { ApiErrors } from '../../../common/src/index.js';
+import {
+  CreateMovementSchema,
+  MovementPageSchema,
+  MovementQuerySchema,
+  MovementResultSchema,
+  UpdateTransferSchema,
+  type CreateMovementDto,
+  type MovementQueryDto,
+  type UpdateTransferDto,
+} from '../dto/movement.dto.js';
+import { MovementsService } from '../services/movements.service.js';
+
+@ApiTags('inventory')
+@ApiBearerAuth()
+@Controller('inventory/movements')
+export class MovementsController {
+  constructor(private readonly movements: MovementsService) {}
+
+  @Post()
+  @RequirePermissions('inventory:write')
+  @ApiOperation({
+    summary: 'Record a movement: IN, OUT, ADJUSTMENT (needs inventory:manage) or TRANSFER (takes the goods out of the source now)',
+  })
+  @ApiResponse({ status: 201, standardSchema: MovementResultSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  create(@CurrentUser() user: Principal, @Body({ schema: CreateMovementSchema }) body: CreateMovementDto) {
+    return this.movements.create(user, body);
+  }
+
+  @Patch(':id')
+  @RequirePermissions('inventory:write')
+  @ApiOperation({ summary: "Move a transfer on: PENDING → IN_TRANSIT → RECEIVED (stocks the destination), or CANCELLED (returns the goods)" })
+  @ApiResponse({ status: 200, standardSchema: MovementResultSchema })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  updateTransfer(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string, @Body({ schema: UpdateTransferSchema }) body: UpdateTransferDto) {
+    return this.movements.updateTransfer(user, id, body);
+  }
+
+  @Get()
+  @RequirePermissions('inventory:read')
+  @ApiOperation({ summary: 'Movements, newest first, cursor-paged' })
+  @ApiResponse({ status: 200, standardSchema: MovementPageSchema })
+  @ApiErrors(400, 401, 403, 404)
+  list(@CurrentUser() user: Principal, @Query({ schema: MovementQuerySchema }) query: MovementQueryDto) {
+    return this.movements.list(user, query);
+  }
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
+import { ApiErrors } from '../../../common/src/index.js';
+import {
+  CreateProductSchema,
+  ProductPageSchema,
+  ProductQuerySchema,
+  ProductSchema,
+  UpdateProductSchema,
+  type CreateProductDto,
+  type ProductQueryDto,
+  type UpdateProductDto,
+} from '../dto/product.dto.js';
+import { ProductsService } from '../services/products.service.js';
+
+@ApiTags('inventory')
+@ApiBearerAuth()
+@Controller('inventory/products')
+export class ProductsController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Get()
+  @RequirePermissions('inventory:read')
+  @ApiOperation({ summary: "The company's products, by sku, cursor-paged" })
+  @ApiResponse({ status: 200, standardSchema: ProductPageSchema })
+  @ApiErrors(400, 401, 403)
+  list(@CurrentUser() user: Principal, @Query({ schema: ProductQuerySchema }) query: ProductQueryDto) {
+    return this.products.list(user, query);
+  }
+
+  @Post()
+  @RequirePermissions('inventory:manage')
+  @ApiOperation({ summary: 'Create a product (price in integer minor units)' })
+  @ApiResponse({ status: 201, standardSchema: ProductSchema })
+  @ApiErrors(400, 401, 403, 409)
+  create(@CurrentUser() user: Principal, @Body({ schema: CreateProductSchema }) body: CreateProductDto) {
+    return this.products.create(user, body);
+  }
+
+  @Patch(':id')
+  @RequirePermissions('inventory:manage')
+  @ApiOperation({ summary: 'Change a product; past sales keep the name and price they were sold with' })
+  @ApiResponse({ status: 200, standardSchema: ProductSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  update(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string, @Body({ schema: UpdateProductSchema }) body: UpdateProductDto) {
+    return this.products.update(user, id, body);
+  }
+}

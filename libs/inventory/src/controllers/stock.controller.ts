@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
+import { ApiErrors } from '../../../common/src/index.js';
+import { SetMinQuantitySchema, StockQuerySchema, StockRowSchema, type SetMinQuantityDto, type StockQueryDto } from '../dto/stock.dto.js';
+import { StockService } from '../services/stock.service.js';
+
+@ApiTags('inventory')
+@ApiBearerAuth()
+@Controller('inventory/stock')
+export class StockController {
+  constructor(private readonly stock: StockService) {}
+
+  @Get()
+  @RequirePermissions('inventory:read')
+  @ApiOperation({ summary: 'Stock per store and product, with its low-stock threshold' })
+  @ApiResponse({ status: 200, standardSchema: z.array(StockRowSchema) })
+  @ApiErrors(400, 401, 403, 404)
+  list(@CurrentUser() user: Principal, @Query({ schema: StockQuerySchema }) query: StockQueryDto) {
+    return this.stock.list(user, query);
+  }
+
+  @Patch()
+  @RequirePermissions('inventory:manage')
+  @ApiOperation({ summary: "Set a product's low-stock threshold in a store" })
+  @ApiResponse({ status: 200, standardSchema: StockRowSchema })
+  @ApiErrors(400, 401, 403, 404)
+  setMinQuantity(@CurrentUser() user: Principal, @Body({ schema: SetMinQuantitySchema }) body: SetMinQuantityDto) {
+    return this.stock.setMinQuantity(user, body);
+  }
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { MovementPayload, StockLevel, TransferStatus } from '../../../realtime/src/index.js';
+import { PageQuery, pageOf } from '../paging/page.dto.js';
+
+const Quantity = z.number().int().min(1).max(1_000_000);
+const Reason = z.string().trim().min(1).max(500);
+
+/** SALE movements are written by checkout only. */
+export const CreateMovementSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('IN'),
+      workspaceId: z.uuid(),
+      productId: z.uuid(),
+      quantity: Quantity,
+      reason: Reason.optional(),
+      expiresAt: z.iso.datetime({ offset: true }).optional().describe('Records the goods as a lot with this expiry'),
+    }),
+    z.object({ type: z.literal('OUT'), workspaceId: z.uuid(), productId: z.uuid(), quantity: Quantity, reason: Reason.optional() }),
+    z.object({
+      type: z.literal('ADJUSTMENT'),
+      workspaceId: z.uuid(),
+      productId: z.uuid(),
+      quantity: z.number().int().min(-1_000_000).max(1_000_000).refine((q) => q !== 0, 'must not be 0').describe('Signed'),
+      reason: Reason.describe('Required for adjustments'),
+    }),
+    z
+      .object({
+        type: z.literal('TRANSFER'),
+        fromWorkspaceId: z.uuid(),
+        toWorkspaceId: z.uuid(),
+        productId: z.uuid(),
+        quantity: Quantity,
+        reason: Reason.optional(),
+      })
+      .refine((t) => t.fromWorkspaceId !== t.toWorkspaceId, { path: ['toWorkspaceId'], message: 'must differ from fromWorkspaceId' }),
+  ])
+  .meta({ id: 'CreateMovementRequest' });
+export type CreateMovementDto = z.output<typeof CreateMovementSchema>;
+
+export const UpdateTransferSchema = z
+  .object({ status: TransferStatus.exclude(['PENDING']) })
+  .meta({ id: 'UpdateTransferRequest' });
+export type UpdateTransferDto = z.output<typeof UpdateTransferSchema>;
+
+export const MovementQuerySchema = PageQuery.extend({
+  workspaceId: z.uuid().optional().describe('Default: every store the caller may see; transfers match either end'),
+  productId: z.uuid().optional(),
+});
+export type MovementQueryDto = z.output<typeof MovementQuerySchema>;
+
+export const MovementSchema = MovementPayload.shape.movement.meta({ id: 'Movement' });
+export const MovementResultSchema = z.object({ movement: MovementSchema, stock: z.array(StockLevel) }).meta({ id: 'MovementResult' });
+export const MovementPageSchema = pageOf(MovementSchema, 'MovementPage');

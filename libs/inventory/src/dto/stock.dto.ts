@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const StockQuerySchema = z.object({
+  workspaceId: z.uuid().optional().describe('Default: every store the caller may see'),
+  productId: z.uuid().optional(),
+});
+export type StockQueryDto = z.output<typeof StockQuerySchema>;
+
+export const SetMinQuantitySchema = z
+  .object({ workspaceId: z.uuid(), productId: z.uuid(), minQuantity: z.number().int().min(0).max(1_000_000) })
+  .meta({ id: 'SetMinQuantityRequest' });
+export type SetMinQuantityDto = z.output<typeof SetMinQuantitySchema>;
+
+export const StockRowSchema = z
+  .object({
+    workspaceId: z.uuid(),
+    productId: z.uuid(),
+    sku: z.string(),
+    name: z.string(),
+    quantity: z.number().int(),
+    minQuantity: z.number().int().describe('Low-stock threshold'),
+    low: z.boolean().describe('quantity < minQuantity'),
+  })
+  .meta({ id: 'StockRow' });

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { WorkspacesModule } from '../../workspaces/src/index.js';
+import { CountsController } from './controllers/counts.controller.js';
+import { MovementsController } from './controllers/movements.controller.js';
+import { ProductsController } from './controllers/products.controller.js';
+import { StockController } from './controllers/stock.controller.js';
+import { CountsService } from './services/counts.service.js';
+import { MovementsService } from './services/movements.service.js';
+import { ProductsService } from './services/products.service.js';
+import { StockAlerts } from './services/stock-alerts.js';
+import { StockLedger } from './services/stock-ledger.service.js';
+import { StockService } from './services/stock.service.js';
+
+/** Products, stock, movements and counts. Exports the ledger for checkout's SALE movements. */
+@Module({
+  imports: [WorkspacesModule],
+  controllers: [ProductsController, StockController, MovementsController, CountsController],
+  providers: [ProductsService, StockService, MovementsService, CountsService, StockLedger, StockAlerts],
+  exports: [ProductsService, StockLedger],
+})
+export class InventoryModule {}

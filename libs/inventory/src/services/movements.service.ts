@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { canAccessWorkspace, hasPermission, type Principal } from '../../../auth/src/index.js';
+import { AppError } from '../../../common/src/index.js';
+import { PrismaService, TransactionRunner } from '../../../database/src/index.js';
+import { WorkspacesService } from '../../../workspaces/src/index.js';
+import type { CreateMovementDto, MovementQueryDto, UpdateTransferDto } from '../dto/movement.dto.js';
+import { newestFirstAfter, newestFirstOrder, toPage } from '../paging/cursor.js';
+import { toMovementView } from './movement-view.js';
+import { ProductsService } from './products.service.js';
+import { type LedgerEntry, StockLedger } from './stock-ledger.service.js';
+
+const toResult = (entry: LedgerEntry) => ({ movement: toMovementView(entry.movement), stock: entry.stock });
+
+/** IN, OUT, ADJUSTMENT and TRANSFER movements from the API; SALE movements come from checkout. */
+@Injectable()
+export class MovementsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+    private readonly workspaces: WorkspacesService,
+    private readonly products: ProductsService,
+    private readonly ledger: StockLedger,
+  ) {}
+
+  async create(user: Principal, dto: CreateMovementDto) {
+    if (dto.type === 'ADJUSTMENT' && !hasPermission(user, 'inventory:manage')) {
+      throw AppError.forbidden('Adjustments need the inventory:manage permission');
+    }
+    const workspaceId = dto.type === 'TRANSFER' ? dto.fromWorkspaceId : dto.workspaceId;
+    await this.workspaces.assertVisible(user, workspaceId);
+    // The destination may be any store of the company: its staff will receive the goods.
+    if (dto.type === 'TRANSFER' && !(await this.prisma.workspace.findFirst({ where: { id: dto.toWorkspaceId, companyId: user.companyId } }))) {
+      throw AppError.notFound('Workspace');
+    }
+    const [product] = await this.products.requireMany(user.companyId, [dto.productId]);
+    return this.transactions.run(async (tx) => {
+      const entry = await this.ledger.record(tx, {
+        companyId: user.companyId,
+        type: dto.type,
+        product,
+        workspaceId,
+        toWorkspaceId: dto.type === 'TRANSFER' ? dto.toWorkspaceId : undefined,
+        quantity: dto.quantity,
+        reason: dto.reason,
+        userId: user.userId,
+        expiresAt: dto.type === 'IN' && dto.expiresAt ? new Date(dto.expiresAt) : undefined,
+      });
+      await this.ledger.announce(tx, entry, 'created');
+      return toResult(entry);
+    });
+  }
+
+  /** A transfer's status; staff of either store may move it on. */
+  async updateTransfer(user: Principal, id: string, { status }: UpdateTransferDto) {
+    const transfer = await this.prisma.inventoryMovement.findFirst({ where: { id, product: { companyId: user.companyId } }, include: { product: true } });
+    const stores = [transfer?.workspaceId, transfer?.toWorkspaceId].filter((s): s is string => Boolean(s));
+    if (!transfer || !stores.some((s) => canAccessWorkspace(user, s))) throw AppError.notFound('Movement');
+    if (transfer.type !== 'TRANSFER') throw AppError.unprocessable('not_a_transfer', 'Only a transfer has a status to change');
+    return this.transactions.run(async (tx) => {
+      const entry = await this.ledger.transition(tx, user.companyId, transfer, status);
+      await this.ledger.announce(tx, entry, 'updated');
+      return toResult(entry);
+    });
+  }
+
+  /** Newest first; a transfer is listed for both of its stores. */
+  async list(user: Principal, { workspaceId, productId, cursor, limit }: MovementQueryDto) {
+    const storeIds = workspaceId ? [(await this.workspaces.assertVisible(user, workspaceId)).id] : (await this.workspaces.list(user)).map((s) => s.id);
+    const rows = await this.prisma.inventoryMovement.findMany({
+      where: {
+        AND: [
+          { OR: [{ workspaceId: { in: storeIds } }, { toWorkspaceId: { in: storeIds } }] },
+          productId ? { productId } : {},
+          newestFirstAfter('createdAt', cursor),
+        ],
+      },
+      orderBy: newestFirstOrder('createdAt'),
+      take: limit + 1,
+    });
+    return toPage(rows.map(toMovementView), limit, (m) => ({ key: m.createdAt, id: m.id }));
+  }
+}

@@ -1,0 +1,67 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Product } from '../../../../prisma/generated/client.js';
+import type { Principal } from '../../../auth/src/index.js';
+import { AppError } from '../../../common/src/index.js';
+import { type Db, PrismaService } from '../../../database/src/index.js';
+import type { CreateProductDto, ProductQueryDto, UpdateProductDto } from '../dto/product.dto.js';
+import { decodeCursor, toPage } from '../paging/cursor.js';
+
+const toProductView = (p: Product) => ({
+  id: p.id,
+  sku: p.sku,
+  name: p.name,
+  price: p.price,
+  unit: p.unit,
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === 'P2002';
+
+@Injectable()
+export class ProductsService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Ordered by sku, keyset-paged. */
+  async list(user: Principal, { q, cursor, limit }: ProductQueryDto) {
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const rows = await this.prisma.product.findMany({
+      where: {
+        companyId: user.companyId,
+        ...(q ? { OR: [{ sku: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {}),
+        ...(after ? { sku: { gt: after.key } } : {}),
+      },
+      orderBy: { sku: 'asc' },
+      take: limit + 1,
+    });
+    return toPage(rows.map(toProductView), limit, (p) => ({ key: p.sku, id: p.id }));
+  }
+
+  async create(user: Principal, dto: CreateProductDto) {
+    try {
+      return toProductView(await this.prisma.product.create({ data: { ...dto, companyId: user.companyId } }));
+    } catch (error) {
+      throw isUniqueViolation(error) ? skuTaken(dto.sku) : error;
+    }
+  }
+
+  async update(user: Principal, id: string, dto: UpdateProductDto) {
+    await this.requireMany(user.companyId, [id]);
+    try {
+      return toProductView(await this.prisma.product.update({ where: { id }, data: dto }));
+    } catch (error) {
+      throw isUniqueViolation(error) ? skuTaken(dto.sku!) : error;
+    }
+  }
+
+  /** The company's products with these ids, in the same order; any unknown (or another company's) id is 404. */
+  async requireMany(companyId: string, ids: string[], db: Db = this.prisma): Promise<Product[]> {
+    const found = await db.product.findMany({ where: { companyId, id: { in: ids } } });
+    const byId = new Map(found.map((p) => [p.id, p]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length) throw new AppError(HttpStatus.NOT_FOUND, 'not_found', 'Product not found', { productIds: missing });
+    return ids.map((id) => byId.get(id)!);
+  }
+}
+
+const skuTaken = (sku: string) => AppError.conflict('sku_taken', `A product with sku ${sku} already exists`);

@@ -1,0 +1,4 @@
+export { NotificationsModule } from './notifications.module.js';
+export { NotificationsService, type PublishNotificationInput } from './services/notifications.service.js';
+export { AlertSweepService } from './services/alert-sweep.service.js';
+export { NotificationLevel, NotificationSchema, type NotificationView } from './dto/notifications.dto.js';

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../../auth/src/index.js';
+import { NEWEST_FIRST, olderThan, toPage, type Page } from '../../../chat/src/index.js';
+import { AppError } from '../../../common/src/index.js';
+import { PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
+import { RealtimeService, type NotificationKind, type NotificationScope } from '../../../realtime/src/index.js';
+import type { Prisma } from '../../../../prisma/generated/client.js';
+import type { BroadcastNotificationDto, NotificationLevel, NotificationView } from '../dto/notifications.dto.js';
+import { notificationsVisibleTo, scopeColumns, toNotificationView } from './notification-rows.js';
+
+export interface PublishNotificationInput {
+  companyId: string;
+  level: NotificationLevel;
+  kind: NotificationKind;
+  scope: NotificationScope;
+  title: string;
+  message: string;
+  data?: Record<string, unknown>;
+  /**
+   * At most one notification per company has this key, e.g. `EXPIRED:{lotId}`: publishing it
+   * again (even concurrently, from another replica) does nothing. Put what must change before
+   * alerting again into the key. Leave it out for events the caller already detects once,
+   * such as a low-stock crossing.
+   */
+  dedupeKey?: string;
+}
+
+const EMIT_BY_LEVEL = { ALERT: 'systemAlert', WARNING: 'systemWarning', INFO: 'systemInfo' } as const;
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  /**
+   * Stores a notification and sends it to its scope once the transaction commits. Pass the
+   * caller's `tx` (from TransactionRunner.run) to make it part of the caller's change; without
+   * one it runs its own. Returns null when `dedupeKey` was already used.
+   */
+  async publish(input: PublishNotificationInput, options: { tx?: Tx } = {}): Promise<NotificationView | null> {
+    const { tx } = options;
+    if (!tx) return this.transactions.run((own) => this.publish(input, { tx: own }));
+    // ON CONFLICT DO NOTHING: a duplicate key neither throws nor aborts the caller's transaction.
+    const [row] = await tx.notification.createManyAndReturn({
+      data: [
+        {
+          companyId: input.companyId,
+          ...scopeColumns(input.scope),
+          level: input.level,
+          kind: input.kind,
+          title: input.title,
+          message: input.message,
+          data: (input.data ?? {}) as Prisma.InputJsonObject,
+          dedupeKey: input.dedupeKey ?? null,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (!row) return null;
+    const { companyId, scope, kind, title, message, data } = input;
+    await this.realtime[EMIT_BY_LEVEL[input.level]]({ companyId, scope, kind, title, message, data, notificationId: row.id }, { tx });
+    return toNotificationView(row, false);
+  }
+
+  async list(user: Principal, page: { cursor?: string; limit: number }): Promise<Page<NotificationView>> {
+    const rows = await this.prisma.notification.findMany({
+      where: { AND: [notificationsVisibleTo(user), olderThan(page.cursor)] },
+      include: { reads: { where: { userId: user.userId }, select: { userId: true } } },
+      orderBy: NEWEST_FIRST,
+      take: page.limit + 1,
+    });
+    return toPage(rows, page.limit, (row) => toNotificationView(row, row.reads.length > 0));
+  }
+
+  /** An admin's message to the company, one store or one user (the spec's systemAlert). */
+  async broadcast(user: Principal, input: BroadcastNotificationDto): Promise<NotificationView> {
+    await this.assertScopeInCompany(user.companyId, input.scope);
+    const { title, message, level, scope } = input;
+    const sent = await this.publish({ companyId: user.companyId, level, kind: 'CUSTOM', scope, title, message, data: { sentBy: user.userId } });
+    return sent!; // no dedupeKey, so always stored
+  }
+
+  /** Idempotent. A notification the caller may not see is not found. */
+  async markRead(user: Principal, id: string): Promise<NotificationView> {
+    const row = await this.prisma.notification.findFirst({ where: { AND: [{ id }, notificationsVisibleTo(user)] } });
+    if (!row) throw AppError.notFound('Notification');
+    await this.prisma.notificationRead.createMany({ data: [{ notificationId: id, userId: user.userId }], skipDuplicates: true });
+    return toNotificationView(row, true);
+  }
+
+  private async assertScopeInCompany(companyId: string, scope: NotificationScope) {
+    if (scope.type === 'workspace' && !(await this.prisma.workspace.count({ where: { id: scope.workspaceId, companyId } }))) {
+      throw AppError.notFound('Workspace');
+    }
+    if (scope.type === 'user' && !(await this.prisma.user.count({ where: { id: scope.userId, companyId } }))) {
+      throw AppError.notFound('User');
+    }
+  }
+}

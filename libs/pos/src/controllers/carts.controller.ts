@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
+import { ApiErrors } from '../../../common/src/index.js';
+import { AddPaymentSchema, CartSchema, CreateCartSchema, SetCartItemsSchema, type AddPaymentDto, type CreateCartDto, type SetCartItemsDto } from '../dto/cart.dto.js';
+import { SaleSchema } from '../dto/sale.dto.js';
+import { CartsService } from '../services/carts.service.js';
+import { CheckoutService } from '../services/checkout.service.js';
+
+const CartId = z.uuid();
+
+@ApiTags('pos')
+@ApiBearerAuth()
+@Controller('pos/carts')
+export class CartsController {
+  constructor(
+    private readonly carts: CartsService,
+    private readonly checkouts: CheckoutService,
+  ) {}
+
+  @Post()
+  @RequirePermissions('pos:sell')
+  @ApiOperation({ summary: "Open a cart on the caller's device (a device may hold several: parked sales)" })
+  @ApiResponse({ status: 201, standardSchema: CartSchema })
+  @ApiErrors(400, 401, 403, 404)
+  create(@CurrentUser() user: Principal, @Body({ schema: CreateCartSchema }) body: CreateCartDto) {
+    return this.carts.create(user, body);
+  }
+
+  @Get(':id')
+  @RequirePermissions('pos:read')
+  @ApiOperation({ summary: 'A cart with its items, payments and totals' })
+  @ApiResponse({ status: 200, standardSchema: CartSchema })
+  @ApiErrors(400, 401, 403, 404)
+  get(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string) {
+    return this.carts.get(user, id);
+  }
+
+  @Patch(':id')
+  @RequirePermissions('pos:sell')
+  @ApiOperation({ summary: "Replace the cart's items; answers the cart with its totals" })
+  @ApiResponse({ status: 200, standardSchema: CartSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  setItems(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string, @Body({ schema: SetCartItemsSchema }) body: SetCartItemsDto) {
+    return this.carts.setItems(user, id, body);
+  }
+
+  @Post(':id/payments')
+  @RequirePermissions('pos:sell')
+  @ApiOperation({ summary: 'Take a payment; only cash may exceed what is due (the rest is change)' })
+  @ApiResponse({ status: 201, standardSchema: CartSchema })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  addPayment(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string, @Body({ schema: AddPaymentSchema }) body: AddPaymentDto) {
+    return this.carts.addPayment(user, id, body);
+  }
+
+  @Post(':id/checkout')
+  @RequirePermissions('pos:sell')
+  @ApiOperation({
+    summary: 'Complete the sale in one transaction: stock, movements, daily totals, drawer. 422 payment_insufficient, 409 insufficient_stock or cart_closed',
+  })
+  @ApiResponse({ status: 201, standardSchema: SaleSchema })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  checkout(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string) {
+    return this.checkouts.checkout(user, id);
+  }
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
+import { ApiErrors } from '../../../common/src/index.js';
+import { CashSessionSchema, CloseCashSessionSchema, OpenCashSessionSchema, type CloseCashSessionDto, type OpenCashSessionDto } from '../dto/cash-session.dto.js';
+import { CashSessionsService } from '../services/cash-sessions.service.js';
+
+@ApiTags('pos')
+@ApiBearerAuth()
+@Controller('pos/cash-sessions')
+@RequirePermissions('pos:sell')
+export class CashSessionsController {
+  constructor(private readonly sessions: CashSessionsService) {}
+
+  @Post()
+  @ApiOperation({ summary: "Open a device's drawer with its float and cash limit; one open drawer per device" })
+  @ApiResponse({ status: 201, standardSchema: CashSessionSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  open(@CurrentUser() user: Principal, @Body({ schema: OpenCashSessionSchema }) body: OpenCashSessionDto) {
+    return this.sessions.open(user, body);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close a drawer, optionally with the cash counted in it' })
+  @ApiResponse({ status: 200, standardSchema: CashSessionSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  close(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string, @Body({ schema: CloseCashSessionSchema }) body: CloseCashSessionDto) {
+    return this.sessions.close(user, id, body);
+  }
+}

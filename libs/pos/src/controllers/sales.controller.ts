@@ -1,0 +1,35 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
+import { ApiErrors } from '../../../common/src/index.js';
+import { DailyTotalsPayload } from '../../../realtime/src/index.js';
+import { DailyTotalsQuerySchema, SalePageSchema, SalesQuerySchema, type DailyTotalsQueryDto, type SalesQueryDto } from '../dto/sale.dto.js';
+import { DailyTotalsService } from '../services/daily-totals.service.js';
+import { SalesService } from '../services/sales.service.js';
+
+@ApiTags('pos')
+@ApiBearerAuth()
+@Controller('pos')
+@RequirePermissions('pos:read')
+export class SalesController {
+  constructor(
+    private readonly sales: SalesService,
+    private readonly totals: DailyTotalsService,
+  ) {}
+
+  @Get('sales')
+  @ApiOperation({ summary: 'Completed sales with their lines and payments, newest first, cursor-paged' })
+  @ApiResponse({ status: 200, standardSchema: SalePageSchema })
+  @ApiErrors(400, 401, 403, 404)
+  list(@CurrentUser() user: Principal, @Query({ schema: SalesQuerySchema }) query: SalesQueryDto) {
+    return this.sales.list(user, query);
+  }
+
+  @Get('daily-totals')
+  @ApiOperation({ summary: "A store's totals for one local day (its time zone): sales, gross, amounts by method" })
+  @ApiResponse({ status: 200, standardSchema: DailyTotalsPayload })
+  @ApiErrors(400, 401, 403, 404)
+  dailyTotals(@CurrentUser() user: Principal, @Query({ schema: DailyTotalsQuerySchema }) query: DailyTotalsQueryDto) {
+    return this.totals.get(user, query);
+  }
+}

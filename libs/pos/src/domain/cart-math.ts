@@ -1,0 +1,55 @@
+import type { CartStatus, PaymentMethod } from '../../../../prisma/generated/client.js';
+import { AppError } from '../../../common/src/index.js';
+
+export interface PricedItem {
+  quantity: number;
+  unitPrice: number;
+}
+export interface Tender {
+  method: PaymentMethod;
+  amount: number;
+}
+export type AmountsByMethod = Record<PaymentMethod, number>;
+
+/** All integer minor units: sums of integers stay exact. */
+export const lineTotal = (item: PricedItem) => item.quantity * item.unitPrice;
+export const cartTotal = (items: PricedItem[]) => items.reduce((sum, item) => sum + lineTotal(item), 0);
+const sumOf = (payments: Tender[]) => payments.reduce((sum, p) => sum + p.amount, 0);
+
+/** PAID once payments cover a non-empty total; changing the items can take a cart back to OPEN. */
+export const cartStatus = (total: number, paid: number): CartStatus => (total > 0 && paid >= total ? 'PAID' : 'OPEN');
+
+/** Refuses a payment the cart cannot take. Only cash may exceed what is due: the difference is change. */
+export function assertPaymentAccepted(total: number, paid: number, payment: Tender): void {
+  if (total === 0) throw AppError.unprocessable('cart_empty', 'Add items before taking payments');
+  const remaining = total - paid;
+  if (remaining <= 0) throw AppError.conflict('cart_paid', 'The cart is already paid');
+  if (payment.method !== 'CASH' && payment.amount > remaining) {
+    throw AppError.unprocessable('overpayment', `Only cash can exceed the ${remaining} still due`, { remaining });
+  }
+}
+
+export interface Settlement {
+  total: number;
+  paid: number;
+  change: number;
+  /** What the store keeps per method: cash net of change, so the three add up to the total. */
+  byMethod: AmountsByMethod;
+}
+
+/** The money side of checkout, or the refusal: payment_insufficient, or overpayment not covered by cash. */
+export function settle(total: number, payments: Tender[]): Settlement {
+  const paid = sumOf(payments);
+  if (paid < total) {
+    throw AppError.unprocessable('payment_insufficient', `Payments cover ${paid} of ${total}`, { total, paid, remaining: total - paid });
+  }
+  const tendered = (method: PaymentMethod) => sumOf(payments.filter((p) => p.method === method));
+  const change = paid - total;
+  if (change > tendered('CASH')) {
+    throw AppError.unprocessable('overpayment', 'Card and other payments exceed the total; change is only given from cash', { total, paid });
+  }
+  return { total, paid, change, byMethod: { CASH: tendered('CASH') - change, CARD: tendered('CARD'), OTHER: tendered('OTHER') } };
+}
+
+/** An alert fires when the drawer's expected cash goes over its limit, not on every later sale. */
+export const passedCashLimit = (before: number, after: number, limit: number) => before <= limit && after > limit;

@@ -1,0 +1,2 @@
+export { PosModule } from './pos.module.js';
+export { CashAlerts } from './services/cash-alerts.js';

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { InventoryModule } from '../../inventory/src/index.js';
+import { WorkspacesModule } from '../../workspaces/src/index.js';
+import { CartsController } from './controllers/carts.controller.js';
+import { CashSessionsController } from './controllers/cash-sessions.controller.js';
+import { SalesController } from './controllers/sales.controller.js';
+import { CartsService } from './services/carts.service.js';
+import { CashAlerts } from './services/cash-alerts.js';
+import { CashSessionsService } from './services/cash-sessions.service.js';
+import { CheckoutService } from './services/checkout.service.js';
+import { DailyTotalsService } from './services/daily-totals.service.js';
+import { PosAccess } from './services/pos-access.service.js';
+import { SalesService } from './services/sales.service.js';
+
+/** Carts, payments, checkout, sales, daily totals and cash drawers. Stock goes through the inventory ledger. */
+@Module({
+  imports: [InventoryModule, WorkspacesModule],
+  controllers: [CartsController, SalesController, CashSessionsController],
+  providers: [PosAccess, CartsService, CheckoutService, SalesService, DailyTotalsService, CashSessionsService, CashAlerts],
+})
+export class PosModule {}

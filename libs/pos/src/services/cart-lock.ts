@@ -1,0 +1,12 @@
+import { AppError } from '../../../common/src/index.js';
+import type { Tx } from '../../../database/src/index.js';
+
+/**
+ * Takes an OPEN or PAID cart's row lock for this transaction (optionally completing it); a completed
+ * or cancelled cart is refused. A concurrent change waits here, then sees the new status.
+ */
+export async function lockOpenCart(tx: Tx, id: string, data: { status?: 'COMPLETED' } = {}) {
+  const [cart] = await tx.cart.updateManyAndReturn({ where: { id, status: { in: ['OPEN', 'PAID'] } }, data: { updatedAt: new Date(), ...data } });
+  if (!cart) throw AppError.conflict('cart_closed', 'The cart is already completed or cancelled');
+  return cart;
+}

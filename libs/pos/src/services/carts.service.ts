@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../../auth/src/index.js';
+import { PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
+import { ProductsService } from '../../../inventory/src/index.js';
+import { RealtimeService } from '../../../realtime/src/index.js';
+import { assertPaymentAccepted, cartStatus, cartTotal } from '../domain/cart-math.js';
+import type { AddPaymentDto, CreateCartDto, SetCartItemsDto } from '../dto/cart.dto.js';
+import { lockOpenCart } from './cart-lock.js';
+import { PosAccess } from './pos-access.service.js';
+import { CART_INCLUDE, type CartWithLines, toCartPayload, toCartView } from './pos-views.js';
+
+/** Carts before checkout. Every change takes the cart's row lock first, so it serialises with checkout. */
+@Injectable()
+export class CartsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
+    private readonly access: PosAccess,
+    private readonly products: ProductsService,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  async create(user: Principal, { deviceId }: CreateCartDto) {
+    const device = await this.access.device(user, deviceId);
+    return this.transactions.run(async (tx) => {
+      const cart = await tx.cart.create({ data: { workspaceId: device.workspaceId, deviceId: device.id, cashierId: user.userId }, include: CART_INCLUDE });
+      return this.announce(tx, user.companyId, cart);
+    });
+  }
+
+  async get(user: Principal, id: string) {
+    await this.access.cart(user, id);
+    return toCartView(await this.prisma.cart.findUniqueOrThrow({ where: { id }, include: CART_INCLUDE }));
+  }
+
+  /** Replaces the items, priced at today's product prices. */
+  async setItems(user: Principal, id: string, { items }: SetCartItemsDto) {
+    await this.access.cart(user, id);
+    const products = await this.products.requireMany(user.companyId, items.map((i) => i.productId));
+    return this.transactions.run(async (tx) => {
+      const locked = await lockOpenCart(tx, id);
+      const priced = items.map((item, position) => ({ cartId: id, productId: item.productId, position, quantity: item.quantity, unitPrice: products[position].price }));
+      await tx.cartItem.deleteMany({ where: { cartId: id } });
+      await tx.cartItem.createMany({ data: priced });
+      const total = cartTotal(priced);
+      const cart = await tx.cart.update({ where: { id }, data: { total, status: cartStatus(total, locked.paid) }, include: CART_INCLUDE });
+      return this.announce(tx, user.companyId, cart);
+    });
+  }
+
+  async addPayment(user: Principal, id: string, { method, amount }: AddPaymentDto) {
+    await this.access.cart(user, id);
+    return this.transactions.run(async (tx) => {
+      const locked = await lockOpenCart(tx, id);
+      assertPaymentAccepted(locked.total, locked.paid, { method, amount });
+      const payment = await tx.payment.create({ data: { cartId: id, method, amount } });
+      const paid = locked.paid + amount;
+      const cart = await tx.cart.update({ where: { id }, data: { paid, status: cartStatus(locked.total, paid) }, include: CART_INCLUDE });
+      const view = this.announce(tx, user.companyId, cart);
+      this.realtime.cartPayment(
+        {
+          companyId: user.companyId,
+          workspaceId: cart.workspaceId,
+          deviceId: cart.deviceId,
+          cartId: id,
+          payment: { id: payment.id, method, amount, createdAt: payment.createdAt.toISOString() },
+          total: view.total,
+          paid: view.paid,
+          remaining: view.remaining,
+        },
+        { tx },
+      );
+      return view;
+    });
+  }
+
+  private announce(tx: Tx, companyId: string, cart: CartWithLines) {
+    const view = toCartView(cart);
+    this.realtime.cartUpdated(toCartPayload(companyId, view), { tx });
+    return view;
+  }
+}

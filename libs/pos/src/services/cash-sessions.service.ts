@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { CashSession } from '../../../../prisma/generated/client.js';
+import type { Principal } from '../../../auth/src/index.js';
+import { AppError } from '../../../common/src/index.js';
+import { PrismaService, type Tx } from '../../../database/src/index.js';
+import { passedCashLimit } from '../domain/cart-math.js';
+import type { CloseCashSessionDto, OpenCashSessionDto } from '../dto/cash-session.dto.js';
+import { PosAccess } from './pos-access.service.js';
+
+const toCashSessionView = (s: CashSession) => ({
+  id: s.id,
+  workspaceId: s.workspaceId,
+  deviceId: s.deviceId,
+  status: s.status,
+  openingFloat: s.openingFloat,
+  expectedCash: s.expectedCash,
+  cashLimit: s.cashLimit,
+  countedCash: s.countedCash,
+  difference: s.countedCash === null ? null : s.countedCash - s.expectedCash,
+  openedById: s.openedById,
+  openedAt: s.openedAt.toISOString(),
+  closedAt: s.closedAt?.toISOString() ?? null,
+});
+
+/** A device's drawer: one open at a time (a unique index on openDeviceId), fed by checkout. */
+@Injectable()
+export class CashSessionsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly access: PosAccess,
+  ) {}
+
+  async open(user: Principal, { deviceId, openingFloat, cashLimit }: OpenCashSessionDto) {
+    const device = await this.access.device(user, deviceId);
+    // ON CONFLICT DO NOTHING: a concurrent open on another replica cannot make two drawers.
+    const [session] = await this.prisma.cashSession.createManyAndReturn({
+      data: [{ workspaceId: device.workspaceId, deviceId: device.id, openDeviceId: device.id, openingFloat, expectedCash: openingFloat, cashLimit, openedById: user.userId }],
+      skipDuplicates: true,
+    });
+    if (!session) throw AppError.conflict('cash_session_open', 'This device already has an open cash session');
+    return toCashSessionView(session);
+  }
+
+  async close(user: Principal, id: string, { countedCash }: CloseCashSessionDto) {
+    await this.access.cashSession(user, id);
+    const [session] = await this.prisma.cashSession.updateManyAndReturn({
+      where: { id, status: 'OPEN' },
+      data: { status: 'CLOSED', openDeviceId: null, closedAt: new Date(), countedCash: countedCash ?? null },
+    });
+    if (!session) throw AppError.conflict('cash_session_closed', 'The cash session is already closed');
+    return toCashSessionView(session);
+  }
+
+  /** Adds a sale's net cash to the device's open drawer, if any; says whether that took it over its limit. */
+  async takeCash(tx: Tx, deviceId: string, amount: number): Promise<{ session: CashSession; passedLimit: boolean } | null> {
+    if (amount <= 0) return null;
+    const [session] = await tx.cashSession.updateManyAndReturn({ where: { openDeviceId: deviceId }, data: { expectedCash: { increment: amount } } });
+    if (!session) return null;
+    return { session, passedLimit: passedCashLimit(session.expectedCash - amount, session.expectedCash, session.cashLimit) };
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { canAccessWorkspace, hasPermission, type Principal } from '../../../auth/src/index.js';
+import { AppError } from '../../../common/src/index.js';
+import { PrismaService } from '../../../database/src/index.js';
+
+/** Who may act on which device, cart and drawer. Anything of another company, or another store, is 404. */
+@Injectable()
+export class PosAccess {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** A cashier sells on the device of their token; someone with pos:manage may name another device of their stores. */
+  async device(user: Principal, requested: string | undefined) {
+    this.assertMayUseDevice(user, requested);
+    const deviceId = requested ?? user.deviceId;
+    if (!deviceId) throw AppError.validation([{ path: 'deviceId', message: 'Log in with a deviceId, or give one' }]);
+    const device = await this.prisma.posDevice.findFirst({ where: { id: deviceId, workspace: { companyId: user.companyId } }, include: { workspace: true } });
+    if (!device || !canAccessWorkspace(user, device.workspaceId)) throw AppError.notFound('Device');
+    return device;
+  }
+
+  async cart(user: Principal, id: string) {
+    const cart = await this.prisma.cart.findFirst({ where: { id, workspace: { companyId: user.companyId } }, include: { workspace: true } });
+    if (!cart || !canAccessWorkspace(user, cart.workspaceId)) throw AppError.notFound('Cart');
+    return cart;
+  }
+
+  async cashSession(user: Principal, id: string) {
+    const session = await this.prisma.cashSession.findFirst({ where: { id, workspace: { companyId: user.companyId } } });
+    if (!session || !canAccessWorkspace(user, session.workspaceId)) throw AppError.notFound('Cash session');
+    this.assertMayUseDevice(user, session.deviceId);
+    return session;
+  }
+
+  private assertMayUseDevice(user: Principal, deviceId: string | undefined) {
+    if (deviceId && deviceId !== user.deviceId && !hasPermission(user, 'pos:manage')) {
+      throw AppError.forbidden('You may only use the device you logged in with', 'device_forbidden');
+    }
+  }
+}

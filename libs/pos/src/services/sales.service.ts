@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../../auth/src/index.js';
+import { PrismaService } from '../../../database/src/index.js';
+import { newestFirstAfter, newestFirstOrder, toPage } from '../../../inventory/src/index.js';
+import { WorkspacesService } from '../../../workspaces/src/index.js';
+import type { SalesQueryDto } from '../dto/sale.dto.js';
+import { SALE_INCLUDE, toSaleView } from './pos-views.js';
+
+@Injectable()
+export class SalesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly workspaces: WorkspacesService,
+  ) {}
+
+  /** Newest first, cursor-paged, optionally within [from, to). */
+  async list(user: Principal, { workspaceId, from, to, cursor, limit }: SalesQueryDto) {
+    const storeIds = workspaceId ? [(await this.workspaces.assertVisible(user, workspaceId)).id] : (await this.workspaces.list(user)).map((s) => s.id);
+    const rows = await this.prisma.sale.findMany({
+      where: {
+        AND: [{ workspaceId: { in: storeIds } }, { completedAt: { gte: from, lt: to } }, newestFirstAfter('completedAt', cursor)],
+      },
+      include: SALE_INCLUDE,
+      orderBy: newestFirstOrder('completedAt'),
+      take: limit + 1,
+    });
+    return toPage(rows.map(toSaleView), limit, (s) => ({ key: s.completedAt, id: s.id }));
+  }
+}
