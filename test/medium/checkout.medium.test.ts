@@ -167,7 +167,9 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       await checkouts.checkout(cashier2, cart.id);
       const alert = h.since(mark).find((e) => e.method === 'systemAlert');
       if (alert) {
-        expect(alert.payload).toMatchObject({ kind: 'CASH_LIMIT', scope: { type: 'workspace', workspaceId: h.ids.norte }, data: { cashSessionId: session.id } });
+        // Addressed to the store's managers (Norte has one), persisted like every notification.
+        expect(alert.payload).toMatchObject({ kind: 'CASH_LIMIT', scope: { type: 'user', userId: manager.userId }, data: { cashSessionId: session.id } });
+        expect(await h.prisma.notification.count({ where: { kind: 'CASH_LIMIT', userId: manager.userId } })).toBe(1);
         alerts.push(i);
       }
     }

@@ -5,7 +5,7 @@ import { AppConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { HealthModule } from '../../../libs/health/src/index.js';
 import { InventoryModule } from '../../../libs/inventory/src/index.js';
-import { NotificationsModule } from '../../../libs/notifications/src/index.js';
+import { AlertSweepsModule, NotificationsModule } from '../../../libs/notifications/src/index.js';
 import { ObservabilityModule } from '../../../libs/observability/src/index.js';
 import { PosModule } from '../../../libs/pos/src/index.js';
 import { RealtimeModule } from '../../../libs/realtime/src/index.js';
@@ -27,6 +27,7 @@ import { WorkspacesModule } from '../../../libs/workspaces/src/index.js';
     InventoryModule,
     PosModule,
     NotificationsModule,
+    AlertSweepsModule,
     ChatModule,
   ],
 })

@@ -1,4 +1,3 @@
 export { ChatModule } from './chat.module.js';
 export { ChatService } from './services/chat.service.js';
 export { ChatRoomSchema, CreateChatRoomSchema, type ChatRoomView, type CreateChatRoomDto } from './dto/chat-rooms.dto.js';
-export { decodeCursor, encodeCursor, NEWEST_FIRST, olderThan, toPage, type KeysetPosition, type Page } from './pagination/keyset-cursor.js';

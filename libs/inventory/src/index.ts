@@ -2,5 +2,3 @@ export { InventoryModule } from './inventory.module.js';
 export { ProductsService } from './services/products.service.js';
 export { StockLedger, type LedgerEntry, type MovementInput, type ProductRef } from './services/stock-ledger.service.js';
 export { StockAlerts, type LowStockCrossing } from './services/stock-alerts.js';
-export { decodeCursor, encodeCursor, newestFirstAfter, newestFirstOrder, toPage, type Keyset } from './paging/cursor.js';
-export { PageQuery, pageOf } from './paging/page.dto.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../../notifications/src/index.js';
 import { WorkspacesModule } from '../../workspaces/src/index.js';
 import { CountsController } from './controllers/counts.controller.js';
 import { MovementsController } from './controllers/movements.controller.js';
@@ -13,7 +14,7 @@ import { StockService } from './services/stock.service.js';
 
 /** Products, stock, movements and counts. Exports the ledger for checkout's SALE movements. */
 @Module({
-  imports: [WorkspacesModule],
+  imports: [WorkspacesModule, NotificationsModule],
   controllers: [ProductsController, StockController, MovementsController, CountsController],
   providers: [ProductsService, StockService, MovementsService, CountsService, StockLedger, StockAlerts],
   exports: [ProductsService, StockLedger],

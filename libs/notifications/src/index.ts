@@ -1,3 +1,4 @@
+export { AlertSweepsModule } from './alert-sweeps.module.js';
 export { NotificationsModule } from './notifications.module.js';
 export { NotificationsService, type PublishNotificationInput } from './services/notifications.service.js';
 export { AlertSweepService } from './services/alert-sweep.service.js';

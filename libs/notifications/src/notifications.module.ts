@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { NotificationsController } from './controllers/notifications.controller.js';
-import { AlertSweepScheduler } from './services/alert-sweep.scheduler.js';
 import { AlertSweepService } from './services/alert-sweep.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 
-/** Persisted alerts, their REST API and the scheduled alert sweep. Other modules inject NotificationsService. */
+/** Persisted alerts and their REST API. Other modules inject NotificationsService. */
 @Module({
   controllers: [NotificationsController],
-  providers: [NotificationsService, AlertSweepService, AlertSweepScheduler],
+  providers: [NotificationsService, AlertSweepService],
   exports: [NotificationsService, AlertSweepService],
 })
 export class NotificationsModule {}

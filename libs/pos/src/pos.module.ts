@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../../notifications/src/index.js';
 import { InventoryModule } from '../../inventory/src/index.js';
 import { WorkspacesModule } from '../../workspaces/src/index.js';
 import { CartsController } from './controllers/carts.controller.js';
@@ -14,7 +15,7 @@ import { SalesService } from './services/sales.service.js';
 
 /** Carts, payments, checkout, sales, daily totals and cash drawers. Stock goes through the inventory ledger. */
 @Module({
-  imports: [InventoryModule, WorkspacesModule],
+  imports: [InventoryModule, WorkspacesModule, NotificationsModule],
   controllers: [CartsController, SalesController, CashSessionsController],
   providers: [PosAccess, CartsService, CheckoutService, SalesService, DailyTotalsService, CashSessionsService, CashAlerts],
 })

@@ -1,11 +1,10 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Principal } from '../../../auth/src/index.js';
-import { AppError } from '../../../common/src/index.js';
+import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage, type Page } from '../../../common/src/index.js';
 import { PrismaService, TransactionRunner } from '../../../database/src/index.js';
 import { RealtimeService, type ChatCommands, type ChatMessage } from '../../../realtime/src/index.js';
 import type { ChatMessage as ChatMessageRow, ChatRoom as ChatRoomRow } from '../../../../prisma/generated/client.js';
 import type { ChatRoomView, CreateChatRoomDto } from '../dto/chat-rooms.dto.js';
-import { NEWEST_FIRST, olderThan, toPage, type Page } from '../pagination/keyset-cursor.js';
 import { cleanMessageBody } from './message-body.js';
 import { mayUseRoom, otherMembers, roomsVisibleTo } from './room-access.js';
 import { TypingThrottle } from './typing-throttle.js';
@@ -28,7 +27,7 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
     const rooms = await this.prisma.chatRoom.findMany({
       where: roomsVisibleTo(user),
       include: { members: { select: { userId: true } } },
-      orderBy: NEWEST_FIRST,
+      orderBy: newestFirstOrder('createdAt'),
     });
     return rooms.map(toRoomView);
   }
@@ -98,10 +97,10 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
 
   /** A page of the room's messages, newest first; `cursor` is the previous page's nextCursor. */
   async history(user: Principal, roomId: string, page: { cursor?: string; limit: number }): Promise<Page<ChatMessage>> {
-    const where = { roomId, ...olderThan(page.cursor) };
+    const where = { roomId, ...newestFirstAfter('createdAt', page.cursor) };
     await this.assertMember(user, roomId);
-    const rows = await this.prisma.chatMessage.findMany({ where, orderBy: NEWEST_FIRST, take: page.limit + 1 });
-    return toPage(rows, page.limit, toMessageView);
+    const rows = await this.prisma.chatMessage.findMany({ where, orderBy: newestFirstOrder('createdAt'), take: page.limit + 1 });
+    return toPage(rows, page.limit, byCreatedAt, toMessageView);
   }
 
   /** Tells the room's other members; throttled, never stored (see TypingThrottle). */

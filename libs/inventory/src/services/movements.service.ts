@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { canAccessWorkspace, hasPermission, type Principal } from '../../../auth/src/index.js';
-import { AppError } from '../../../common/src/index.js';
+import { AppError, newestFirstAfter, newestFirstOrder, toPage } from '../../../common/src/index.js';
 import { PrismaService, TransactionRunner } from '../../../database/src/index.js';
 import { WorkspacesService } from '../../../workspaces/src/index.js';
 import type { CreateMovementDto, MovementQueryDto, UpdateTransferDto } from '../dto/movement.dto.js';
-import { newestFirstAfter, newestFirstOrder, toPage } from '../paging/cursor.js';
 import { toMovementView } from './movement-view.js';
 import { ProductsService } from './products.service.js';
 import { type LedgerEntry, StockLedger } from './stock-ledger.service.js';

@@ -1,10 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Product } from '../../../../prisma/generated/client.js';
 import type { Principal } from '../../../auth/src/index.js';
-import { AppError } from '../../../common/src/index.js';
+import { AppError, decodeCursor, toPage } from '../../../common/src/index.js';
 import { type Db, PrismaService } from '../../../database/src/index.js';
 import type { CreateProductDto, ProductQueryDto, UpdateProductDto } from '../dto/product.dto.js';
-import { decodeCursor, toPage } from '../paging/cursor.js';
 
 const toProductView = (p: Product) => ({
   id: p.id,

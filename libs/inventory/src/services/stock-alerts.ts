@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../../../database/src/index.js';
-import { RealtimeService } from '../../../realtime/src/index.js';
+import { NotificationsService } from '../../../notifications/src/index.js';
 import type { ProductRef } from './stock-ledger.service.js';
 
 export interface LowStockCrossing {
@@ -12,23 +12,24 @@ export interface LowStockCrossing {
 }
 
 /**
- * The one place inventory raises alerts. The ledger calls it once per crossing; it goes out
- * only after the transaction commits. To be rewired to NotificationsService.publish (persisted,
- * deduped) once libs/notifications exists.
+ * The one place inventory raises alerts. The ledger calls it once per crossing (at or above the
+ * minimum to below it), so no dedupe key is needed: the next crossing alerts again. The
+ * notification is stored in the caller's transaction and sent after it commits.
  */
 @Injectable()
 export class StockAlerts {
-  constructor(private readonly realtime: RealtimeService) {}
+  constructor(private readonly notifications: NotificationsService) {}
 
   async lowStock(tx: Tx, crossing: LowStockCrossing): Promise<void> {
     const { companyId, workspaceId, product, quantity, minQuantity } = crossing;
-    await this.realtime.systemWarning(
+    await this.notifications.publish(
       {
         companyId,
-        title: 'Low stock',
-        message: `${product.name} (${product.sku}) is down to ${quantity}, below its minimum of ${minQuantity}`,
+        level: 'WARNING',
         kind: 'LOW_STOCK',
         scope: { type: 'workspace', workspaceId },
+        title: 'Low stock',
+        message: `${product.name} (${product.sku}) is down to ${quantity}, below its minimum of ${minQuantity}`,
         data: { productId: product.id, sku: product.sku, name: product.name, workspaceId, quantity, minQuantity },
       },
       { tx },

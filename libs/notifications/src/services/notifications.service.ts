@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../../auth/src/index.js';
-import { NEWEST_FIRST, olderThan, toPage, type Page } from '../../../chat/src/index.js';
-import { AppError } from '../../../common/src/index.js';
+import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage, type Page } from '../../../common/src/index.js';
 import { PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
 import { RealtimeService, type NotificationKind, type NotificationScope } from '../../../realtime/src/index.js';
 import type { Prisma } from '../../../../prisma/generated/client.js';
@@ -67,12 +66,12 @@ export class NotificationsService {
 
   async list(user: Principal, page: { cursor?: string; limit: number }): Promise<Page<NotificationView>> {
     const rows = await this.prisma.notification.findMany({
-      where: { AND: [notificationsVisibleTo(user), olderThan(page.cursor)] },
+      where: { AND: [notificationsVisibleTo(user), newestFirstAfter('createdAt', page.cursor)] },
       include: { reads: { where: { userId: user.userId }, select: { userId: true } } },
-      orderBy: NEWEST_FIRST,
+      orderBy: newestFirstOrder('createdAt'),
       take: page.limit + 1,
     });
-    return toPage(rows, page.limit, (row) => toNotificationView(row, row.reads.length > 0));
+    return toPage(rows, page.limit, byCreatedAt, (row) => toNotificationView(row, row.reads.length > 0));
   }
 
   /** An admin's message to the company, one store or one user (the spec's systemAlert). */

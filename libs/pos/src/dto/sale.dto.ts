@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../../../inventory/src/index.js';
+import { PageQuery, pageOf } from '../../../common/src/index.js';
 import { PaymentMethod, SaleLinePayload } from '../../../realtime/src/index.js';
 
 const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));

@@ -1,29 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import type { CashSession } from '../../../../prisma/generated/client.js';
 import type { Tx } from '../../../database/src/index.js';
-import { RealtimeService } from '../../../realtime/src/index.js';
+import { NotificationsService, type PublishNotificationInput } from '../../../notifications/src/index.js';
 
 const asMoney = (minor: number) => (minor / 100).toFixed(2);
 
 /**
- * The one place POS raises alerts; they leave only after the transaction commits. To be rewired
- * to NotificationsService.publish (persisted, for the store's managers) once libs/notifications exists.
+ * The one place POS raises alerts. A drawer passing its cash limit alerts the store's managers,
+ * each by a notification of their own; a store without managers alerts the whole store. Stored in
+ * the checkout's transaction, sent after it commits.
  */
 @Injectable()
 export class CashAlerts {
-  constructor(private readonly realtime: RealtimeService) {}
+  constructor(private readonly notifications: NotificationsService) {}
 
   async limitPassed(tx: Tx, companyId: string, session: CashSession, deviceName: string): Promise<void> {
-    await this.realtime.systemAlert(
-      {
-        companyId,
-        title: 'Cash limit exceeded',
-        message: `The drawer of ${deviceName} holds ${asMoney(session.expectedCash)}, over its limit of ${asMoney(session.cashLimit)}`,
-        kind: 'CASH_LIMIT',
-        scope: { type: 'workspace', workspaceId: session.workspaceId },
-        data: { cashSessionId: session.id, deviceId: session.deviceId, expectedCash: session.expectedCash, cashLimit: session.cashLimit },
-      },
-      { tx },
-    );
+    const managers = await tx.workspaceMember.findMany({
+      where: { workspaceId: session.workspaceId, user: { role: 'MANAGER' } },
+      select: { userId: true },
+    });
+    const scopes: PublishNotificationInput['scope'][] = managers.length
+      ? managers.map(({ userId }) => ({ type: 'user', userId }))
+      : [{ type: 'workspace', workspaceId: session.workspaceId }];
+    for (const scope of scopes) {
+      await this.notifications.publish(
+        {
+          companyId,
+          level: 'ALERT',
+          kind: 'CASH_LIMIT',
+          scope,
+          title: 'Cash limit exceeded',
+          message: `The drawer of ${deviceName} holds ${asMoney(session.expectedCash)}, over its limit of ${asMoney(session.cashLimit)}`,
+          data: { cashSessionId: session.id, workspaceId: session.workspaceId, deviceId: session.deviceId, expectedCash: session.expectedCash, cashLimit: session.cashLimit },
+        },
+        { tx },
+      );
+    }
   }
 }

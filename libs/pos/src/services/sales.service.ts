@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../../auth/src/index.js';
 import { PrismaService } from '../../../database/src/index.js';
-import { newestFirstAfter, newestFirstOrder, toPage } from '../../../inventory/src/index.js';
+import { newestFirstAfter, newestFirstOrder, toPage } from '../../../common/src/index.js';
 import { WorkspacesService } from '../../../workspaces/src/index.js';
 import type { SalesQueryDto } from '../dto/sale.dto.js';
 import { SALE_INCLUDE, toSaleView } from './pos-views.js';
