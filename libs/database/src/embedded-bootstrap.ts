@@ -19,7 +19,7 @@ export class EmbeddedBootstrap implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (!this.config.database.embedded) return;
-    const applied = await deployMigrations(this.prisma.driver.factory, { log: (m) => this.logger.log(m) });
+    const applied = await deployMigrations(this.prisma.driver.factory, { log: (line) => this.logger.debug(line.trim()) });
     if (applied.length) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
     if ((await this.prisma.company.count()) === 0) {
       await seedDemoData(this.prisma);
