@@ -10,7 +10,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
     const { status, code, message, details } = describeError(exception);
-    if (status >= 500) this.logger.error(exception);
+    if (status === 500) this.logger.error(exception); // 503s (health) are expected states, not bugs
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
     response.status(status).json({ statusCode: status, code, message, ...(details === undefined ? {} : { details }) });
