@@ -20,14 +20,14 @@ export class AuthService {
   ) {}
 
   async login({ email, password, deviceId }: LoginDto, ip: string) {
-    this.attempts.assertAllowed(email, ip);
+    await this.attempts.assertAllowed(email, ip);
     const user = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
     const valid = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !valid) {
-      this.attempts.recordFailure(email, ip);
+      await this.attempts.recordFailure(email, ip);
       throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
     }
-    this.attempts.reset(email, ip);
+    await this.attempts.reset(email, ip);
 
     const workspaceIds = user.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : user.workspaces.map((w) => w.workspaceId);
     if (deviceId) await this.assertDeviceBelongs(deviceId, workspaceIds);
