@@ -119,6 +119,66 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 1 }))).toBe('cart_closed');
   });
 
+  it('cancels an open or a paid cart, keeping its payments and stock, and emits only after commit', async () => {
+    const { centro, water } = h.ids;
+    const open = await carts.create(cashier1, {});
+    expect(await code(carts.cancel(otherAdmin, open.id))).toBe('not_found');
+    expect(await code(carts.cancel(cashier2, open.id))).toBe('not_found'); // another store
+    let mark = h.sent.length;
+    expect(await carts.cancel(cashier1, open.id)).toMatchObject({ id: open.id, status: 'CANCELLED' });
+    expect(h.since(mark)).toEqual([{ method: 'cartUpdated', payload: expect.objectContaining({ companyId: h.ids.companyId, cartId: open.id, status: 'CANCELLED' }) }]);
+
+    const cart = await paidCart(cashier1, [{ productId: water.id, quantity: 2 }]);
+    const [water0, movements0] = [await quantity(centro, water.id), await h.prisma.inventoryMovement.count()];
+    mark = h.sent.length;
+    const cancelled = await carts.cancel(cashier1, cart.id);
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', total: 2 * water.price, paid: 2 * water.price, items: [{ productId: water.id, quantity: 2 }] });
+    expect(h.since(mark)).toEqual([{ method: 'cartUpdated', payload: expect.objectContaining({ cartId: cart.id, status: 'CANCELLED', paid: 2 * water.price }) }]);
+    expect(await h.prisma.payment.findMany({ where: { cartId: cart.id } })).toMatchObject([{ method: 'CARD', amount: 2 * water.price, saleId: null }]);
+    expect([await quantity(centro, water.id), await h.prisma.inventoryMovement.count()]).toEqual([water0, movements0]);
+
+    // Closed for good: no second cancel, no checkout, no changes, and nothing written or emitted.
+    mark = h.sent.length;
+    expect(await code(carts.cancel(cashier1, cart.id))).toBe('cart_closed');
+    expect(await code(checkouts.checkout(cashier1, cart.id))).toBe('cart_closed');
+    expect(await code(carts.setItems(cashier1, cart.id, { items: [] }))).toBe('cart_closed');
+    expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 1 }))).toBe('cart_closed');
+    expect(await h.prisma.sale.count({ where: { cartId: cart.id } })).toBe(0);
+    expect(await quantity(centro, water.id)).toBe(water0);
+    expect(h.since(mark)).toEqual([]);
+  });
+
+  it('refuses to cancel a completed cart with 409 cart_closed', async () => {
+    const cart = await paidCart(cashier1, [{ productId: h.ids.water.id, quantity: 1 }]);
+    const sale = await checkouts.checkout(cashier1, cart.id);
+    const mark = h.sent.length;
+    const refusal = await carts.cancel(cashier1, cart.id).catch((e) => e);
+    expect(refusal).toMatchObject({ code: 'cart_closed' });
+    expect(refusal.getStatus()).toBe(409);
+    expect((await carts.get(cashier1, cart.id)).status).toBe('COMPLETED');
+    expect(await h.prisma.payment.count({ where: { cartId: cart.id, saleId: sale.id } })).toBe(1);
+    expect(h.since(mark)).toEqual([]);
+  });
+
+  it('lets exactly one of a concurrent cancel and checkout win, with stock taken only by a checkout', async () => {
+    const { centro, water } = h.ids;
+    for (let round = 0; round < 8; round++) {
+      const cart = await paidCart(cashier1, [{ productId: water.id, quantity: 1 }]);
+      const [water0, mark] = [await quantity(centro, water.id), h.sent.length];
+      const cancel = () => code(carts.cancel(cashier1, cart.id));
+      const checkout = () => code(checkouts.checkout(cashier1, cart.id));
+      // Either one starts first, alternately.
+      const [cancelled, checkedOut] = round % 2 ? await Promise.all([cancel(), checkout()]) : (await Promise.all([checkout(), cancel()])).reverse();
+      expect([cancelled, checkedOut].sort()).toEqual(['cart_closed', 'ok']);
+      const sold = checkedOut === 'ok';
+      const status = (await carts.get(cashier1, cart.id)).status;
+      expect(status).toBe(sold ? 'COMPLETED' : 'CANCELLED');
+      expect(await h.prisma.sale.count({ where: { cartId: cart.id } })).toBe(sold ? 1 : 0);
+      expect(await quantity(centro, water.id)).toBe(sold ? water0 - 1 : water0);
+      expect(h.since(mark).filter((e) => e.method === 'cartUpdated').map((e) => e.payload.status)).toEqual([status]);
+    }
+  });
+
   it('keeps stock, sales and daily totals exact under 50 concurrent checkouts of scarce stock', async () => {
     const { norte } = h.ids;
     const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'SCARCE-1', name: 'Scarce item', price: 250 } });

@@ -55,6 +55,15 @@ export class CartsController {
     return this.carts.addPayment(user, id, body);
   }
 
+  @Post(':id/cancel')
+  @RequirePermissions('pos:sell')
+  @ApiOperation({ summary: 'Cancel an open or paid cart; its payments stay recorded, no stock was taken. 409 cart_closed' })
+  @ApiResponse({ status: 201, standardSchema: CartSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  cancel(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string) {
+    return this.carts.cancel(user, id);
+  }
+
   @Post(':id/checkout')
   @RequirePermissions('pos:sell')
   @ApiOperation({

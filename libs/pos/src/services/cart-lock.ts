@@ -2,10 +2,11 @@ import { AppError } from '../../../common/src/index.js';
 import type { Tx } from '../../../database/src/index.js';
 
 /**
- * Takes an OPEN or PAID cart's row lock for this transaction (optionally completing it); a completed
- * or cancelled cart is refused. A concurrent change waits here, then sees the new status.
+ * Takes an OPEN or PAID cart's row lock for this transaction (optionally closing it: completed or
+ * cancelled); a closed cart is refused. A concurrent change waits here, then sees the new status, so
+ * of a checkout and a cancel exactly one wins.
  */
-export async function lockOpenCart(tx: Tx, id: string, data: { status?: 'COMPLETED' } = {}) {
+export async function lockOpenCart(tx: Tx, id: string, data: { status?: 'COMPLETED' | 'CANCELLED' } = {}) {
   const [cart] = await tx.cart.updateManyAndReturn({ where: { id, status: { in: ['OPEN', 'PAID'] } }, data: { updatedAt: new Date(), ...data } });
   if (!cart) throw AppError.conflict('cart_closed', 'The cart is already completed or cancelled');
   return cart;

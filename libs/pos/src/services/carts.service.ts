@@ -74,6 +74,18 @@ export class CartsService {
     });
   }
 
+  /**
+   * OPEN or PAID → CANCELLED (409 cart_closed otherwise, or if a checkout got there first), and
+   * nothing else: payments stay on the cart for audit, and stock is only ever taken at checkout.
+   */
+  async cancel(user: Principal, id: string) {
+    await this.access.cart(user, id);
+    return this.transactions.run(async (tx) => {
+      await lockOpenCart(tx, id, { status: 'CANCELLED' });
+      return this.announce(tx, user.companyId, await tx.cart.findUniqueOrThrow({ where: { id }, include: CART_INCLUDE }));
+    });
+  }
+
   private announce(tx: Tx, companyId: string, cart: CartWithLines) {
     const view = toCartView(cart);
     this.realtime.cartUpdated(toCartPayload(companyId, view), { tx });
