@@ -7,6 +7,7 @@ import { demoIds } from '../support/demo.js';
 import { REDIS_TEST_URL } from '../support/probe-services.js';
 import { startCluster, type Cluster } from '../support/replica.js';
 import { describeWithServices } from '../support/services.js';
+import { COMMANDS, EVENTS } from '../../libs/realtime/src/index.js';
 
 // Long enough for a stray event to cross replicas through Redis, had it been sent.
 const QUIET_MS = 750;
@@ -48,32 +49,32 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     const roomId = await teamRoom();
     const manager = await chatSocket(a.wsUrl, 'manager@demo.local');
     const cashier = await chatSocket(b.wsUrl, 'cashier1@demo.local');
-    const history = nextEvent(cashier, 'chat.history', (e) => e.data.roomId === roomId);
-    expect(await ack(manager, 'chat.join', { roomId })).toEqual({ ok: true, roomId });
-    expect(await ack(cashier, 'chat.join', { roomId })).toEqual({ ok: true, roomId });
+    const history = nextEvent(cashier, EVENTS.chatHistory.name, (e) => e.data.roomId === roomId);
+    expect(await ack(manager, COMMANDS.chatJoin.name, { roomId })).toEqual({ ok: true, roomId });
+    expect(await ack(cashier, COMMANDS.chatJoin.name, { roomId })).toEqual({ ok: true, roomId });
     expect((await history).data.items).toEqual([]);
-    const cashierGot = record(cashier, 'chat.message');
-    const managerTyping = record(manager, 'chat.typing');
+    const cashierGot = record(cashier, EVENTS.chatMessage.name);
+    const managerTyping = record(manager, EVENTS.chatTyping.name);
 
     const clientMessageId = randomUUID();
-    const delivered = nextEvent(cashier, 'chat.message');
-    const sent = await ack(manager, 'chat.message', { roomId, body: 'Can you cover till 2?\u0007', clientMessageId });
+    const delivered = nextEvent(cashier, EVENTS.chatMessage.name);
+    const sent = await ack(manager, COMMANDS.chatMessage.name, { roomId, body: 'Can you cover till 2?\u0007', clientMessageId });
     expect(sent).toMatchObject({ ok: true, message: { roomId, body: 'Can you cover till 2?', clientMessageId } });
     expect((await delivered).data.message).toEqual(sent.message);
 
     // A retry is acknowledged with the original message and not broadcast again.
-    expect(await ack(manager, 'chat.message', { roomId, body: 'Can you cover till 2?', clientMessageId })).toEqual(sent);
+    expect(await ack(manager, COMMANDS.chatMessage.name, { roomId, body: 'Can you cover till 2?', clientMessageId })).toEqual(sent);
     await sleep(QUIET_MS);
     expect(cashierGot.map((e) => e.data.message.id)).toEqual([sent.message.id]);
 
-    const typing = nextEvent(cashier, 'chat.typing', (e) => e.data.isTyping);
-    expect(await ack(manager, 'chat.typing', { roomId, isTyping: true })).toEqual({ ok: true });
+    const typing = nextEvent(cashier, EVENTS.chatTyping.name, (e) => e.data.isTyping);
+    expect(await ack(manager, COMMANDS.chatTyping.name, { roomId, isTyping: true })).toEqual({ ok: true });
     expect((await typing).data).toMatchObject({ roomId, isTyping: true });
     // Nobody stopped typing explicitly: the indicator clears itself after a few seconds of silence.
-    expect((await nextEvent(cashier, 'chat.typing', (e) => !e.data.isTyping, 8000)).data).toMatchObject({ roomId, isTyping: false });
+    expect((await nextEvent(cashier, EVENTS.chatTyping.name, (e) => !e.data.isTyping, 8000)).data).toMatchObject({ roomId, isTyping: false });
     expect(managerTyping).toEqual([]); // the typist does not get their own indicator
 
-    const page = await ack(cashier, 'chat.history', { roomId, limit: 10 });
+    const page = await ack(cashier, COMMANDS.chatHistory.name, { roomId, limit: 10 });
     expect(page).toMatchObject({ ok: true, nextCursor: null, items: [{ id: sent.message.id }] });
   });
 
@@ -82,9 +83,9 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     const staff = await chatSocket(c.wsUrl, 'staff@demo.local');
     const other = await chatSocket(c.wsUrl, 'admin@other.local');
     const attempts = [
-      ['chat.join', { roomId }],
-      ['chat.message', { roomId, body: 'hi', clientMessageId: randomUUID() }],
-      ['chat.history', { roomId, limit: 10 }],
+      [COMMANDS.chatJoin.name, { roomId }],
+      [COMMANDS.chatMessage.name, { roomId, body: 'hi', clientMessageId: randomUUID() }],
+      [COMMANDS.chatHistory.name, { roomId, limit: 10 }],
     ] as const;
     for (const [event, payload] of attempts) {
       expect(await ack(staff, event, payload)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -99,7 +100,7 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     const { prisma, close } = await connectPrisma(db.uri);
     try {
       const admin = await chatSocket(b.wsUrl, 'admin@demo.local', 'notifications');
-      const alerts = record(admin, 'system.alert');
+      const alerts = record(admin, EVENTS.systemAlert.name);
       const product = await prisma.product.create({ data: { companyId: ids.companyId, sku: `E2E-${randomUUID().slice(0, 8)}`, name: 'Yogurt', price: 99 } });
       const lot = await prisma.stockLot.create({ data: { workspaceId: ids.centro, productId: product.id, quantity: 6, expiresAt: new Date(Date.now() - 60_000) } });
       const adminToken = await tokenOf('admin@demo.local');

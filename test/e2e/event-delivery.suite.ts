@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
 import { demoIds } from '../support/demo.js';
 import { productBySku, sell } from '../support/pos-flow.js';
+import { COMMANDS, EVENTS } from '../../libs/realtime/src/index.js';
 
 /** Where the suite runs: REST calls go to `trigger`, sockets connect to `listen` (may be other replicas). */
 export interface Topology {
@@ -48,24 +49,24 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
     const norteCashier = await connect(topo.listen.c, 'pos', 'cashier2@demo.local', ids.norteDevice);
     const otherChain = await connect(topo.listen.b, 'pos', 'admin@other.local');
     const [managerGot, adminGot, norteGot, otherGot, deviceGot] = [manager, admin, norteCashier, otherChain, device].map((s) =>
-      record(s, 'pos.sale.completed', 'pos.daily-totals.updated', 'pos.cart.updated', 'pos.cart.payment'),
+      record(s, EVENTS.posSaleCompleted.name, EVENTS.posDailyTotalsUpdated.name, EVENTS.posCartUpdated.name, EVENTS.posCartPayment.name),
     );
 
     const bread = await productBySku(topo.trigger, cashier, 'BREAD-LOAF');
-    const sold = nextEvent(manager, 'pos.sale.completed');
+    const sold = nextEvent(manager, EVENTS.posSaleCompleted.name);
     const checkout = await sell(topo.trigger, cashier, [{ productId: bread.id, quantity: 2 }]);
     expect(checkout.status).toBe(201);
     const sale = await sold;
     await sleep(QUIET_MS);
 
     expect(sale.data).toMatchObject({ workspaceId: ids.centro, deviceId: ids.centroDevice, total: 2 * bread.price, lines: [{ productId: bread.id, quantity: 2, lineTotal: 2 * bread.price }] });
-    expect(sale).toMatchObject({ type: 'pos.sale.completed', companyId: ids.companyId, workspaceId: ids.centro });
-    const saleIds = (got: typeof managerGot) => got.filter((e) => e.type === 'pos.sale.completed').map((e) => e.id);
+    expect(sale).toMatchObject({ type: EVENTS.posSaleCompleted.name, companyId: ids.companyId, workspaceId: ids.centro });
+    const saleIds = (got: typeof managerGot) => got.filter((e) => e.type === EVENTS.posSaleCompleted.name).map((e) => e.id);
     expect(saleIds(managerGot)).toEqual([sale.id]);
     expect(saleIds(adminGot)).toEqual([sale.id]); // in both company:{id} and workspace:{id}, delivered once
     expect(saleIds(deviceGot)).toEqual([sale.id]);
-    expect(managerGot.map((e) => e.type)).toContain('pos.daily-totals.updated');
-    expect(deviceGot.map((e) => e.type)).toEqual(expect.arrayContaining(['pos.cart.updated', 'pos.cart.payment']));
+    expect(managerGot.map((e) => e.type)).toContain(EVENTS.posDailyTotalsUpdated.name);
+    expect(deviceGot.map((e) => e.type)).toEqual(expect.arrayContaining([EVENTS.posCartUpdated.name, EVENTS.posCartPayment.name]));
     expect(norteGot).toEqual([]);
     expect(otherGot).toEqual([]);
   });
@@ -75,10 +76,10 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
     const cashier = await connect(topo.listen.c, 'notifications', 'cashier2@demo.local');
     const staff = await connect(topo.listen.a, 'notifications', 'staff@demo.local');
     const otherChain = await connect(topo.listen.b, 'notifications', 'admin@other.local');
-    const otherGot = record(otherChain, 'system.alert', 'system.warning', 'system.info');
+    const otherGot = record(otherChain, EVENTS.systemAlert.name, EVENTS.systemWarning.name, EVENTS.systemInfo.name);
 
     const title = `Store meeting ${Date.now()}`;
-    const [toCashier, toStaff] = [cashier, staff].map((s) => nextEvent(s, 'system.alert', (e) => e.data.title === title));
+    const [toCashier, toStaff] = [cashier, staff].map((s) => nextEvent(s, EVENTS.systemAlert.name, (e) => e.data.title === title));
     const sent = await api(topo.trigger, 'POST', '/notifications', admin, { title, message: 'At 18:00 in Centro' });
     expect(sent.status).toBe(201);
     const [a, b] = await Promise.all([toCashier, toStaff]);
@@ -90,11 +91,11 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
 
   it('lets a dashboard join a store room and then receive that store only', async () => {
     const manager = await connect(topo.listen.b, 'inventory', 'manager@demo.local');
-    expect(await manager.emitWithAck('unsubscribe', { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
-    const got = record(manager, 'inventory.movement.created');
+    expect(await manager.emitWithAck(COMMANDS.unsubscribe.name, { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
+    const got = record(manager, EVENTS.inventoryMovementCreated.name);
     const token = await login(topo.trigger, 'manager@demo.local');
     const milk = await productBySku(topo.trigger, token, 'MILK-1L');
-    const centroMove = nextEvent(manager, 'inventory.movement.created', (e) => e.data.movement.workspaceId === ids.centro);
+    const centroMove = nextEvent(manager, EVENTS.inventoryMovementCreated.name, (e) => e.data.movement.workspaceId === ids.centro);
     expect((await api(topo.trigger, 'POST', '/inventory/movements', token, { type: 'IN', workspaceId: ids.norte, productId: milk.id, quantity: 1, reason: 'delivery' })).status).toBe(201);
     expect((await api(topo.trigger, 'POST', '/inventory/movements', token, { type: 'IN', workspaceId: ids.centro, productId: milk.id, quantity: 1, reason: 'delivery' })).status).toBe(201);
     await centroMove;

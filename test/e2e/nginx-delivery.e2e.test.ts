@@ -7,6 +7,7 @@ import { REDIS_TEST_URL } from '../support/probe-services.js';
 import { startCluster, type Cluster } from '../support/replica.js';
 import { describeWithServices } from '../support/services.js';
 import { eventDeliverySuite } from './event-delivery.suite.js';
+import { COMMANDS } from '../../libs/realtime/src/index.js';
 
 async function clusterBehindNginx() {
   const db = await createTestDatabase();
@@ -42,7 +43,7 @@ describeWithServices(['postgres', 'redis', 'nginx'], 'nginx stickiness', () => {
     socket.connect();
     await upgraded;
     expect(transports).toEqual(['polling', 'websocket']);
-    expect(await socket.emitWithAck('subscribe', { room: 'lobby' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await socket.emitWithAck(COMMANDS.subscribe.name, { room: 'lobby' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(errors).toEqual([]);
     socket.close();
   });
@@ -51,7 +52,7 @@ describeWithServices(['postgres', 'redis', 'nginx'], 'nginx stickiness', () => {
     const token = await login(env.nginx.url, 'manager@demo.local');
     const socket = io(`${env.nginx.url}/pos`, { auth: { token }, transports: ['polling'], reconnection: false, forceNew: true });
     await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
-    for (let i = 0; i < 10; i++) expect(await socket.emitWithAck('subscribe', { room: 'lobby' })).toMatchObject({ ok: false });
+    for (let i = 0; i < 10; i++) expect(await socket.emitWithAck(COMMANDS.subscribe.name, { room: 'lobby' })).toMatchObject({ ok: false });
     expect(socket.connected).toBe(true);
     socket.close();
   });

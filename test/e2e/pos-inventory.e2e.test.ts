@@ -7,6 +7,7 @@ import { productBySku, sell } from '../support/pos-flow.js';
 import { REDIS_TEST_URL } from '../support/probe-services.js';
 import { startCluster, type Cluster } from '../support/replica.js';
 import { describeWithServices } from '../support/services.js';
+import { EVENTS } from '../../libs/realtime/src/index.js';
 
 // Long enough for a stray or late event to cross replicas through Redis.
 const QUIET_MS = 750;
@@ -44,13 +45,13 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const cashier = await login(a, 'cashier1@demo.local', { deviceId: ids.centroDevice });
     const dashboard = await socket(1, 'pos', 'manager@demo.local');
     const device = await socket(2, 'pos', 'cashier1@demo.local', ids.centroDevice);
-    const deviceGot = record(device, 'pos.cart.updated', 'pos.cart.payment', 'pos.sale.completed');
+    const deviceGot = record(device, EVENTS.posCartUpdated.name, EVENTS.posCartPayment.name, EVENTS.posSaleCompleted.name);
     const milk = await productBySku(a, cashier, 'MILK-1L');
     const water = await productBySku(a, cashier, 'WATER-500');
     const totals0 = await totalsOf(cashier, ids.centro);
 
-    const sold = nextEvent(dashboard, 'pos.sale.completed');
-    const totals = nextEvent(dashboard, 'pos.daily-totals.updated');
+    const sold = nextEvent(dashboard, EVENTS.posSaleCompleted.name);
+    const totals = nextEvent(dashboard, EVENTS.posDailyTotalsUpdated.name);
     const checkout = await sell(a, cashier, [{ productId: milk.id, quantity: 2 }, { productId: water.id, quantity: 1 }], 'CASH');
     expect(checkout.status).toBe(201);
     const total = 2 * milk.price + water.price;
@@ -73,9 +74,9 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
       byMethod: { ...totals0.byMethod, CASH: totals0.byMethod.CASH + total },
     });
     await sleep(QUIET_MS);
-    const cartStatuses = deviceGot.filter((e) => e.type === 'pos.cart.updated').map((e) => e.data.status);
+    const cartStatuses = deviceGot.filter((e) => e.type === EVENTS.posCartUpdated.name).map((e) => e.data.status);
     expect(cartStatuses).toEqual(['OPEN', 'OPEN', 'PAID', 'COMPLETED']); // created, items, payment, checkout
-    expect(deviceGot.filter((e) => e.type === 'pos.cart.payment').map((e) => e.data.remaining)).toEqual([0]);
+    expect(deviceGot.filter((e) => e.type === EVENTS.posCartPayment.name).map((e) => e.data.remaining)).toEqual([0]);
   });
 
   it('keeps stock, sales, daily totals and events in agreement under 50 parallel checkouts of scarce stock on three replicas', async () => {
@@ -98,9 +99,9 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const dashboard = await socket(2, 'pos', 'manager@demo.local');
     const stockView = await socket(0, 'inventory', 'manager@demo.local');
     const alerts = await socket(1, 'notifications', 'manager@demo.local');
-    const posGot = record(dashboard, 'pos.sale.completed', 'pos.daily-totals.updated');
-    const movesGot = record(stockView, 'inventory.movement.created');
-    const alertsGot = record(alerts, 'system.warning');
+    const posGot = record(dashboard, EVENTS.posSaleCompleted.name, EVENTS.posDailyTotalsUpdated.name);
+    const movesGot = record(stockView, EVENTS.inventoryMovementCreated.name);
+    const alertsGot = record(alerts, EVENTS.systemWarning.name);
     const totals0 = await totalsOf(admin, ids.norte);
 
     const results = await Promise.all(carts.map(({ id, via }) => api(via, 'POST', `/pos/carts/${id}/checkout`, cashier)));
@@ -118,10 +119,10 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const listed = (await api(a, 'GET', `/pos/sales?workspaceId=${ids.norte}&limit=100`, admin)).body.items.filter((s: { id: string }) => saleIds.has(s.id));
     expect(listed).toHaveLength(20);
 
-    const soldEvents = posGot.filter((e) => e.type === 'pos.sale.completed' && saleIds.has(e.data.saleId));
+    const soldEvents = posGot.filter((e) => e.type === EVENTS.posSaleCompleted.name && saleIds.has(e.data.saleId));
     expect(new Set(soldEvents.map((e) => e.data.saleId))).toEqual(saleIds);
     expect(soldEvents).toHaveLength(20); // once each
-    const totalsEvents = posGot.filter((e) => e.type === 'pos.daily-totals.updated' && e.data.workspaceId === ids.norte);
+    const totalsEvents = posGot.filter((e) => e.type === EVENTS.posDailyTotalsUpdated.name && e.data.workspaceId === ids.norte);
     expect(totalsEvents).toHaveLength(20);
     expect(Math.max(...totalsEvents.map((e) => e.data.salesCount))).toBe(totals1.salesCount);
     const saleMoves = movesGot.filter((e) => e.data.movement.type === 'SALE' && e.data.movement.productId === product.id);
@@ -137,12 +138,12 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const bread = await productBySku(a, manager, 'BREAD-LOAF');
     const [centro0, norte0] = [await stockOf(manager, ids.centro, bread.id), await stockOf(manager, ids.norte, bread.id)];
 
-    const created = nextEvent(norteSide, 'inventory.movement.created', (e) => e.data.movement.productId === bread.id);
+    const created = nextEvent(norteSide, EVENTS.inventoryMovementCreated.name, (e) => e.data.movement.productId === bread.id);
     const transfer = await api(b, 'POST', '/inventory/movements', manager, { type: 'TRANSFER', fromWorkspaceId: ids.centro, toWorkspaceId: ids.norte, productId: bread.id, quantity: 4 });
     expect(transfer.status).toBe(201);
     expect((await created).data.movement).toMatchObject({ id: transfer.body.movement.id, status: 'PENDING' });
 
-    const [atCentro, atNorte] = [centroSide, norteSide].map((s) => nextEvent(s, 'inventory.movement.updated', (e) => e.data.movement.id === transfer.body.movement.id));
+    const [atCentro, atNorte] = [centroSide, norteSide].map((s) => nextEvent(s, EVENTS.inventoryMovementUpdated.name, (e) => e.data.movement.id === transfer.body.movement.id));
     const received = await api(c, 'PATCH', `/inventory/movements/${transfer.body.movement.id}`, manager, { status: 'RECEIVED' });
     expect(received.status).toBe(200);
     const [x, y] = await Promise.all([atCentro, atNorte]);
@@ -170,7 +171,7 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
   it('turns the demo coffee in Centro low after a few sales, warning once', async () => {
     const cashier = await login(a, 'cashier1@demo.local', { deviceId: ids.centroDevice });
     const store = await socket(1, 'notifications', 'manager@demo.local');
-    const warnings = record(store, 'system.warning');
+    const warnings = record(store, EVENTS.systemWarning.name);
     const coffee = await productBySku(a, cashier, 'COFFEE-250');
     for (let i = 0; i < 4; i++) expect((await sell([a, b, c][i % 3], cashier, [{ productId: coffee.id, quantity: 1 }])).status).toBe(201);
     await sleep(QUIET_MS);

@@ -6,6 +6,7 @@ import { REDIS_TEST_URL } from '../support/probe-services.js';
 import { startCluster, type Cluster } from '../support/replica.js';
 import { describeWithServices } from '../support/services.js';
 import { craftToken, decodeClaims } from '../support/tokens.js';
+import { COMMANDS } from '../../libs/realtime/src/index.js';
 
 describeWithServices(['postgres', 'redis'], 'socket handshake and room permissions', () => {
   let db: TestDatabase;
@@ -71,34 +72,34 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
 
   it('lets a cashier subscribe to their own store only', async () => {
     const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'cashier1@demo.local'));
-    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
     for (const room of [`workspace:${ids.norte}`, `workspace:${ids.sur}`, `company:${ids.companyId}`, `pos:${ids.norteDevice}`, 'lobby', `workspace:${ids.centro}:x`]) {
-      expect(await ack(socket, 'subscribe', { room })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await ack(socket, COMMANDS.subscribe.name, { room })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
-    expect(await ack(socket, 'unsubscribe', { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
+    expect(await ack(socket, COMMANDS.unsubscribe.name, { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
     socket.close();
   });
 
   it('lets an ADMIN join any store of their company, never another company', async () => {
     const socket = await connectSocket(url, 'inventory', await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
-    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
-    expect(await ack(socket, 'subscribe', { room: `pos:${ids.norteDevice}` })).toMatchObject({ ok: true });
-    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.sur}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await ack(socket, 'subscribe', { room: `company:${ids.otherCompanyId}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `pos:${ids.norteDevice}` })).toMatchObject({ ok: true });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.sur}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `company:${ids.otherCompanyId}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     socket.close();
   });
 
   it('answers a malformed command with validation_failed and keeps the socket', async () => {
     const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
-    const reply = await ack(socket, 'subscribe', { room: 42 });
+    const reply = await ack(socket, COMMANDS.subscribe.name, { room: 42 });
     expect(reply).toMatchObject({ ok: false, error: { code: 'validation_failed', details: [{ path: 'room' }] } });
-    expect(await ack(socket, 'subscribe', { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
     socket.close();
   });
 
   it('rate-limits a socket that sends too fast', async () => {
     const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
-    const replies = await Promise.all(Array.from({ length: 60 }, () => ack(socket, 'subscribe', { room: `workspace:${ids.centro}` })));
+    const replies = await Promise.all(Array.from({ length: 60 }, () => ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })));
     expect(replies.filter((r) => r.ok).length).toBeGreaterThan(0);
     expect(replies.filter((r) => r.error?.code === 'rate_limited').length).toBeGreaterThan(0);
     socket.close();
@@ -107,7 +108,7 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
   it('drops a connection that sends an oversized payload', async () => {
     const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
-    socket.emit('subscribe', { room: 'x'.repeat(200_000) });
+    socket.emit(COMMANDS.subscribe.name, { room: 'x'.repeat(200_000) });
     expect(await closed).toBe('transport close');
   });
 

@@ -1,6 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { EventName, NamespaceKey, RealtimeEnvelope } from '../../libs/realtime/src/index.js';
-import { NAMESPACES } from '../../libs/realtime/src/index.js';
+import { COMMANDS, NAMESPACES } from '../../libs/realtime/src/index.js';
+
+type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS]['name'];
 
 /** Tests read payloads loosely; the catalog types are checked where events are produced. */
 export type TestEnvelope = Omit<RealtimeEnvelope, 'data'> & { data: any };
@@ -78,7 +80,7 @@ export function nextEvent(socket: Socket, event: EventName, match: (e: TestEnvel
 }
 
 /** Emits a client command and resolves with its acknowledgement. */
-export function ack<T = any>(socket: Socket, event: string, payload: unknown, timeoutMs = 10_000): Promise<T> {
+export function ack<T = any>(socket: Socket, event: CommandName, payload: unknown, timeoutMs = 10_000): Promise<T> {
   return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
 }
 

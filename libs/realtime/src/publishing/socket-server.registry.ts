@@ -13,8 +13,4 @@ export class SocketServerRegistry {
   get(path: string): Namespace | undefined {
     return this.namespaces.get(path);
   }
-
-  get active(): boolean {
-    return this.namespaces.size > 0;
-  }
 }

@@ -4,6 +4,7 @@ import type { EventPublisher } from '../publishing/event-publisher.js';
 import { InventoryEventsService } from './inventory-events.service.js';
 import { PosEventsService } from './pos-events.service.js';
 import { RealtimeChatService } from './chat.service.js';
+import { EVENTS } from '../events/catalog.js';
 
 const [company, centro, norte, device, cart, user, room] = [
   'c0000000-0000-4000-8000-000000000000',
@@ -32,8 +33,8 @@ describe('event routing', () => {
     pos.cartUpdated({ ...scope, cartId: cart, status: 'OPEN', items: [], total: 0, paid: 0, updatedAt: now });
     pos.saleCompleted({ ...scope, saleId: cart, cartId: cart, cashierId: user, lines: [], payments: [], total: 0, paid: 0, change: 0, businessDate: '2026-11-28', completedAt: now });
     expect(sent).toEqual([
-      { namespace: '/pos', type: 'pos.cart.updated', rooms: [`pos:${device}`, `workspace:${centro}`], except: [] },
-      { namespace: '/pos', type: 'pos.sale.completed', rooms: [`pos:${device}`, `workspace:${centro}`, `company:${company}`], except: [] },
+      { namespace: '/pos', type: EVENTS.posCartUpdated.name, rooms: [`pos:${device}`, `workspace:${centro}`], except: [] },
+      { namespace: '/pos', type: EVENTS.posSaleCompleted.name, rooms: [`pos:${device}`, `workspace:${centro}`, `company:${company}`], except: [] },
     ]);
   });
 
@@ -52,6 +53,6 @@ describe('event routing', () => {
   it('sends typing to the chat room except the typist', () => {
     const { sent, dispatcher } = recorder();
     new RealtimeChatService(dispatcher).typing(company, room, user, true);
-    expect(sent).toEqual([{ namespace: '/chat', type: 'chat.typing', rooms: [`chat:${room}`], except: [`user:${user}`] }]);
+    expect(sent).toEqual([{ namespace: '/chat', type: EVENTS.chatTyping.name, rooms: [`chat:${room}`], except: [`user:${user}`] }]);
   });
 });
