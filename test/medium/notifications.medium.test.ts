@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Principal } from '../../libs/auth/src/index.js';
 import { AlertSweepService, NotificationsService, type PublishNotificationInput } from '../../libs/notifications/src/index.js';
+import { WorkspacesService } from '../../libs/workspaces/src/index.js';
 import { describeWithServices } from '../support/services.js';
 import { startDomainHarness, type DomainHarness } from './support/domain-harness.js';
 
@@ -15,7 +16,7 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
 
   beforeAll(async () => {
     h = await startDomainHarness();
-    notifications = new NotificationsService(h.prisma, h.transactions, h.realtime);
+    notifications = new NotificationsService(h.prisma, h.transactions, h.realtime, new WorkspacesService(h.prisma));
     sweep = new AlertSweepService(h.prisma, notifications);
     [admin, cashier1, cashier2, otherAdmin] = await Promise.all(['admin@demo.local', 'cashier1@demo.local', 'cashier2@demo.local', 'admin@other.local'].map(h.principal));
     [centro, norte, sur] = (await Promise.all(['Centro', 'Norte', 'Sur'].map(h.store))).map((s) => s.id);

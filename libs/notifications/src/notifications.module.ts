@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { WorkspacesModule } from '../../workspaces/src/index.js';
 import { NotificationsController } from './controllers/notifications.controller.js';
 import { AlertSweepService } from './services/alert-sweep.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 
 /** Persisted alerts and their REST API. Other modules inject NotificationsService. */
 @Module({
+  imports: [WorkspacesModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, AlertSweepService],
   exports: [NotificationsService, AlertSweepService],

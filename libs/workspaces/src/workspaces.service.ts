@@ -25,10 +25,32 @@ export class WorkspacesService {
     });
   }
 
+  /** The store asked for (404 unless the caller may see it), or every store the caller may see. */
+  async visibleOrAll(user: Principal, workspaceId: string | undefined) {
+    return workspaceId ? [await this.assertVisible(user, workspaceId)] : this.list(user);
+  }
+
+  /** The store if it is of the caller's company and the caller may see it; null otherwise. */
+  async findVisible(user: Principal, workspaceId: string) {
+    const store = await this.findInCompany(user.companyId, workspaceId);
+    return store && canAccessWorkspace(user, workspaceId) ? store : null;
+  }
+
   /** A store of another company, or not the caller's, is simply not found. */
   async assertVisible(user: Principal, workspaceId: string) {
-    const store = await this.prisma.workspace.findFirst({ where: { id: workspaceId, companyId: user.companyId } });
-    if (!store || !canAccessWorkspace(user, workspaceId)) throw AppError.notFound('Workspace');
+    const store = await this.findVisible(user, workspaceId);
+    if (!store) throw AppError.notFound('Workspace');
     return store;
+  }
+
+  /** Any store of the company (e.g. a transfer's destination): only another company's is not found. */
+  async assertInCompany(companyId: string, workspaceId: string) {
+    const store = await this.findInCompany(companyId, workspaceId);
+    if (!store) throw AppError.notFound('Workspace');
+    return store;
+  }
+
+  private findInCompany(companyId: string, workspaceId: string) {
+    return this.prisma.workspace.findFirst({ where: { id: workspaceId, companyId } });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../../../prisma/generated/client.js';
-import { canAccessWorkspace, type Principal } from '../../../auth/src/index.js';
+import { visibleInStore, type Principal } from '../../../auth/src/index.js';
 import { AppError } from '../../../common/src/index.js';
 import { type Db, PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
 import { type CountPayload, RealtimeService } from '../../../realtime/src/index.js';
@@ -103,8 +103,7 @@ export class CountsService {
 
   private async findVisible(user: Principal, id: string) {
     const count = await this.prisma.inventoryCount.findFirst({ where: { id, workspace: { companyId: user.companyId } } });
-    if (!count || !canAccessWorkspace(user, count.workspaceId)) throw AppError.notFound('Inventory count');
-    return count;
+    return visibleInStore(user, count, 'Inventory count');
   }
 
   /** Takes the count's row lock while it is open, so lines cannot change under a concurrent close. */

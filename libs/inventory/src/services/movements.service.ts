@@ -28,9 +28,7 @@ export class MovementsService {
     const workspaceId = dto.type === 'TRANSFER' ? dto.fromWorkspaceId : dto.workspaceId;
     await this.workspaces.assertVisible(user, workspaceId);
     // The destination may be any store of the company: its staff will receive the goods.
-    if (dto.type === 'TRANSFER' && !(await this.prisma.workspace.findFirst({ where: { id: dto.toWorkspaceId, companyId: user.companyId } }))) {
-      throw AppError.notFound('Workspace');
-    }
+    if (dto.type === 'TRANSFER') await this.workspaces.assertInCompany(user.companyId, dto.toWorkspaceId);
     const [product] = await this.products.requireMany(user.companyId, [dto.productId]);
     return this.transactions.run(async (tx) => {
       const entry = await this.ledger.record(tx, {
@@ -64,7 +62,7 @@ export class MovementsService {
 
   /** Newest first; a transfer is listed for both of its stores. */
   async list(user: Principal, { workspaceId, productId, cursor, limit }: MovementQueryDto) {
-    const storeIds = workspaceId ? [(await this.workspaces.assertVisible(user, workspaceId)).id] : (await this.workspaces.list(user)).map((s) => s.id);
+    const storeIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
     const rows = await this.prisma.inventoryMovement.findMany({
       where: {
         AND: [

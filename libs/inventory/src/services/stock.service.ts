@@ -16,7 +16,7 @@ export class StockService {
 
   /** One row per visible store and product, including products never moved there (quantity 0). */
   async list(user: Principal, { workspaceId, productId }: StockQueryDto) {
-    const stores = workspaceId ? [await this.workspaces.assertVisible(user, workspaceId)] : await this.workspaces.list(user);
+    const stores = await this.workspaces.visibleOrAll(user, workspaceId);
     const products = productId
       ? await this.products.requireMany(user.companyId, [productId])
       : await this.prisma.product.findMany({ where: { companyId: user.companyId }, orderBy: { sku: 'asc' } });

@@ -3,6 +3,7 @@ import type { Principal } from '../../../auth/src/index.js';
 import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage, type Page } from '../../../common/src/index.js';
 import { PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
 import { RealtimeService, type NotificationKind, type NotificationScope } from '../../../realtime/src/index.js';
+import { WorkspacesService } from '../../../workspaces/src/index.js';
 import type { Prisma } from '../../../../prisma/generated/client.js';
 import type { BroadcastNotificationDto, NotificationLevel, NotificationView } from '../dto/notifications.dto.js';
 import { notificationsVisibleTo, scopeColumns, toNotificationView } from './notification-rows.js';
@@ -32,6 +33,7 @@ export class NotificationsService {
     private readonly prisma: PrismaService,
     private readonly transactions: TransactionRunner,
     private readonly realtime: RealtimeService,
+    private readonly workspaces: WorkspacesService,
   ) {}
 
   /**
@@ -91,9 +93,7 @@ export class NotificationsService {
   }
 
   private async assertScopeInCompany(companyId: string, scope: NotificationScope) {
-    if (scope.type === 'workspace' && !(await this.prisma.workspace.count({ where: { id: scope.workspaceId, companyId } }))) {
-      throw AppError.notFound('Workspace');
-    }
+    if (scope.type === 'workspace') await this.workspaces.assertInCompany(companyId, scope.workspaceId);
     if (scope.type === 'user' && !(await this.prisma.user.count({ where: { id: scope.userId, companyId } }))) {
       throw AppError.notFound('User');
     }

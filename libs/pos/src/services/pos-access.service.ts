@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { canAccessWorkspace, hasPermission, type Principal } from '../../../auth/src/index.js';
+import { hasPermission, visibleInStore, type Principal } from '../../../auth/src/index.js';
 import { AppError } from '../../../common/src/index.js';
 import { PrismaService } from '../../../database/src/index.js';
 
@@ -14,19 +14,16 @@ export class PosAccess {
     const deviceId = requested ?? user.deviceId;
     if (!deviceId) throw AppError.validation([{ path: 'deviceId', message: 'Log in with a deviceId, or give one' }]);
     const device = await this.prisma.posDevice.findFirst({ where: { id: deviceId, workspace: { companyId: user.companyId } }, include: { workspace: true } });
-    if (!device || !canAccessWorkspace(user, device.workspaceId)) throw AppError.notFound('Device');
-    return device;
+    return visibleInStore(user, device, 'Device');
   }
 
   async cart(user: Principal, id: string) {
     const cart = await this.prisma.cart.findFirst({ where: { id, workspace: { companyId: user.companyId } }, include: { workspace: true } });
-    if (!cart || !canAccessWorkspace(user, cart.workspaceId)) throw AppError.notFound('Cart');
-    return cart;
+    return visibleInStore(user, cart, 'Cart');
   }
 
   async cashSession(user: Principal, id: string) {
-    const session = await this.prisma.cashSession.findFirst({ where: { id, workspace: { companyId: user.companyId } } });
-    if (!session || !canAccessWorkspace(user, session.workspaceId)) throw AppError.notFound('Cash session');
+    const session = visibleInStore(user, await this.prisma.cashSession.findFirst({ where: { id, workspace: { companyId: user.companyId } } }), 'Cash session');
     this.assertMayUseDevice(user, session.deviceId);
     return session;
   }

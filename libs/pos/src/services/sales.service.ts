@@ -15,7 +15,7 @@ export class SalesService {
 
   /** Newest first, cursor-paged, optionally within [from, to). */
   async list(user: Principal, { workspaceId, from, to, cursor, limit }: SalesQueryDto) {
-    const storeIds = workspaceId ? [(await this.workspaces.assertVisible(user, workspaceId)).id] : (await this.workspaces.list(user)).map((s) => s.id);
+    const storeIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
     const rows = await this.prisma.sale.findMany({
       where: {
         AND: [{ workspaceId: { in: storeIds } }, { completedAt: { gte: from, lt: to } }, newestFirstAfter('completedAt', cursor)],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WorkspacesModule } from '../../../workspaces/src/index.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { ChatGateway } from './chat.gateway.js';
 import { GatewaySupport } from './gateway-support.service.js';
@@ -8,6 +9,7 @@ import { PosGateway } from './pos.gateway.js';
 
 /** The socket-serving half of the realtime layer; left out when WEBSOCKET_ENABLED=false. */
 @Module({
+  imports: [WorkspacesModule],
   providers: [RoomAccessService, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway, ChatGateway],
 })
 export class GatewaysModule {}

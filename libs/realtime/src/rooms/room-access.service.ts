@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../../auth/src/index.js';
 import { AppError } from '../../../common/src/index.js';
 import { PrismaService } from '../../../database/src/index.js';
+import { WorkspacesService } from '../../../workspaces/src/index.js';
 import { parseRoom, Rooms } from './rooms.js';
 
 /** Who may be in which room. The tenant boundary of the whole realtime layer. */
 @Injectable()
 export class RoomAccessService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly workspaces: WorkspacesService,
+  ) {}
 
   /** Rooms a socket joins on connect. */
   defaultRooms(principal: Principal): string[] {
@@ -49,8 +53,6 @@ export class RoomAccessService {
   }
 
   private async storeVisible(principal: Principal, workspaceId: string): Promise<boolean> {
-    if (principal.role !== 'ADMIN') return principal.workspaceIds.includes(workspaceId);
-    const store = await this.prisma.workspace.findFirst({ where: { id: workspaceId, companyId: principal.companyId }, select: { id: true } });
-    return Boolean(store);
+    return Boolean(await this.workspaces.findVisible(principal, workspaceId));
   }
 }
