@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Principal } from '../../../auth/src/index.js';
-import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage, type Page } from '../../../common/src/index.js';
+import { AppError, byCreatedAt, isUniqueViolation, newestFirstAfter, newestFirstOrder, toPage, type Page } from '../../../common/src/index.js';
 import { PrismaService, TransactionRunner } from '../../../database/src/index.js';
 import { RealtimeService, type ChatCommands, type ChatMessage } from '../../../realtime/src/index.js';
 import type { ChatMessage as ChatMessageRow, ChatRoom as ChatRoomRow } from '../../../../prisma/generated/client.js';
@@ -128,8 +128,6 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
     return toMessageView(row);
   }
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === 'P2002';
 
 const toMessageView = (row: ChatMessageRow): ChatMessage => ({
   id: row.id,

@@ -22,6 +22,15 @@ const PRISMA_ERRORS: Record<string, [HttpStatus, string, string]> = {
   P2034: [HttpStatus.CONFLICT, 'conflict', 'Concurrent update, please retry'],
 };
 
+/** Prisma's error code of a known request error (e.g. P2002), if `error` is one. */
+const prismaCodeOf = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** A unique constraint refused the write: callers that expect races turn it into their own answer. */
+export const isUniqueViolation = (error: unknown) => prismaCodeOf(error) === 'P2002';
+
 export interface DescribedError extends ErrorBody {
   status: number;
 }
@@ -40,8 +49,8 @@ export function describeError(error: unknown): DescribedError {
         : error.message;
     return { status, code: CODE_BY_STATUS[status] ?? (status < 500 ? 'bad_request' : 'internal_error'), message };
   }
-  const prismaCode = (error as { code?: unknown } | null)?.code;
-  if (typeof prismaCode === 'string' && PRISMA_ERRORS[prismaCode]) {
+  const prismaCode = prismaCodeOf(error);
+  if (prismaCode && PRISMA_ERRORS[prismaCode]) {
     const [status, code, message] = PRISMA_ERRORS[prismaCode];
     return { status, code, message };
   }

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { Product } from '../../../../prisma/generated/client.js';
 import type { Principal } from '../../../auth/src/index.js';
-import { AppError, decodeCursor, toPage } from '../../../common/src/index.js';
+import { AppError, decodeCursor, isUniqueViolation, toPage } from '../../../common/src/index.js';
 import { type Db, PrismaService } from '../../../database/src/index.js';
 import type { CreateProductDto, ProductQueryDto, UpdateProductDto } from '../dto/product.dto.js';
 
@@ -14,8 +14,6 @@ const toProductView = (p: Product) => ({
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });
-
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === 'P2002';
 
 @Injectable()
 export class ProductsService {
