@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canAccessWorkspace, hasPermission, type Principal } from '../../../auth/src/index.js';
-import { AppError, newestFirstAfter, newestFirstOrder, toPage } from '../../../common/src/index.js';
+import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage } from '../../../common/src/index.js';
 import { PrismaService, TransactionRunner } from '../../../database/src/index.js';
 import { WorkspacesService } from '../../../workspaces/src/index.js';
 import type { CreateMovementDto, MovementQueryDto, UpdateTransferDto } from '../dto/movement.dto.js';
@@ -74,6 +74,6 @@ export class MovementsService {
       orderBy: newestFirstOrder('createdAt'),
       take: limit + 1,
     });
-    return toPage(rows.map(toMovementView), limit, (m) => ({ key: m.createdAt, id: m.id }));
+    return toPage(rows, limit, byCreatedAt, toMovementView);
   }
 }

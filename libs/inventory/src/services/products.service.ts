@@ -31,7 +31,7 @@ export class ProductsService {
       orderBy: { sku: 'asc' },
       take: limit + 1,
     });
-    return toPage(rows.map(toProductView), limit, (p) => ({ key: p.sku, id: p.id }));
+    return toPage(rows, limit, (p) => ({ key: p.sku, id: p.id }), toProductView);
   }
 
   async create(user: Principal, dto: CreateProductDto) {

@@ -24,6 +24,6 @@ export class SalesService {
       orderBy: newestFirstOrder('completedAt'),
       take: limit + 1,
     });
-    return toPage(rows.map(toSaleView), limit, (s) => ({ key: s.completedAt, id: s.id }));
+    return toPage(rows, limit, (s) => ({ key: s.completedAt.toISOString(), id: s.id }), toSaleView);
   }
 }
