@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import { EVENTS } from '../libs/realtime/src/index.js';
-import { connectSocket, login, sleep, type TestEnvelope } from '../test/support/clients.js';
+import { QUIET_MS, connectSocket, login, sleep, type TestEnvelope } from '../test/support/clients.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
 import { demoIds } from '../test/support/demo.js';
 import { productBySku, sell } from '../test/support/pos-flow.js';
@@ -33,8 +33,7 @@ const SOCKETS = int('BENCH_SOCKETS', 200, 5000);
 const SALES = int('BENCH_SALES', 50, 120); // the seed gives Centro 120 WATER-500
 const CONCURRENCY = int('BENCH_CONCURRENCY', 5, 50);
 const TIMEOUT_MS = 5 * 60_000; // the whole run, setup included
-const DELIVERY_WAIT_MS = 30_000; // for the last deliveries after the last sale
-const QUIET_MS = 750; // then for late duplicates
+const DELIVERY_WAIT_MS = 30_000; // for the last deliveries after the last sale, then QUIET_MS for late duplicates
 
 /** Runs work(0…count-1), at most `limit` at a time. */
 async function pool(count: number, limit: number, work: (i: number) => Promise<void>) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ack, api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
+import { QUIET_MS, ack, api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
 import { connectPrisma, createTestDatabase, type TestDatabase } from '../support/database.js';
 import { demoIds } from '../support/demo.js';
 import { REDIS_TEST_URL } from '../support/probe-services.js';
@@ -9,8 +9,6 @@ import { startCluster, type Cluster } from '../support/replica.js';
 import { describeWithServices } from '../support/services.js';
 import { COMMANDS, EVENTS } from '../../libs/realtime/src/index.js';
 
-// Long enough for a stray event to cross replicas through Redis, had it been sent.
-const QUIET_MS = 750;
 const SWEEP_INTERVAL_MS = 500;
 
 describeWithServices(['postgres', 'redis'], 'chat and alerts across three replicas', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
+import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
 import { demoIds } from '../support/demo.js';
 import { productBySku, sell } from '../support/pos-flow.js';
 import { COMMANDS, EVENTS } from '../../libs/realtime/src/index.js';
@@ -13,8 +13,6 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
-// Long enough for a stray event to cross replicas through Redis, had it been sent.
-const QUIET_MS = 750;
 
 /**
  * The event tests every topology must pass: one node, three replicas on Redis, nginx in front.

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
+import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { demoIds } from '../support/demo.js';
 import { productBySku, sell } from '../support/pos-flow.js';
@@ -9,8 +9,6 @@ import { startCluster, type Cluster } from '../support/replica.js';
 import { describeWithServices } from '../support/services.js';
 import { EVENTS } from '../../libs/realtime/src/index.js';
 
-// Long enough for a stray or late event to cross replicas through Redis.
-const QUIET_MS = 750;
 
 describeWithServices(['postgres', 'redis'], 'POS and inventory across three replicas', () => {
   let db: TestDatabase;

@@ -85,3 +85,6 @@ export function ack<T = any>(socket: Socket, event: CommandName, payload: unknow
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Long enough for a stray event to cross replicas through Redis, had it been sent. */
+export const QUIET_MS = 750;
