@@ -4,5 +4,5 @@ import { defineConfig } from 'prisma/config';
 // (libs/database/src/migrations) so no native engine download is needed.
 export default defineConfig({
   schema: 'prisma/schema.prisma',
-  migrations: { path: 'prisma/migrations', seed: 'tsx prisma/seed.ts' },
+  migrations: { path: 'prisma/migrations', seed: 'npm run db:seed' },
 });

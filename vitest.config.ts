@@ -1,17 +1,38 @@
+import { availableParallelism } from 'node:os';
 import swc from 'unplugin-swc';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// SWC compiles decorators with metadata, which Nest's dependency injection needs.
+// Tests run every package from source through the `source` export condition; no build needed
+// except for e2e, whose replicas are real processes started from the build.
+const conditions = ['source', ...defaultServerConditions];
+// Replica processes and databases are heavy: TEST_WORKERS caps the parallel test files.
+const maxWorkers = Number(process.env.TEST_WORKERS) || availableParallelism();
+
 export default defineConfig({
+  // SWC compiles decorators with metadata, which Nest's dependency injection needs.
   plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     globals: true,
-    include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'libs/**/test/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    maxWorkers,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Replica processes and databases are heavy; two cores here.
-    maxWorkers: 2,
-    fileParallelism: true,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts'] } },
+      {
+        extends: true,
+        test: { name: 'medium', include: ['test/medium/**/*.medium.test.ts'], globalSetup: ['test/setup/services.global.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/setup/build.global.ts', 'test/setup/services.global.ts'],
+        },
+      },
+    ],
   },
 });

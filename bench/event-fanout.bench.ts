@@ -1,6 +1,6 @@
 /**
  * Event fan-out benchmark: how fast and how completely `pos.sale.completed` reaches many /pos sockets
- * spread over N replicas on Redis. Starts a fresh test database and N replicas (test/support), connects
+ * spread over N replicas on Redis. Starts a fresh test database and N replicas (@retail/testing), connects
  * S manager sockets round-robin across them, sells K × WATER-500 through replica A's REST API as
  * cashier1 on POS-CENTRO-1, and prints:
  *  - delivery latency per (sale, socket): envelope `occurredAt` (set as the event is built, just before
@@ -13,13 +13,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'socket.io-client';
-import { EVENTS } from '../libs/realtime/src/index.js';
-import { QUIET_MS, connectSocket, login, sleep, type TestEnvelope } from '../test/support/clients.js';
-import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
-import { demoIds } from '../test/support/demo.js';
-import { productBySku, sell } from '../test/support/pos-flow.js';
-import { POSTGRES_ADMIN_URI, probeServices, REDIS_TEST_URL } from '../test/support/probe-services.js';
-import { type Cluster, startCluster } from '../test/support/replica.js';
+import { EVENTS } from '@retail/realtime-protocol';
+import { QUIET_MS, connectSocket, login, sleep, type TestEnvelope, createTestDatabase, type TestDatabase, demoIds, productBySku, sell, POSTGRES_ADMIN_URI, probeServices, REDIS_TEST_URL, type Cluster, startCluster } from '@retail/testing';
+
+
+
+
+
 
 const int = (name: string, fallback: number, max: number) => {
   const raw = process.env[name];
@@ -81,7 +81,10 @@ async function run(): Promise<number> {
       const receivedAt = Date.now();
       let entry = byEnvelope.get(e.id);
       if (!entry) byEnvelope.set(e.id, (entry = { saleId: e.data.saleId, perSocket: new Array(SOCKETS).fill(0) }));
-      if (entry.perSocket[i]++ === 0) (delivered++, latencies.push(receivedAt - Date.parse(e.occurredAt)));
+      if (entry.perSocket[i]++ === 0) {
+        delivered++;
+        latencies.push(receivedAt - Date.parse(e.occurredAt));
+      }
     });
   });
   await sleep(500); // let the last connections settle into their rooms

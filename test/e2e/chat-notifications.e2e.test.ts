@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QUIET_MS, ack, api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
-import { connectPrisma, createTestDatabase, type TestDatabase } from '../support/database.js';
-import { demoIds } from '../support/demo.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { startCluster, type Cluster } from '../support/replica.js';
-import { describeWithServices } from '../support/services.js';
-import { COMMANDS, EVENTS } from '../../libs/realtime/src/index.js';
+import { QUIET_MS, ack, api, connectSocket, login, nextEvent, record, sleep, connectPrisma, createTestDatabase, type TestDatabase, demoIds, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices } from '@retail/testing';
+
+
+
+
+
+import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
 
 const SWEEP_INTERVAL_MS = 500;
 
@@ -95,7 +95,7 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
   });
 
   it('raises an expired lot once, with three replicas sweeping on schedule and on demand', async () => {
-    const { prisma, close } = await connectPrisma(db.uri);
+    const prisma = await connectPrisma(db.uri);
     try {
       const admin = await chatSocket(b.wsUrl, 'admin@demo.local', 'notifications');
       const alerts = record(admin, EVENTS.systemAlert.name);
@@ -117,7 +117,7 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
       expect(await titles('cashier2@demo.local')).not.toContain(forLot[0].data.notificationId);
       expect(await titles('admin@other.local')).toEqual([]);
     } finally {
-      await close();
+      await prisma.onApplicationShutdown();
     }
   });
 });

@@ -1,7 +1,7 @@
-import { createTestDatabase } from '../support/database.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { startCluster } from '../support/replica.js';
-import { describeWithServices } from '../support/services.js';
+import { createTestDatabase, REDIS_TEST_URL, startCluster, describeWithServices } from '@retail/testing';
+
+
+
 import { eventDeliverySuite } from './event-delivery.suite.js';
 
 async function cluster(opts: { restOnlyTrigger: boolean }) {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
-import { demoIds } from '../support/demo.js';
-import { productBySku, sell } from '../support/pos-flow.js';
-import { COMMANDS, EVENTS } from '../../libs/realtime/src/index.js';
+import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep, demoIds, productBySku, sell } from '@retail/testing';
+
+
+import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
 
 /** Where the suite runs: REST calls go to `trigger`, sockets connect to `listen` (may be other replicas). */
 export interface Topology {

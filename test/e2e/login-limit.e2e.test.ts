@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api } from '../support/clients.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { startCluster, type Cluster } from '../support/replica.js';
-import { describeWithServices } from '../support/services.js';
+import { api, createTestDatabase, type TestDatabase, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices } from '@retail/testing';
+
+
+
+
 
 describeWithServices(['postgres', 'redis'], 'failed-login limit across replicas', () => {
   let db: TestDatabase;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { login } from '../support/clients.js';
-import { createTestDatabase } from '../support/database.js';
-import { startNginx, type Nginx } from '../support/nginx.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { startCluster, type Cluster } from '../support/replica.js';
-import { describeWithServices } from '../support/services.js';
+import { login, createTestDatabase, startNginx, REDIS_TEST_URL, startCluster, describeWithServices } from '@retail/testing';
+
+
+
+
+
 import { eventDeliverySuite } from './event-delivery.suite.js';
-import { COMMANDS } from '../../libs/realtime/src/index.js';
+import { COMMANDS } from '@retail/realtime-protocol';
 
 async function clusterBehindNginx() {
   const db = await createTestDatabase();

@@ -1,13 +1,13 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep } from '../support/clients.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { demoIds } from '../support/demo.js';
-import { productBySku, sell } from '../support/pos-flow.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { startCluster, type Cluster } from '../support/replica.js';
-import { describeWithServices } from '../support/services.js';
-import { EVENTS } from '../../libs/realtime/src/index.js';
+import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep, createTestDatabase, type TestDatabase, demoIds, productBySku, sell, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices } from '@retail/testing';
+
+
+
+
+
+
+import { EVENTS } from '@retail/realtime-protocol';
 
 
 describeWithServices(['postgres', 'redis'], 'POS and inventory across three replicas', () => {
@@ -168,8 +168,8 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
 
   it('turns the demo coffee in Centro low after a few sales, warning once', async () => {
     const cashier = await login(a, 'cashier1@demo.local', { deviceId: ids.centroDevice });
-    const store = await socket(1, 'notifications', 'manager@demo.local');
-    const warnings = record(store, EVENTS.systemWarning.name);
+    const workspace = await socket(1, 'notifications', 'manager@demo.local');
+    const warnings = record(workspace, EVENTS.systemWarning.name);
     const coffee = await productBySku(a, cashier, 'COFFEE-250');
     for (let i = 0; i < 4; i++) expect((await sell([a, b, c][i % 3], cashier, [{ productId: coffee.id, quantity: 1 }])).status).toBe(201);
     await sleep(QUIET_MS);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ack, api, connectSocket, login } from '../support/clients.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { demoIds } from '../support/demo.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { startCluster, type Cluster } from '../support/replica.js';
-import { describeWithServices } from '../support/services.js';
-import { craftToken, decodeClaims } from '../support/tokens.js';
-import { COMMANDS } from '../../libs/realtime/src/index.js';
+import { ack, api, connectSocket, login, createTestDatabase, type TestDatabase, demoIds, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices, craftToken, decodeClaims } from '@retail/testing';
+
+
+
+
+
+
+import { COMMANDS } from '@retail/realtime-protocol';
 
 describeWithServices(['postgres', 'redis'], 'socket handshake and room permissions', () => {
   let db: TestDatabase;

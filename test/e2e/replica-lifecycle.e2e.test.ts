@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectSocket, login } from '../support/clients.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { startCluster, startReplica } from '../support/replica.js';
-import { describeWithServices } from '../support/services.js';
+import { connectSocket, login, createTestDatabase, type TestDatabase, REDIS_TEST_URL, startCluster, startReplica, describeWithServices } from '@retail/testing';
+
+
+
+
 
 describeWithServices(['postgres', 'redis'], 'replica lifecycle', () => {
   let db: TestDatabase;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { startReplica } from '../support/replica.js';
+import { startReplica } from '@retail/testing';
 import { eventDeliverySuite } from './event-delivery.suite.js';
 
 // The one-command mode: embedded PGlite, no Redis, sockets on the HTTP port. Needs no services.

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AppConfig, parseEnv } from '../../libs/config/src/index.js';
-import type { AlertSweepService } from '../../libs/notifications/src/index.js';
-import { AlertSweepScheduler } from '../../libs/notifications/src/services/alert-sweep.scheduler.js';
-import { RedisConnections } from '../../libs/redis/src/index.js';
-import { sleep } from '../support/clients.js';
-import { REDIS_TEST_URL } from '../support/probe-services.js';
-import { describeWithServices } from '../support/services.js';
+import { AppConfig, parseEnv } from '@retail/config';
+import { type AlertSweepService, AlertSweepScheduler } from '@retail/notifications';
+import { RedisConnections } from '@retail/redis';
+import { sleep, REDIS_TEST_URL, describeWithServices } from '@retail/testing';
+
+
 
 const INTERVAL_MS = 400;
 

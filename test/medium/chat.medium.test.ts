@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Principal } from '../../libs/auth/src/index.js';
-import { ChatService } from '../../libs/chat/src/index.js';
-import { describeWithServices } from '../support/services.js';
-import { startDomainHarness, type DomainHarness } from './support/domain-harness.js';
+import type { Principal } from '@retail/auth';
+import { ChatService } from '@retail/chat';
+import { describeWithServices, startDomainHarness, type DomainHarness } from '@retail/testing';
+
 
 describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
   let h: DomainHarness;
@@ -63,7 +63,7 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => send(cashier1, room.id, 'race', racing)));
     expect(new Set(results.map((m) => m.id)).size).toBe(1);
     expect(await h.prisma.chatMessage.count({ where: { senderId: cashier1.userId, clientMessageId: { in: [clientMessageId, racing] } } })).toBe(2);
-    expect(h.sent.filter((e) => e.method === 'sendMessage' && [clientMessageId, racing].includes(e.payload.clientMessageId))).toHaveLength(2);
+    expect(h.sent.filter((e) => e.event === 'chatMessage' && [clientMessageId, racing].includes(e.payload.message.clientMessageId))).toHaveLength(2);
 
     // Another sender may use the same clientMessageId: it is unique per sender only.
     expect((await send(manager, room.id, 'mine', racing)).id).not.toBe(results[0].id);
@@ -74,8 +74,8 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     const room = await employeeRoom([cashier1]);
     const message = await send(cashier1, room.id, 'line 1\r\n\tline 2\u0007');
     expect(message.body).toBe('line 1\n\tline 2');
-    const event = h.sent.find((e) => e.method === 'sendMessage' && e.payload.id === message.id);
-    expect(event?.payload).toMatchObject({ roomId: room.id, companyId: manager.companyId, body: 'line 1\n\tline 2' });
+    const event = h.sent.find((e) => e.event === 'chatMessage' && e.payload.message.id === message.id);
+    expect(event?.payload).toMatchObject({ roomId: room.id, companyId: manager.companyId, message: { body: 'line 1\n\tline 2' } });
     expect(await code(send(cashier1, room.id, 'x'.repeat(4001)))).toBe('validation_failed');
     expect(await code(send(cashier1, room.id, '\u0000\u0001'))).toBe('validation_failed');
   });
@@ -120,7 +120,7 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     await chat.typing(cashier1, room.id, true);
     await chat.typing(cashier1, room.id, true);
     await chat.typing(cashier1, room.id, false);
-    const typing = h.sent.filter((e) => e.method === 'chatTyping' && e.payload.roomId === room.id).map((e) => e.payload);
+    const typing = h.sent.filter((e) => e.event === 'chatTyping' && e.payload.roomId === room.id).map((e) => e.payload);
     expect(typing).toEqual([
       { companyId: cashier1.companyId, roomId: room.id, userId: cashier1.userId, isTyping: true },
       { companyId: cashier1.companyId, roomId: room.id, userId: cashier1.userId, isTyping: false },

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Principal } from '../../libs/auth/src/index.js';
-import { businessDate } from '../../libs/pos/src/domain/business-date.js';
-import { CartsService } from '../../libs/pos/src/services/carts.service.js';
-import { CashSessionsService } from '../../libs/pos/src/services/cash-sessions.service.js';
-import { CheckoutService } from '../../libs/pos/src/services/checkout.service.js';
-import { DailyTotalsService } from '../../libs/pos/src/services/daily-totals.service.js';
-import { SalesService } from '../../libs/pos/src/services/sales.service.js';
-import { describeWithServices } from '../support/services.js';
-import { startRetailApp, type RetailApp } from './support/retail-app.js';
+import type { Principal } from '@retail/auth';
+import { businessDate, CartsService, CashSessionsService, CheckoutService, DailyTotalsService, SalesService } from '@retail/pos';
+
+
+
+
+
+import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
+
 
 const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
 
@@ -73,7 +73,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(after.byMethod).toEqual({ CASH: totals0.byMethod.CASH + total - 300, CARD: totals0.byMethod.CARD + 300, OTHER: totals0.byMethod.OTHER });
 
     const events = h.since(mark);
-    expect(events.map((e) => e.method)).toEqual(['cartUpdated', 'posSaleCompleted', 'updateDailyTotals', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(events.map((e) => e.event)).toEqual(['posCartUpdated', 'posSaleCompleted', 'posDailyTotalsUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
     expect(events[0].payload).toMatchObject({ cartId: cart.id, status: 'COMPLETED' });
     expect(events[1].payload).toEqual({ companyId: h.ids.companyId, saleId: sale.id, ...Object.fromEntries(Object.entries(sale).filter(([k]) => k !== 'id')) });
     expect(events[2].payload).toEqual(after);
@@ -126,14 +126,14 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(await code(carts.cancel(cashier2, open.id))).toBe('not_found'); // another store
     let mark = h.sent.length;
     expect(await carts.cancel(cashier1, open.id)).toMatchObject({ id: open.id, status: 'CANCELLED' });
-    expect(h.since(mark)).toEqual([{ method: 'cartUpdated', payload: expect.objectContaining({ companyId: h.ids.companyId, cartId: open.id, status: 'CANCELLED' }) }]);
+    expect(h.since(mark)).toMatchObject([{ event: 'posCartUpdated', payload: expect.objectContaining({ companyId: h.ids.companyId, cartId: open.id, status: 'CANCELLED' }) }]);
 
     const cart = await paidCart(cashier1, [{ productId: water.id, quantity: 2 }]);
     const [water0, movements0] = [await quantity(centro, water.id), await h.prisma.inventoryMovement.count()];
     mark = h.sent.length;
     const cancelled = await carts.cancel(cashier1, cart.id);
     expect(cancelled).toMatchObject({ status: 'CANCELLED', total: 2 * water.price, paid: 2 * water.price, items: [{ productId: water.id, quantity: 2 }] });
-    expect(h.since(mark)).toEqual([{ method: 'cartUpdated', payload: expect.objectContaining({ cartId: cart.id, status: 'CANCELLED', paid: 2 * water.price }) }]);
+    expect(h.since(mark)).toMatchObject([{ event: 'posCartUpdated', payload: expect.objectContaining({ cartId: cart.id, status: 'CANCELLED', paid: 2 * water.price }) }]);
     expect(await h.prisma.payment.findMany({ where: { cartId: cart.id } })).toMatchObject([{ method: 'CARD', amount: 2 * water.price, saleId: null }]);
     expect([await quantity(centro, water.id), await h.prisma.inventoryMovement.count()]).toEqual([water0, movements0]);
 
@@ -175,7 +175,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       expect(status).toBe(sold ? 'COMPLETED' : 'CANCELLED');
       expect(await h.prisma.sale.count({ where: { cartId: cart.id } })).toBe(sold ? 1 : 0);
       expect(await quantity(centro, water.id)).toBe(sold ? water0 - 1 : water0);
-      expect(h.since(mark).filter((e) => e.method === 'cartUpdated').map((e) => e.payload.status)).toEqual([status]);
+      expect(h.since(mark).filter((e) => e.event === 'posCartUpdated').map((e) => e.payload.status)).toEqual([status]);
     }
   });
 
@@ -197,10 +197,10 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(totals1.grossAmount - totals0.grossAmount).toBe(20 * 250);
 
     const events = h.since(mark);
-    const count = (method: string) => events.filter((e) => e.method === method).length;
-    expect([count('posSaleCompleted'), count('updateDailyTotals'), count('inventoryMovementCreated')]).toEqual([20, 20, 20]);
-    expect(Math.max(...events.filter((e) => e.method === 'updateDailyTotals').map((e) => e.payload.salesCount))).toBe(totals1.salesCount);
-    expect(events.filter((e) => e.method === 'systemWarning').map((e) => e.payload.data.quantity)).toEqual([4]); // one crossing below 5
+    const count = (event: string) => events.filter((e) => e.event === event).length;
+    expect([count('posSaleCompleted'), count('posDailyTotalsUpdated'), count('inventoryMovementCreated')]).toEqual([20, 20, 20]);
+    expect(Math.max(...events.filter((e) => e.event === 'posDailyTotalsUpdated').map((e) => e.payload.salesCount))).toBe(totals1.salesCount);
+    expect(events.filter((e) => e.event === 'systemWarning').map((e) => e.payload.data.quantity)).toEqual([4]); // one crossing below 5
   });
 
   it('warns about low stock in Centro on the third coffee sale, and only then', async () => {
@@ -211,7 +211,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       const cart = await paidCart(cashier1, [{ productId: coffee.id, quantity: 1 }]);
       const mark = h.sent.length;
       await checkouts.checkout(cashier1, cart.id);
-      if (h.since(mark).some((e) => e.method === 'systemWarning' && e.payload.kind === 'LOW_STOCK')) warnings.push(i);
+      if (h.since(mark).some((e) => e.event === 'systemWarning' && e.payload.kind === 'LOW_STOCK')) warnings.push(i);
     }
     expect(warnings).toEqual([3]);
   });
@@ -225,7 +225,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       const cart = await paidCart(cashier2, [{ productId: water.id, quantity: 1 }], [{ method: 'CASH', amount: 500 }]); // 401 change
       const mark = h.sent.length;
       await checkouts.checkout(cashier2, cart.id);
-      const alert = h.since(mark).find((e) => e.method === 'systemAlert');
+      const alert = h.since(mark).find((e) => e.event === 'systemAlert');
       if (alert) {
         // Addressed to the store's managers (Norte has one), persisted like every notification.
         expect(alert.payload).toMatchObject({ kind: 'CASH_LIMIT', scope: { type: 'user', userId: manager.userId }, data: { cashSessionId: session.id } });

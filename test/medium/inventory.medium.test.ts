@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Principal } from '../../libs/auth/src/index.js';
-import { CountsService } from '../../libs/inventory/src/services/counts.service.js';
-import { MovementsService } from '../../libs/inventory/src/services/movements.service.js';
-import { StockService } from '../../libs/inventory/src/services/stock.service.js';
-import { describeWithServices } from '../support/services.js';
-import { startRetailApp, type RetailApp } from './support/retail-app.js';
+import type { Principal } from '@retail/auth';
+import { CountsService, MovementsService, StockService } from '@retail/inventory';
+
+
+import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
+
 
 const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
 
@@ -37,7 +37,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(adjusted.movement).toMatchObject({ type: 'ADJUSTMENT', quantity: -1, workspaceId: centro, fromWorkspaceId: null, status: null, userId: manager.userId });
     expect(adjusted.stock).toEqual([{ workspaceId: centro, productId: water.id, quantity: start + 5, minQuantity: 24 }]);
     const events = h.since(mark);
-    expect(events.map((e) => e.method)).toEqual(['inventoryMovementCreated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(events.map((e) => e.event)).toEqual(['inventoryMovementCreated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
     expect(events[2].payload).toEqual({ companyId: h.ids.companyId, ...adjusted });
   });
 
@@ -78,7 +78,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     await out(1); // 2 → 1: already below
     await move(staff, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 9 }); // back to 10
     await out(8); // 10 → 2: crossing again
-    const warnings = h.since(mark).filter((e) => e.method === 'systemWarning');
+    const warnings = h.since(mark).filter((e) => e.event === 'systemWarning');
     expect(warnings.map((w) => w.payload.data.quantity)).toEqual([2, 2]);
     expect(warnings[0].payload).toMatchObject({
       companyId: h.ids.companyId,
@@ -103,7 +103,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(await code(movements.updateTransfer(manager, created.movement.id, { status: 'CANCELLED' }))).toBe('invalid_transition');
 
     const events = h.since(mark);
-    expect(events.map((e) => [e.method, e.payload.movement.status])).toEqual([
+    expect(events.map((e) => [e.event, e.payload.movement.status])).toEqual([
       ['inventoryMovementCreated', 'PENDING'],
       ['inventoryMovementUpdated', 'IN_TRANSIT'],
       ['inventoryMovementUpdated', 'RECEIVED'],
@@ -158,7 +158,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     );
     expect(closed.adjustments).toHaveLength(2);
     expect([await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)]).toEqual([bread0 - 2, water0, milk0 + 4]);
-    expect(h.since(mark).map((e) => e.method)).toEqual(['inventoryCountUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(h.since(mark).map((e) => e.event)).toEqual(['inventoryCountUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
 
     expect(await code(counts.close(manager, opened.id))).toBe('count_closed');
     expect(await code(counts.putLines(manager, opened.id, { lines: [{ productId: bread.id, countedQuantity: 1 }] }))).toBe('count_closed');

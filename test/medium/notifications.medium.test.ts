@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Principal } from '../../libs/auth/src/index.js';
-import { AlertSweepService, NotificationsService, type PublishNotificationInput } from '../../libs/notifications/src/index.js';
-import { WorkspacesService } from '../../libs/workspaces/src/index.js';
-import { describeWithServices } from '../support/services.js';
-import { startDomainHarness, type DomainHarness } from './support/domain-harness.js';
+import type { Principal } from '@retail/auth';
+import { AlertSweepService, NotificationsService, type PublishNotificationInput } from '@retail/notifications';
+import { WorkspacesService } from '@retail/workspaces';
+import { describeWithServices, startDomainHarness, type DomainHarness } from '@retail/testing';
+
 
 const HOUR = 3600_000;
 
@@ -19,7 +19,7 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     notifications = new NotificationsService(h.prisma, h.transactions, h.realtime, new WorkspacesService(h.prisma));
     sweep = new AlertSweepService(h.prisma, notifications);
     [admin, cashier1, cashier2, otherAdmin] = await Promise.all(['admin@demo.local', 'cashier1@demo.local', 'cashier2@demo.local', 'admin@other.local'].map(h.principal));
-    [centro, norte, sur] = (await Promise.all(['Centro', 'Norte', 'Sur'].map(h.store))).map((s) => s.id);
+    [centro, norte, sur] = (await Promise.all(['Centro', 'Norte', 'Sur'].map(h.workspace))).map((s) => s.id);
   });
   beforeEach(async () => {
     await h.prisma.notification.deleteMany();
@@ -45,7 +45,7 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
       await notifications.publish(alert({ title: 'committed', level: 'WARNING' }), { tx });
       expect(h.sent).toEqual([]);
     });
-    expect(h.sent).toMatchObject([{ method: 'systemWarning', payload: { title: 'committed', companyId: admin.companyId, scope: { type: 'company' } } }]);
+    expect(h.sent).toMatchObject([{ event: 'systemWarning', payload: { title: 'committed', companyId: admin.companyId, scope: { type: 'company' } } }]);
 
     await expect(
       h.transactions.run(async (tx) => {
@@ -104,7 +104,7 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     await expect(notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'workspace', workspaceId: sur } })).rejects.toMatchObject({ code: 'not_found' });
     await expect(notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'user', userId: otherAdmin.userId } })).rejects.toMatchObject({ code: 'not_found' });
     expect(await notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'company' } })).toMatchObject({ kind: 'CUSTOM', level: 'INFO' });
-    expect(h.sent).toMatchObject([{ method: 'systemInfo' }]);
+    expect(h.sent).toMatchObject([{ event: 'systemInfo' }]);
   });
 
   it('sweeps expired and expiring lots and overdue counts once, even when sweeps run concurrently', async () => {

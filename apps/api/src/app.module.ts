@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../../../libs/auth/src/index.js';
-import { ChatModule } from '../../../libs/chat/src/index.js';
-import { AppConfigModule } from '../../../libs/config/src/index.js';
-import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { HealthModule } from '../../../libs/health/src/index.js';
-import { InventoryModule } from '../../../libs/inventory/src/index.js';
-import { AlertSweepsModule, NotificationsModule } from '../../../libs/notifications/src/index.js';
-import { ObservabilityModule } from '../../../libs/observability/src/index.js';
-import { PosModule } from '../../../libs/pos/src/index.js';
-import { RealtimeModule } from '../../../libs/realtime/src/index.js';
-import { RedisModule } from '../../../libs/redis/src/index.js';
-import { WorkspacesModule } from '../../../libs/workspaces/src/index.js';
+import { AuthModule } from '@retail/auth';
+import { ChatModule } from '@retail/chat';
+import { AppConfigModule } from '@retail/config';
+import { DatabaseModule } from '@retail/database';
+import { HealthModule } from '@retail/health';
+import { InventoryModule } from '@retail/inventory';
+import { AlertSweepsModule, NotificationsModule } from '@retail/notifications';
+import { ObservabilityModule } from '@retail/observability';
+import { PosModule } from '@retail/pos';
+import { RealtimeModule } from '@retail/realtime';
+import { RedisModule } from '@retail/redis';
+import { WorkspacesModule } from '@retail/workspaces';
 
 /** One replica: infrastructure first, then the domain modules. */
 @Module({

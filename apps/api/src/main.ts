@@ -4,9 +4,9 @@ import { Logger as NestLogger, StandardSchemaValidationPipe } from '@nestjs/comm
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { HttpExceptionFilter, validationError } from '../../../libs/common/src/index.js';
-import { AppConfig, ConfigError, parseEnv } from '../../../libs/config/src/index.js';
-import { RealtimeIoAdapter } from '../../../libs/realtime/src/index.js';
+import { HttpExceptionFilter, validationError } from '@retail/common';
+import { AppConfig, ConfigError, parseEnv } from '@retail/config';
+import { RealtimeIoAdapter } from '@retail/realtime';
 import { AppModule } from './app.module.js';
 import { setupSwagger } from './swagger.js';
 

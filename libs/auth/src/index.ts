@@ -1,5 +1,5 @@
 export { AuthModule } from './auth.module.js';
 export { CurrentUser, Public, RequirePermissions } from './decorators/auth.decorators.js';
 export { PERMISSIONS, ROLE_PERMISSIONS, permissionsFor, type Permission } from './permissions.js';
-export { canAccessWorkspace, hasPermission, visibleInStore, type AccessTokenClaims, type Principal } from './principal.js';
+export { canAccessWorkspace, hasPermission, visibleInWorkspace, type AccessTokenClaims, type Principal } from './principal.js';
 export { bearerToken, TokenService } from './services/token.service.js';

@@ -1,4 +1,4 @@
-import type { Role } from '../../../prisma/generated/enums.js';
+import type { Role } from '@retail/database';
 
 /** Every permission the product checks. HTTP guards and socket namespaces use the same names. */
 export const PERMISSIONS = [

@@ -1,5 +1,5 @@
-import type { Role } from '../../../prisma/generated/enums.js';
-import { AppError } from '../../common/src/index.js';
+import type { Role } from '@retail/database';
+import { AppError } from '@retail/common';
 import type { Permission } from './permissions.js';
 
 /** Claims carried by an access token (HS256 JWT). */
@@ -35,7 +35,7 @@ export const canAccessWorkspace = (principal: Principal, workspaceId: string) =>
  * A row already filtered to the caller's company, checked against the caller's stores: one the
  * caller may not see is simply not found, like one that does not exist.
  */
-export function visibleInStore<T extends { workspaceId: string }>(principal: Principal, row: T | null, what: string): T {
+export function visibleInWorkspace<T extends { workspaceId: string }>(principal: Principal, row: T | null, what: string): T {
   if (!row || !canAccessWorkspace(principal, row.workspaceId)) throw AppError.notFound(what);
   return row;
 }

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { CHAT_COMMANDS } from '../../realtime/src/index.js';
+import { CHAT_COMMANDS } from '@retail/realtime';
 import { ChatRoomsController } from './controllers/chat-rooms.controller.js';
 import { ChatService } from './services/chat.service.js';
 

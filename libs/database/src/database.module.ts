@@ -1,5 +1,5 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '@retail/config';
 import { openDriverAdapter } from './driver-adapter.js';
 import { EmbeddedBootstrap } from './embedded-bootstrap.js';
 import { PrismaService } from './prisma.service.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../config/src/index.js';
-import { seedDemoData } from '../../../prisma/seed-data.js';
+import { AppConfig } from '@retail/config';
+import { seedDemoData } from './seed/seed-data.js';
 import { deployMigrations } from './migrations/migrator.js';
 import { PrismaService } from './prisma.service.js';
 

@@ -1,4 +1,11 @@
 export { DatabaseModule } from './database.module.js';
+export { openDriverAdapter, type OpenedDriverAdapter } from './driver-adapter.js';
+export { createMigration, defaultMigrationPaths, deployMigrations } from './migrations/migrator.js';
 export { PrismaService } from './prisma.service.js';
+export { DEMO_PASSWORD, seedDemoData } from './seed/seed-data.js';
 export { afterCommit, TransactionRunner, type TransactionOptions } from './transaction-runner.js';
 export type { Db, Tx } from './transaction.js';
+// The generated client stays inside this package: other packages get its types and enums from here.
+export { Prisma } from './generated/client.js';
+export type { Company, Workspace, User, WorkspaceMember, PosDevice, Product, Stock, StockLot, InventoryMovement, InventoryCount, InventoryCountLine, CashSession, Cart, CartItem, Payment, Sale, SaleLine, DailyTotals, Notification, NotificationRead, ChatRoom, ChatRoomMember, ChatMessage } from './generated/client.js';
+export * from './generated/enums.js';

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { PrismaClient } from '../../../prisma/generated/client.js';
+import { PrismaClient } from './generated/client.js';
 import type { OpenedDriverAdapter } from './driver-adapter.js';
 
 /**

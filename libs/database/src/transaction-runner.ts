@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Prisma } from '../../../prisma/generated/client.js';
+import type { Prisma } from './generated/client.js';
 import { PrismaService } from './prisma.service.js';
 import type { Tx } from './transaction.js';
 

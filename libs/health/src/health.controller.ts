@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, PrismaHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../../auth/src/index.js';
-import { PrismaService } from '../../database/src/index.js';
-import { RedisConnections } from '../../redis/src/index.js';
+import { Public } from '@retail/auth';
+import { PrismaService } from '@retail/database';
+import { RedisConnections } from '@retail/redis';
 
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { NotificationsModule } from '../../notifications/src/index.js';
-import { WorkspacesModule } from '../../workspaces/src/index.js';
+import { NotificationsModule } from '@retail/notifications';
+import { WorkspacesModule } from '@retail/workspaces';
 import { CountsController } from './controllers/counts.controller.js';
 import { MovementsController } from './controllers/movements.controller.js';
 import { ProductsController } from './controllers/products.controller.js';
@@ -9,7 +9,7 @@ import { CountsService } from './services/counts.service.js';
 import { MovementsService } from './services/movements.service.js';
 import { ProductsService } from './services/products.service.js';
 import { StockAlerts } from './services/stock-alerts.js';
-import { StockLedger } from './services/stock-ledger.service.js';
+import { StockLedger } from './services/stock-ledger.js';
 import { StockService } from './services/stock.service.js';
 
 /** Products, stock, movements and counts. Exports the ledger for checkout's SALE movements. */

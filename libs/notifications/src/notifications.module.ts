@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WorkspacesModule } from '../../workspaces/src/index.js';
+import { WorkspacesModule } from '@retail/workspaces';
 import { NotificationsController } from './controllers/notifications.controller.js';
 import { AlertSweepService } from './services/alert-sweep.service.js';
 import { NotificationsService } from './services/notifications.service.js';

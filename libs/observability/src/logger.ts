@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '@retail/config';
 
 /** Structured JSON logs; every request carries a request id (taken from X-Request-Id when sent). */
 export const StructuredLoggerModule = LoggerModule.forRootAsync({

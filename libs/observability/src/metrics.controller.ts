@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../../auth/src/index.js';
+import { Public } from '@retail/auth';
 import { MetricsService } from './metrics.service.js';
 
 @ApiExcludeController()

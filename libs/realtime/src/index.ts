@@ -1,13 +1,5 @@
-export { COMMANDS, EVENTS, NAMESPACES, type EventKey, type EventName, type EventPayload, type NamespaceKey } from './events/catalog.js';
-export type { RealtimeEnvelope } from './events/envelope.js';
-export * from './dto/chat.dto.js';
-export * from './dto/inventory.dto.js';
-export * from './dto/notifications.dto.js';
-export * from './dto/pos.dto.js';
-export type { EmitOptions } from './publishing/event-dispatcher.js';
-export { RealtimeModule } from './realtime.module.js';
-export { Rooms } from './rooms/rooms.js';
-export type { NotificationLevel, SystemNotificationInput } from './services/notifications.service.js';
-export { RealtimeService } from './services/realtime.service.js';
 export { RealtimeIoAdapter } from './adapter/realtime-io.adapter.js';
-export { CHAT_COMMANDS, type ChatCommands } from './services/chat-commands.port.js';
+export { CHAT_COMMANDS, type ChatCommands } from './gateways/chat-commands.port.js';
+export { RealtimeModule } from './realtime.module.js';
+export { RealtimeService, type EmitOptions, type SystemAlertInput } from './realtime.service.js';
+export { ROUTES, routeOf, type Route } from './routing/routes.js';

@@ -2,14 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { ConditionalModule } from '@nestjs/config';
 import { AsyncApiController } from './asyncapi/asyncapi.controller.js';
 import { GatewaysModule } from './gateways/gateways.module.js';
-import { EventDispatcher } from './publishing/event-dispatcher.js';
 import { EventPublisher } from './publishing/event-publisher.js';
 import { SocketServerRegistry } from './publishing/socket-server.registry.js';
-import { RealtimeChatService } from './services/chat.service.js';
-import { InventoryEventsService } from './services/inventory-events.service.js';
-import { RealtimeNotificationsService } from './services/notifications.service.js';
-import { PosEventsService } from './services/pos-events.service.js';
-import { RealtimeService } from './services/realtime.service.js';
+import { RealtimeService } from './realtime.service.js';
 
 /** The realtime facade and its publishing pipeline; domain modules inject RealtimeService only. */
 @Global()
@@ -17,16 +12,7 @@ import { RealtimeService } from './services/realtime.service.js';
   // A REST-only replica (WEBSOCKET_ENABLED=false) still publishes, through Redis, to the others.
   imports: [ConditionalModule.registerWhen(GatewaysModule, (env) => env.WEBSOCKET_ENABLED !== 'false')],
   controllers: [AsyncApiController],
-  providers: [
-    SocketServerRegistry,
-    EventPublisher,
-    EventDispatcher,
-    PosEventsService,
-    InventoryEventsService,
-    RealtimeNotificationsService,
-    RealtimeChatService,
-    RealtimeService,
-  ],
+  providers: [SocketServerRegistry, EventPublisher, RealtimeService],
   exports: [RealtimeService, SocketServerRegistry],
 })
 export class RealtimeModule {}

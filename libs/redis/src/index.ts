@@ -1,2 +1,2 @@
-export { RedisConnections } from './redis-connections.service.js';
+export { RedisConnections } from './redis-connections.js';
 export { RedisModule } from './redis.module.js';

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { RedisConnections } from './redis-connections.service.js';
+import { RedisConnections } from './redis-connections.js';
 
 @Global()
 @Module({ providers: [RedisConnections], exports: [RedisConnections] })

@@ -1,2 +1,2 @@
 export { WorkspacesModule } from './workspaces.module.js';
-export { WorkspacesService } from './workspaces.service.js';
+export { WorkspacesService, type WorkspaceSummary } from './workspaces.service.js';

@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentUser, RequirePermissions, type Principal } from '../../auth/src/index.js';
-import { ApiErrors } from '../../common/src/index.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
 import { WorkspacesService } from './workspaces.service.js';
 
 const WorkspaceSchema = z

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { canAccessWorkspace, type Principal } from '../../auth/src/index.js';
-import { AppError } from '../../common/src/index.js';
-import { PrismaService } from '../../database/src/index.js';
+import { canAccessWorkspace, type Principal } from '@retail/auth';
+import { AppError } from '@retail/common';
+import { PrismaService, type Workspace } from '@retail/database';
+
+/** What listings say of a store. */
+export type WorkspaceSummary = Pick<Workspace, 'id' | 'name' | 'timeZone' | 'companyId'>;
 
 @Injectable()
 export class WorkspacesService {
   constructor(private readonly prisma: PrismaService) {}
 
   /** ADMIN sees every store of the company; others the stores they work in. */
-  list(user: Principal) {
+  list(user: Principal): Promise<WorkspaceSummary[]> {
     return this.prisma.workspace.findMany({
       where: { companyId: user.companyId, ...(user.role === 'ADMIN' ? {} : { id: { in: user.workspaceIds } }) },
       select: { id: true, name: true, timeZone: true, companyId: true },
@@ -32,22 +35,22 @@ export class WorkspacesService {
 
   /** The store if it is of the caller's company and the caller may see it; null otherwise. */
   async findVisible(user: Principal, workspaceId: string) {
-    const store = await this.findInCompany(user.companyId, workspaceId);
-    return store && canAccessWorkspace(user, workspaceId) ? store : null;
+    const workspace = await this.findInCompany(user.companyId, workspaceId);
+    return workspace && canAccessWorkspace(user, workspaceId) ? workspace : null;
   }
 
   /** A store of another company, or not the caller's, is simply not found. */
   async assertVisible(user: Principal, workspaceId: string) {
-    const store = await this.findVisible(user, workspaceId);
-    if (!store) throw AppError.notFound('Workspace');
-    return store;
+    const workspace = await this.findVisible(user, workspaceId);
+    if (!workspace) throw AppError.notFound('Workspace');
+    return workspace;
   }
 
   /** Any store of the company (e.g. a transfer's destination): only another company's is not found. */
   async assertInCompany(companyId: string, workspaceId: string) {
-    const store = await this.findInCompany(companyId, workspaceId);
-    if (!store) throw AppError.notFound('Workspace');
-    return store;
+    const workspace = await this.findInCompany(companyId, workspaceId);
+    if (!workspace) throw AppError.notFound('Workspace');
+    return workspace;
   }
 
   private findInCompany(companyId: string, workspaceId: string) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../../common/src/index.js';
+import { ApiErrors } from '@retail/common';
 import { CurrentUser, Public } from '../decorators/auth.decorators.js';
 import { LoginSchema, MeResponseSchema, TokenResponseSchema, type LoginDto } from '../dto/auth.dto.js';
 import type { Principal } from '../principal.js';

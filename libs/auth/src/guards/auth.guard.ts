@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '../../../common/src/index.js';
+import { AppError } from '@retail/common';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS } from '../decorators/auth.decorators.js';
 import type { Permission } from '../permissions.js';
 import { hasPermission } from '../principal.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
-import { AppError } from '../../../common/src/index.js';
-import { PrismaService } from '../../../database/src/index.js';
+import { AppError } from '@retail/common';
+import { PrismaService } from '@retail/database';
 import type { LoginDto } from '../dto/auth.dto.js';
 import { permissionsFor } from '../permissions.js';
 import type { Principal } from '../principal.js';
@@ -59,8 +59,8 @@ export class AuthService {
   }
 
   private async companyWorkspaceIds(companyId: string) {
-    const stores = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true } });
-    return stores.map((s) => s.id);
+    const workspaces = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true } });
+    return workspaces.map((s) => s.id);
   }
 
   private async assertDeviceBelongs(deviceId: string, workspaceIds: string[]) {

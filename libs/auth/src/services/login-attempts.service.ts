@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError } from '../../../common/src/index.js';
-import { RedisConnections } from '../../../redis/src/index.js';
+import { AppError } from '@retail/common';
+import { RedisConnections } from '@retail/redis';
 
 const MAX_FAILURES = 5;
 const WINDOW_MS = 60_000;

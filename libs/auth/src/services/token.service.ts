@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
-import { AppConfig } from '../../../config/src/index.js';
-import { AppError } from '../../../common/src/index.js';
+import { AppConfig } from '@retail/config';
+import { AppError } from '@retail/common';
 import type { AccessTokenClaims, Principal } from '../principal.js';
 
 const ALGORITHM = 'HS256';

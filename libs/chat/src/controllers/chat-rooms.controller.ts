@@ -1,16 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
-import { ApiErrors } from '../../../common/src/index.js';
-import { ChatMessage } from '../../../realtime/src/index.js';
-import {
-  ChatHistoryQuerySchema,
-  ChatMessagePageSchema,
-  SendChatMessageSchema,
-  type ChatHistoryQueryDto,
-  type SendChatMessageDto,
-} from '../dto/chat-messages.dto.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
+import { ChatMessage } from '@retail/realtime-protocol';
+import { ChatHistoryQuerySchema, ChatMessagePageSchema, SendChatMessageSchema, type ChatHistoryQueryDto, type SendChatMessageDto } from '../dto/chat-messages.dto.js';
 import { ChatRoomSchema, CreateChatRoomSchema, type CreateChatRoomDto } from '../dto/chat-rooms.dto.js';
 import { ChatService } from '../services/chat.service.js';
 

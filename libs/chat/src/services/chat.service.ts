@@ -1,12 +1,13 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { AppError, byCreatedAt, isUniqueViolation, newestFirstAfter, newestFirstOrder, toPage, type Page } from '../../../common/src/index.js';
-import { PrismaService, TransactionRunner } from '../../../database/src/index.js';
-import { RealtimeService, type ChatCommands, type ChatMessage } from '../../../realtime/src/index.js';
-import type { ChatMessage as ChatMessageRow, ChatRoom as ChatRoomRow } from '../../../../prisma/generated/client.js';
+import type { Principal } from '@retail/auth';
+import { AppError, byCreatedAt, isUniqueViolation, newestFirstAfter, newestFirstOrder, toPage, type Page } from '@retail/common';
+import { PrismaService, TransactionRunner } from '@retail/database';
+import { RealtimeService, type ChatCommands } from '@retail/realtime';
+import type { ChatMessage } from '@retail/realtime-protocol';
 import type { ChatRoomView, CreateChatRoomDto } from '../dto/chat-rooms.dto.js';
+import { toMessageView, toRoomView } from '../views/chat.views.js';
 import { cleanMessageBody } from './message-body.js';
-import { mayUseRoom, otherMembers, roomsVisibleTo } from './room-access.js';
+import { mayUseRoom, otherMembers, roomsVisibleTo } from './chat-membership.js';
 import { TypingThrottle } from './typing-throttle.js';
 
 /**
@@ -15,7 +16,7 @@ import { TypingThrottle } from './typing-throttle.js';
  */
 @Injectable()
 export class ChatService implements ChatCommands, OnModuleDestroy {
-  private readonly typingThrottle = new TypingThrottle((signal) => this.realtime.chatTyping(signal));
+  private readonly typingThrottle = new TypingThrottle((signal) => this.realtime.emit('chatTyping', signal, { tx: null }));
 
   constructor(
     private readonly prisma: PrismaService,
@@ -129,21 +130,3 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
   }
 }
 
-const toMessageView = (row: ChatMessageRow): ChatMessage => ({
-  id: row.id,
-  roomId: row.roomId,
-  senderId: row.senderId,
-  body: row.body,
-  clientMessageId: row.clientMessageId,
-  createdAt: row.createdAt.toISOString(),
-});
-
-const toRoomView = (room: ChatRoomRow & { members: Array<{ userId: string }> }): ChatRoomView => ({
-  id: room.id,
-  companyId: room.companyId,
-  type: room.type,
-  name: room.name,
-  createdById: room.createdById,
-  memberIds: room.members.map((m) => m.userId),
-  createdAt: room.createdAt.toISOString(),
-});

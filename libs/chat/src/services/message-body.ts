@@ -1,5 +1,5 @@
-import { AppError } from '../../../common/src/index.js';
-import { CHAT_BODY_MAX } from '../../../realtime/src/index.js';
+import { AppError } from '@retail/common';
+import { CHAT_BODY_MAX } from '@retail/realtime-protocol';
 
 // Every C0/C1 control character and DEL, except line feed and tab.
 const CONTROL_CHARACTERS = /[^\P{Cc}\n\t]/gu;

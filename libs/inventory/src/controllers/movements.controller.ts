@@ -1,18 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
-import { ApiErrors } from '../../../common/src/index.js';
-import {
-  CreateMovementSchema,
-  MovementPageSchema,
-  MovementQuerySchema,
-  MovementResultSchema,
-  UpdateTransferSchema,
-  type CreateMovementDto,
-  type MovementQueryDto,
-  type UpdateTransferDto,
-} from '../dto/movement.dto.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
+import { CreateMovementSchema, MovementPageSchema, MovementQuerySchema, MovementResultSchema, UpdateTransferSchema, type CreateMovementDto, type MovementQueryDto, type UpdateTransferDto } from '../dto/movement.dto.js';
 import { MovementsService } from '../services/movements.service.js';
 
 @ApiTags('inventory')

@@ -1,18 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
-import { ApiErrors } from '../../../common/src/index.js';
-import {
-  CreateProductSchema,
-  ProductPageSchema,
-  ProductQuerySchema,
-  ProductSchema,
-  UpdateProductSchema,
-  type CreateProductDto,
-  type ProductQueryDto,
-  type UpdateProductDto,
-} from '../dto/product.dto.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
+import { CreateProductSchema, ProductPageSchema, ProductQuerySchema, ProductSchema, UpdateProductSchema, type CreateProductDto, type ProductQueryDto, type UpdateProductDto } from '../dto/product.dto.js';
 import { ProductsService } from '../services/products.service.js';
 
 @ApiTags('inventory')

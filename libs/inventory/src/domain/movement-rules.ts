@@ -1,4 +1,4 @@
-import type { MovementType, TransferStatus } from '../../../../prisma/generated/enums.js';
+import type { MovementType, TransferStatus } from '@retail/database';
 
 /**
  * What a new movement does to the stock of its store. A transfer takes its goods out of the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../../../common/src/index.js';
-import { MovementPayload, StockLevel, TransferStatus } from '../../../realtime/src/index.js';
+import { PageQuery, pageOf } from '@retail/common';
+import { MovementPayload, StockLevel, TransferStatus } from '@retail/realtime-protocol';
 
 const Quantity = z.number().int().min(1).max(1_000_000);
 const Reason = z.string().trim().min(1).max(500);

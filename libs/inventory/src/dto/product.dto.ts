@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../../../common/src/index.js';
+import { PageQuery, pageOf } from '@retail/common';
 
 const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
 const Price = z.number().int().min(0).max(100_000_000).describe('Integer minor units (e.g. cents), never a float');

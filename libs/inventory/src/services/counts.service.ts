@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../../../prisma/generated/client.js';
-import { visibleInStore, type Principal } from '../../../auth/src/index.js';
-import { AppError } from '../../../common/src/index.js';
-import { type Db, PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
-import { type CountPayload, RealtimeService } from '../../../realtime/src/index.js';
-import { WorkspacesService } from '../../../workspaces/src/index.js';
+import { type Db, PrismaService, TransactionRunner, type Tx } from '@retail/database';
+import { visibleInWorkspace, type Principal } from '@retail/auth';
+import { AppError } from '@retail/common';
+import { RealtimeService } from '@retail/realtime';
+import type { CountPayload } from '@retail/realtime-protocol';
+import { WorkspacesService } from '@retail/workspaces';
 import type { CreateCountDto, PutCountLinesDto } from '../dto/count.dto.js';
-import { toMovementView } from './movement-view.js';
+import { COUNT_INCLUDE, toCountView, toMovementView, type CountWithLines } from '../views/inventory.views.js';
 import { ProductsService } from './products.service.js';
-import { StockLedger } from './stock-ledger.service.js';
-
-const COUNT_INCLUDE = {
-  lines: { include: { product: { select: { sku: true, name: true } } }, orderBy: { product: { sku: 'asc' } } },
-} satisfies Prisma.InventoryCountInclude;
-type CountWithLines = Prisma.InventoryCountGetPayload<{ include: typeof COUNT_INCLUDE }>;
+import { StockLedger } from './stock-ledger.js';
 
 /**
  * Stock counts: lines hold the expected quantity (stock when the line was added) and the counted
@@ -103,7 +98,7 @@ export class CountsService {
 
   private async findVisible(user: Principal, id: string) {
     const count = await this.prisma.inventoryCount.findFirst({ where: { id, workspace: { companyId: user.companyId } } });
-    return visibleInStore(user, count, 'Inventory count');
+    return visibleInWorkspace(user, count, 'Inventory count');
   }
 
   /** Takes the count's row lock while it is open, so lines cannot change under a concurrent close. */
@@ -130,26 +125,9 @@ export class CountsService {
         closedAt: view.closedAt,
       },
     };
-    this.realtime.inventoryCountUpdated(payload, { tx });
+    this.realtime.emit('inventoryCountUpdated', payload, { tx });
     return view;
   }
-}
-
-function toCountView(count: CountWithLines) {
-  return {
-    id: count.id,
-    workspaceId: count.workspaceId,
-    status: count.status,
-    lines: count.lines.map((l) => ({
-      productId: l.productId,
-      sku: l.product.sku,
-      name: l.product.name,
-      expectedQuantity: l.expectedQuantity,
-      countedQuantity: l.countedQuantity,
-    })),
-    createdAt: count.createdAt.toISOString(),
-    closedAt: count.closedAt?.toISOString() ?? null,
-  };
 }
 
 const countClosed = () => AppError.conflict('count_closed', 'The count is already closed');

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { canAccessWorkspace, hasPermission, type Principal } from '../../../auth/src/index.js';
-import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage } from '../../../common/src/index.js';
-import { PrismaService, TransactionRunner } from '../../../database/src/index.js';
-import { WorkspacesService } from '../../../workspaces/src/index.js';
+import { canAccessWorkspace, hasPermission, type Principal } from '@retail/auth';
+import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage } from '@retail/common';
+import { PrismaService, TransactionRunner } from '@retail/database';
+import { WorkspacesService } from '@retail/workspaces';
 import type { CreateMovementDto, MovementQueryDto, UpdateTransferDto } from '../dto/movement.dto.js';
-import { toMovementView } from './movement-view.js';
+import { toMovementView } from '../views/inventory.views.js';
 import { ProductsService } from './products.service.js';
-import { type LedgerEntry, StockLedger } from './stock-ledger.service.js';
+import { type LedgerEntry, StockLedger } from './stock-ledger.js';
 
 const toResult = (entry: LedgerEntry) => ({ movement: toMovementView(entry.movement), stock: entry.stock });
 
@@ -50,8 +50,8 @@ export class MovementsService {
   /** A transfer's status; staff of either store may move it on. */
   async updateTransfer(user: Principal, id: string, { status }: UpdateTransferDto) {
     const transfer = await this.prisma.inventoryMovement.findFirst({ where: { id, product: { companyId: user.companyId } }, include: { product: true } });
-    const stores = [transfer?.workspaceId, transfer?.toWorkspaceId].filter((s): s is string => Boolean(s));
-    if (!transfer || !stores.some((s) => canAccessWorkspace(user, s))) throw AppError.notFound('Movement');
+    const workspaces = [transfer?.workspaceId, transfer?.toWorkspaceId].filter((s): s is string => Boolean(s));
+    if (!transfer || !workspaces.some((s) => canAccessWorkspace(user, s))) throw AppError.notFound('Movement');
     if (transfer.type !== 'TRANSFER') throw AppError.unprocessable('not_a_transfer', 'Only a transfer has a status to change');
     return this.transactions.run(async (tx) => {
       const entry = await this.ledger.transition(tx, user.companyId, transfer, status);
@@ -62,11 +62,11 @@ export class MovementsService {
 
   /** Newest first; a transfer is listed for both of its stores. */
   async list(user: Principal, { workspaceId, productId, cursor, limit }: MovementQueryDto) {
-    const storeIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
+    const workspaceIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
     const rows = await this.prisma.inventoryMovement.findMany({
       where: {
         AND: [
-          { OR: [{ workspaceId: { in: storeIds } }, { toWorkspaceId: { in: storeIds } }] },
+          { OR: [{ workspaceId: { in: workspaceIds } }, { toWorkspaceId: { in: workspaceIds } }] },
           productId ? { productId } : {},
           newestFirstAfter('createdAt', cursor),
         ],

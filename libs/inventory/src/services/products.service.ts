@@ -1,19 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { Product } from '../../../../prisma/generated/client.js';
-import type { Principal } from '../../../auth/src/index.js';
-import { AppError, decodeCursor, isUniqueViolation, toPage } from '../../../common/src/index.js';
-import { type Db, PrismaService } from '../../../database/src/index.js';
+import { type Product, type Db, PrismaService } from '@retail/database';
+import type { Principal } from '@retail/auth';
+import { AppError, decodeCursor, isUniqueViolation, toPage } from '@retail/common';
 import type { CreateProductDto, ProductQueryDto, UpdateProductDto } from '../dto/product.dto.js';
-
-const toProductView = (p: Product) => ({
-  id: p.id,
-  sku: p.sku,
-  name: p.name,
-  price: p.price,
-  unit: p.unit,
-  createdAt: p.createdAt.toISOString(),
-  updatedAt: p.updatedAt.toISOString(),
-});
+import { toProductView } from '../views/inventory.views.js';
 
 @Injectable()
 export class ProductsService {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../../database/src/index.js';
-import { NotificationsService } from '../../../notifications/src/index.js';
-import type { ProductRef } from './stock-ledger.service.js';
+import type { Tx } from '@retail/database';
+import { NotificationsService } from '@retail/notifications';
+import type { ProductRef } from './stock-ledger.js';
 
 export interface LowStockCrossing {
   companyId: string;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { PrismaService } from '../../../database/src/index.js';
-import { WorkspacesService } from '../../../workspaces/src/index.js';
+import type { Principal } from '@retail/auth';
+import { PrismaService } from '@retail/database';
+import { WorkspacesService } from '@retail/workspaces';
 import type { SetMinQuantityDto, StockQueryDto } from '../dto/stock.dto.js';
-import { toStockLevel } from './movement-view.js';
+import { toStockLevel } from '../views/inventory.views.js';
 import { ProductsService } from './products.service.js';
 
 @Injectable()
@@ -16,17 +16,17 @@ export class StockService {
 
   /** One row per visible store and product, including products never moved there (quantity 0). */
   async list(user: Principal, { workspaceId, productId }: StockQueryDto) {
-    const stores = await this.workspaces.visibleOrAll(user, workspaceId);
+    const workspaces = await this.workspaces.visibleOrAll(user, workspaceId);
     const products = productId
       ? await this.products.requireMany(user.companyId, [productId])
       : await this.prisma.product.findMany({ where: { companyId: user.companyId }, orderBy: { sku: 'asc' } });
     const rows = await this.prisma.stock.findMany({
-      where: { workspaceId: { in: stores.map((s) => s.id) }, productId: productId ?? undefined, product: { companyId: user.companyId } },
+      where: { workspaceId: { in: workspaces.map((s) => s.id) }, productId: productId ?? undefined, product: { companyId: user.companyId } },
     });
     const byKey = new Map(rows.map((r) => [`${r.workspaceId}:${r.productId}`, r]));
-    return stores.flatMap((store) =>
+    return workspaces.flatMap((workspace) =>
       products.map((product) => {
-        const level = toStockLevel(store.id, product.id, byKey.get(`${store.id}:${product.id}`) ?? null);
+        const level = toStockLevel(workspace.id, product.id, byKey.get(`${workspace.id}:${product.id}`) ?? null);
         return { ...level, sku: product.sku, name: product.name, low: level.quantity < level.minQuantity };
       }),
     );

@@ -1,17 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
-import { ApiErrors } from '../../../common/src/index.js';
-import {
-  AlertSweepResultSchema,
-  BroadcastNotificationSchema,
-  ListNotificationsQuerySchema,
-  NotificationPageSchema,
-  NotificationSchema,
-  type BroadcastNotificationDto,
-  type ListNotificationsQueryDto,
-} from '../dto/notifications.dto.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
+import { AlertSweepResultSchema, BroadcastNotificationSchema, ListNotificationsQuerySchema, NotificationPageSchema, NotificationSchema, type BroadcastNotificationDto, type ListNotificationsQueryDto } from '../dto/notifications.dto.js';
 import { AlertSweepService } from '../services/alert-sweep.service.js';
 import { NotificationsService } from '../services/notifications.service.js';
 

@@ -1,9 +1,6 @@
+import { PageQuery, pageOf } from '@retail/common';
 import { z } from 'zod';
-import { NotificationKind, NotificationScope } from '../../../realtime/src/index.js';
-
-/** ALERT, WARNING and INFO go out as system.alert, system.warning and system.info. */
-export const NotificationLevel = z.enum(['ALERT', 'WARNING', 'INFO']);
-export type NotificationLevel = z.infer<typeof NotificationLevel>;
+import { NotificationKind, NotificationLevel, NotificationScope } from '@retail/realtime-protocol';
 
 export const NotificationSchema = z
   .object({
@@ -21,15 +18,9 @@ export const NotificationSchema = z
   .meta({ id: 'Notification' });
 export type NotificationView = z.infer<typeof NotificationSchema>;
 
-export const NotificationPageSchema = z
-  .object({ items: z.array(NotificationSchema).describe('Newest first'), nextCursor: z.string().nullable() })
-  .meta({ id: 'NotificationPage' });
+export const NotificationPageSchema = pageOf(NotificationSchema, 'NotificationPage');
 
-// Unnamed (no meta id) so Swagger lists its fields as query parameters instead of a $ref.
-export const ListNotificationsQuerySchema = z.object({
-  cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
+export const ListNotificationsQuerySchema = PageQuery;
 export type ListNotificationsQueryDto = z.output<typeof ListNotificationsQuerySchema>;
 
 export const BroadcastNotificationSchema = z

@@ -1,4 +1,4 @@
-import type { Db } from '../../../database/src/index.js';
+import type { Db } from '@retail/database';
 import type { PublishNotificationInput } from '../services/notifications.service.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

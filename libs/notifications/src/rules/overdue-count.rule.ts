@@ -1,4 +1,4 @@
-import type { Db } from '../../../database/src/index.js';
+import type { Db } from '@retail/database';
 import type { PublishNotificationInput } from '../services/notifications.service.js';
 
 /** A stock count still open this long after it was started is overdue. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
-import { AppConfig } from '../../../config/src/index.js';
-import { RedisConnections } from '../../../redis/src/index.js';
+import { AppConfig } from '@retail/config';
+import { RedisConnections } from '@retail/redis';
 import { AlertSweepService } from './alert-sweep.service.js';
 
 const QUEUE = 'alert-sweeps';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '../../../database/src/index.js';
+import { PrismaService } from '@retail/database';
 import { lotExpiryAlerts } from '../rules/lot-expiry.rule.js';
 import { overdueCountAlerts } from '../rules/overdue-count.rule.js';
 import { NotificationsService, type PublishNotificationInput } from './notifications.service.js';

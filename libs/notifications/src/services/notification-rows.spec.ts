@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { permissionsFor, type Principal } from '../../../auth/src/index.js';
-import type { NotificationScope } from '../../../realtime/src/index.js';
+import { permissionsFor, type Principal } from '@retail/auth';
+import type { NotificationScope } from '@retail/realtime-protocol';
 import { notificationsVisibleTo, scopeColumns, scopeOf } from './notification-rows.js';
 
 const [company, centro, norte, me] = [

@@ -1,7 +1,6 @@
-import type { Principal } from '../../../auth/src/index.js';
-import type { NotificationScope } from '../../../realtime/src/index.js';
-import type { Notification } from '../../../../prisma/generated/client.js';
-import type { NotificationView } from '../dto/notifications.dto.js';
+import type { Principal } from '@retail/auth';
+import type { NotificationScope } from '@retail/realtime-protocol';
+import type { Notification } from '@retail/database';
 
 /** The scope as stored: a type plus the one column it uses. */
 export function scopeColumns(scope: NotificationScope) {
@@ -38,15 +37,3 @@ export function notificationsVisibleTo(user: Principal) {
   };
 }
 
-export const toNotificationView = (row: Notification, read: boolean): NotificationView => ({
-  id: row.id,
-  companyId: row.companyId,
-  scope: scopeOf(row),
-  level: row.level,
-  kind: row.kind,
-  title: row.title,
-  message: row.message,
-  data: row.data as Record<string, unknown>,
-  createdAt: row.createdAt.toISOString(),
-  read,
-});

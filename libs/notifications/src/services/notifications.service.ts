@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage, type Page } from '../../../common/src/index.js';
-import { PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
-import { RealtimeService, type NotificationKind, type NotificationScope } from '../../../realtime/src/index.js';
-import { WorkspacesService } from '../../../workspaces/src/index.js';
-import type { Prisma } from '../../../../prisma/generated/client.js';
-import type { BroadcastNotificationDto, NotificationLevel, NotificationView } from '../dto/notifications.dto.js';
-import { notificationsVisibleTo, scopeColumns, toNotificationView } from './notification-rows.js';
+import type { Principal } from '@retail/auth';
+import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage, type Page } from '@retail/common';
+import { PrismaService, TransactionRunner, type Tx, type Prisma } from '@retail/database';
+import { RealtimeService } from '@retail/realtime';
+import type { NotificationKind, NotificationLevel, NotificationScope } from '@retail/realtime-protocol';
+import { WorkspacesService } from '@retail/workspaces';
+import type { BroadcastNotificationDto, NotificationView } from '../dto/notifications.dto.js';
+import { toNotificationView } from '../views/notification.views.js';
+import { notificationsVisibleTo, scopeColumns } from './notification-rows.js';
 
 export interface PublishNotificationInput {
   companyId: string;
@@ -24,8 +25,6 @@ export interface PublishNotificationInput {
    */
   dedupeKey?: string;
 }
-
-const EMIT_BY_LEVEL = { ALERT: 'systemAlert', WARNING: 'systemWarning', INFO: 'systemInfo' } as const;
 
 @Injectable()
 export class NotificationsService {
@@ -62,7 +61,7 @@ export class NotificationsService {
     });
     if (!row) return null;
     const { companyId, scope, kind, title, message, data } = input;
-    await this.realtime[EMIT_BY_LEVEL[input.level]]({ companyId, scope, kind, title, message, data, notificationId: row.id }, { tx });
+    this.realtime.systemAlert({ level: input.level, companyId, scope, kind, title, message, data, notificationId: row.id }, { tx });
     return toNotificationView(row, false);
   }
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
-import { ApiErrors } from '../../../common/src/index.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
 import { AddPaymentSchema, CartSchema, CreateCartSchema, SetCartItemsSchema, type AddPaymentDto, type CreateCartDto, type SetCartItemsDto } from '../dto/cart.dto.js';
 import { SaleSchema } from '../dto/sale.dto.js';
 import { CartsService } from '../services/carts.service.js';

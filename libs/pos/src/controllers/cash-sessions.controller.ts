@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
-import { ApiErrors } from '../../../common/src/index.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
 import { CashSessionSchema, CloseCashSessionSchema, OpenCashSessionSchema, type CloseCashSessionDto, type OpenCashSessionDto } from '../dto/cash-session.dto.js';
 import { CashSessionsService } from '../services/cash-sessions.service.js';
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, RequirePermissions, type Principal } from '../../../auth/src/index.js';
-import { ApiErrors } from '../../../common/src/index.js';
-import { DailyTotalsPayload } from '../../../realtime/src/index.js';
+import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
+import { ApiErrors } from '@retail/common';
+import { DailyTotalsPayload } from '@retail/realtime-protocol';
 import { DailyTotalsQuerySchema, SalePageSchema, SalesQuerySchema, type DailyTotalsQueryDto, type SalesQueryDto } from '../dto/sale.dto.js';
 import { DailyTotalsService } from '../services/daily-totals.service.js';
 import { SalesService } from '../services/sales.service.js';

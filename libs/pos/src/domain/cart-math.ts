@@ -1,5 +1,5 @@
-import type { CartStatus, PaymentMethod } from '../../../../prisma/generated/client.js';
-import { AppError } from '../../../common/src/index.js';
+import type { CartStatus, PaymentMethod } from '@retail/database';
+import { AppError } from '@retail/common';
 
 export interface PricedItem {
   quantity: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PaymentMethod, SaleLinePayload } from '../../../realtime/src/index.js';
+import { PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
 
 const Money = z.number().int().describe('Integer minor units (e.g. cents)');
 

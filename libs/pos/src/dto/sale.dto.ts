@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../../../common/src/index.js';
-import { PaymentMethod, SaleLinePayload } from '../../../realtime/src/index.js';
+import { PageQuery, pageOf } from '@retail/common';
+import { PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
 
 const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 

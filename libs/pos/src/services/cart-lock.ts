@@ -1,5 +1,5 @@
-import { AppError } from '../../../common/src/index.js';
-import type { Tx } from '../../../database/src/index.js';
+import { AppError } from '@retail/common';
+import type { Tx } from '@retail/database';
 
 /**
  * Takes an OPEN or PAID cart's row lock for this transaction (optionally closing it: completed or

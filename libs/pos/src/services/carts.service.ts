@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { PrismaService, TransactionRunner, type Tx } from '../../../database/src/index.js';
-import { ProductsService } from '../../../inventory/src/index.js';
-import { RealtimeService } from '../../../realtime/src/index.js';
+import type { Principal } from '@retail/auth';
+import { PrismaService, TransactionRunner, type Tx } from '@retail/database';
+import { ProductsService } from '@retail/inventory';
+import { RealtimeService } from '@retail/realtime';
 import { assertPaymentAccepted, cartStatus, cartTotal } from '../domain/cart-math.js';
 import type { AddPaymentDto, CreateCartDto, SetCartItemsDto } from '../dto/cart.dto.js';
 import { lockOpenCart } from './cart-lock.js';
-import { PosAccess } from './pos-access.service.js';
-import { CART_INCLUDE, type CartWithLines, toCartPayload, toCartView } from './pos-views.js';
+import { PosAccess } from './pos-access.js';
+import { CART_INCLUDE, type CartWithLines, toCartPayload, toCartView } from '../views/pos.views.js';
 
 /** Carts before checkout. Every change takes the cart's row lock first, so it serialises with checkout. */
 @Injectable()
@@ -57,7 +57,8 @@ export class CartsService {
       const paid = locked.paid + amount;
       const cart = await tx.cart.update({ where: { id }, data: { paid, status: cartStatus(locked.total, paid) }, include: CART_INCLUDE });
       const view = this.announce(tx, user.companyId, cart);
-      this.realtime.cartPayment(
+      this.realtime.emit(
+        'posCartPayment',
         {
           companyId: user.companyId,
           workspaceId: cart.workspaceId,
@@ -88,7 +89,7 @@ export class CartsService {
 
   private announce(tx: Tx, companyId: string, cart: CartWithLines) {
     const view = toCartView(cart);
-    this.realtime.cartUpdated(toCartPayload(companyId, view), { tx });
+    this.realtime.emit('posCartUpdated', toCartPayload(companyId, view), { tx });
     return view;
   }
 }

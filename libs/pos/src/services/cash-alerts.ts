@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { CashSession } from '../../../../prisma/generated/client.js';
-import type { Tx } from '../../../database/src/index.js';
-import { NotificationsService, type PublishNotificationInput } from '../../../notifications/src/index.js';
+import type { CashSession, Tx } from '@retail/database';
+import { NotificationsService, type PublishNotificationInput } from '@retail/notifications';
 
 const asMoney = (minor: number) => (minor / 100).toFixed(2);
 

@@ -1,26 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CashSession } from '../../../../prisma/generated/client.js';
-import type { Principal } from '../../../auth/src/index.js';
-import { AppError } from '../../../common/src/index.js';
-import { PrismaService, type Tx } from '../../../database/src/index.js';
+import { type CashSession, PrismaService, type Tx } from '@retail/database';
+import type { Principal } from '@retail/auth';
+import { AppError } from '@retail/common';
 import { passedCashLimit } from '../domain/cart-math.js';
 import type { CloseCashSessionDto, OpenCashSessionDto } from '../dto/cash-session.dto.js';
-import { PosAccess } from './pos-access.service.js';
-
-const toCashSessionView = (s: CashSession) => ({
-  id: s.id,
-  workspaceId: s.workspaceId,
-  deviceId: s.deviceId,
-  status: s.status,
-  openingFloat: s.openingFloat,
-  expectedCash: s.expectedCash,
-  cashLimit: s.cashLimit,
-  countedCash: s.countedCash,
-  difference: s.countedCash === null ? null : s.countedCash - s.expectedCash,
-  openedById: s.openedById,
-  openedAt: s.openedAt.toISOString(),
-  closedAt: s.closedAt?.toISOString() ?? null,
-});
+import { toCashSessionView } from '../views/pos.views.js';
+import { PosAccess } from './pos-access.js';
 
 /** A device's drawer: one open at a time (a unique index on openDeviceId), fed by checkout. */
 @Injectable()

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { AppError } from '../../../common/src/index.js';
-import { TransactionRunner } from '../../../database/src/index.js';
-import { type LedgerEntry, StockLedger } from '../../../inventory/src/index.js';
-import { RealtimeService } from '../../../realtime/src/index.js';
+import type { Principal } from '@retail/auth';
+import { AppError } from '@retail/common';
+import { TransactionRunner } from '@retail/database';
+import { type LedgerEntry, StockLedger } from '@retail/inventory';
+import { RealtimeService } from '@retail/realtime';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
 import { cartTotal, lineTotal, settle } from '../domain/cart-math.js';
 import { CashAlerts } from './cash-alerts.js';
 import { CashSessionsService } from './cash-sessions.service.js';
 import { lockOpenCart } from './cart-lock.js';
 import { DailyTotalsService } from './daily-totals.service.js';
-import { PosAccess } from './pos-access.service.js';
-import { CART_INCLUDE, SALE_INCLUDE, toCartPayload, toCartView, toDailyTotalsPayload, toSalePayload, toSaleView } from './pos-views.js';
+import { PosAccess } from './pos-access.js';
+import { CART_INCLUDE, SALE_INCLUDE, toCartPayload, toCartView, toDailyTotalsPayload, toSalePayload, toSaleView } from '../views/pos.views.js';
 
 /**
  * Checkout is one transaction: the cart is completed (its row lock guards against a double
@@ -32,7 +32,7 @@ export class CheckoutService {
   ) {}
 
   async checkout(user: Principal, cartId: string) {
-    const { workspace: store } = await this.access.cart(user, cartId);
+    const { workspace } = await this.access.cart(user, cartId);
     const companyId = user.companyId;
     return this.transactions.run(async (tx) => {
       await lockOpenCart(tx, cartId, { status: 'COMPLETED' });
@@ -44,7 +44,7 @@ export class CheckoutService {
       const money = settle(cartTotal(cart.items), cart.payments);
 
       const completedAt = new Date();
-      const day = businessDate(completedAt, store.timeZone);
+      const day = businessDate(completedAt, workspace.timeZone);
       const sale = await tx.sale.create({
         data: {
           workspaceId: cart.workspaceId,
@@ -91,7 +91,7 @@ export class CheckoutService {
       const drawer = await this.cashSessions.takeCash(tx, cart.deviceId, money.byMethod.CASH);
 
       const view = toSaleView(sale);
-      this.realtime.cartUpdated(toCartPayload(companyId, toCartView(cart)), { tx });
+      this.realtime.emit('posCartUpdated', toCartPayload(companyId, toCartView(cart)), { tx });
       this.realtime.posSaleCompleted(toSalePayload(companyId, view), { tx });
       this.realtime.updateDailyTotals(toDailyTotalsPayload(companyId, cart.workspaceId, day, totals), { tx });
       for (const entry of movements) await this.ledger.announce(tx, entry, 'created');

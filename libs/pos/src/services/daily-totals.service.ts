@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { PrismaService, type Tx } from '../../../database/src/index.js';
-import { WorkspacesService } from '../../../workspaces/src/index.js';
+import type { Principal } from '@retail/auth';
+import { PrismaService, type DailyTotals, type Tx } from '@retail/database';
+import { WorkspacesService } from '@retail/workspaces';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
 import type { AmountsByMethod } from '../domain/cart-math.js';
 import type { DailyTotalsQueryDto } from '../dto/sale.dto.js';
-import { toDailyTotalsPayload } from './pos-views.js';
+import { toDailyTotalsPayload } from '../views/pos.views.js';
 
 /** Totals per store and local day, summed by the database so replicas never race in memory. */
 @Injectable()
@@ -16,7 +16,7 @@ export class DailyTotalsService {
   ) {}
 
   /** One sale more: INSERT ... ON CONFLICT DO UPDATE SET x = x + n, returning the new totals. */
-  add(tx: Tx, workspaceId: string, day: string, total: number, byMethod: AmountsByMethod) {
+  add(tx: Tx, workspaceId: string, day: string, total: number, byMethod: AmountsByMethod): Promise<DailyTotals> {
     const key = { workspaceId, businessDate: toDateColumn(day) };
     const amounts = { grossAmount: total, cashAmount: byMethod.CASH, cardAmount: byMethod.CARD, otherAmount: byMethod.OTHER };
     return tx.dailyTotals.upsert({
@@ -33,8 +33,8 @@ export class DailyTotalsService {
   }
 
   async get(user: Principal, { workspaceId, date }: DailyTotalsQueryDto) {
-    const store = await this.workspaces.assertVisible(user, workspaceId);
-    const day = date ?? businessDate(new Date(), store.timeZone);
+    const workspace = await this.workspaces.assertVisible(user, workspaceId);
+    const day = date ?? businessDate(new Date(), workspace.timeZone);
     const row = await this.prisma.dailyTotals.findUnique({ where: { workspaceId_businessDate: { workspaceId, businessDate: toDateColumn(day) } } });
     return toDailyTotalsPayload(user.companyId, workspaceId, day, row);
   }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { PrismaService } from '../../../database/src/index.js';
-import { newestFirstAfter, newestFirstOrder, toPage } from '../../../common/src/index.js';
-import { WorkspacesService } from '../../../workspaces/src/index.js';
+import type { Principal } from '@retail/auth';
+import { PrismaService } from '@retail/database';
+import { newestFirstAfter, newestFirstOrder, toPage } from '@retail/common';
+import { WorkspacesService } from '@retail/workspaces';
 import type { SalesQueryDto } from '../dto/sale.dto.js';
-import { SALE_INCLUDE, toSaleView } from './pos-views.js';
+import { SALE_INCLUDE, toSaleView } from '../views/pos.views.js';
 
 @Injectable()
 export class SalesService {
@@ -15,10 +15,10 @@ export class SalesService {
 
   /** Newest first, cursor-paged, optionally within [from, to). */
   async list(user: Principal, { workspaceId, from, to, cursor, limit }: SalesQueryDto) {
-    const storeIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
+    const workspaceIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
     const rows = await this.prisma.sale.findMany({
       where: {
-        AND: [{ workspaceId: { in: storeIds } }, { completedAt: { gte: from, lt: to } }, newestFirstAfter('completedAt', cursor)],
+        AND: [{ workspaceId: { in: workspaceIds } }, { completedAt: { gte: from, lt: to } }, newestFirstAfter('completedAt', cursor)],
       },
       include: SALE_INCLUDE,
       orderBy: newestFirstOrder('completedAt'),

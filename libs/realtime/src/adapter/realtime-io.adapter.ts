@@ -2,8 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type ServerOptions } from 'socket.io';
-import { AppConfig } from '../../../config/src/index.js';
-import { RedisConnections } from '../../../redis/src/index.js';
+import { AppConfig } from '@retail/config';
+import { RedisConnections } from '@retail/redis';
 import { adapterKey } from './adapter-key.js';
 
 // Client messages are small commands; anything larger is refused by Engine.IO before parsing.

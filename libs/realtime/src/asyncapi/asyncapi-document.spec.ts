@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, EVENTS } from '../events/catalog.js';
+import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
 import { buildAsyncApiDocument } from './asyncapi-document.js';
 
 describe('AsyncAPI document', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMMANDS, EVENTS, NAMESPACES, type NamespaceKey } from '../events/catalog.js';
+import { COMMANDS, EVENTS, NAMESPACES, type NamespaceKey } from '@retail/realtime-protocol';
 
 const HANDSHAKE = `Connect with Socket.IO to a namespace and pass an access token from POST /auth/login,
 either as \`auth: { token }\` or as an \`Authorization: Bearer\` header (non-browser clients).

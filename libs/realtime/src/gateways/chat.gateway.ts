@@ -1,19 +1,21 @@
 import { Inject } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage } from '@nestjs/websockets';
-import { ChatHistoryCommand, ChatJoinCommand, ChatSendCommand, ChatTypingCommand } from '../dto/chat.dto.js';
-import { COMMANDS } from '../events/catalog.js';
-import { createEnvelope } from '../events/envelope.js';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { ChatHistoryCommand, ChatJoinCommand, ChatSendCommand, ChatTypingCommand, COMMANDS, createEnvelope, NAMESPACES, Rooms } from '@retail/realtime-protocol';
+
+
 import type { AuthedSocket } from '../handshake/socket-context.js';
-import { Rooms } from '../rooms/rooms.js';
-import { CHAT_COMMANDS, type ChatCommands } from '../services/chat-commands.port.js';
-import { runCommand } from '../ws/command-runner.js';
-import { GatewaySupport } from './gateway-support.service.js';
-import { NamespaceGateway } from './namespace-gateway.js';
+import { CHAT_COMMANDS, type ChatCommands } from './chat-commands.port.js';
+import { runCommand } from './command-runner.js';
+import { GatewaySupport } from './gateway-support.js';
+import { RealtimeGateway } from './realtime.gateway.js';
 
 const HISTORY_ON_JOIN = 50;
 
 /** `/chat`: support and employee chat. Every command is acknowledged; membership is checked each time. */
-export class ChatGateway extends NamespaceGateway('chat') {
+@WebSocketGateway({ namespace: NAMESPACES.chat.path })
+export class ChatGateway extends RealtimeGateway {
+  protected readonly namespace = 'chat';
+
   constructor(
     support: GatewaySupport,
     @Inject(CHAT_COMMANDS) private readonly chat: ChatCommands,

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { WorkspacesModule } from '../../../workspaces/src/index.js';
+import { WorkspacesModule } from '@retail/workspaces';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { ChatGateway } from './chat.gateway.js';
-import { GatewaySupport } from './gateway-support.service.js';
+import { GatewaySupport } from './gateway-support.js';
 import { InventoryGateway } from './inventory.gateway.js';
 import { NotificationsGateway } from './notifications.gateway.js';
 import { PosGateway } from './pos.gateway.js';

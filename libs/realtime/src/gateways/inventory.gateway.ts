@@ -1,4 +1,9 @@
-import { NamespaceGateway } from './namespace-gateway.js';
+import { WebSocketGateway } from '@nestjs/websockets';
+import { NAMESPACES } from '@retail/realtime-protocol';
+import { RealtimeGateway } from './realtime.gateway.js';
 
 /** `/inventory`: stock movements and counts. Clients only listen (and subscribe to stores). */
-export class InventoryGateway extends NamespaceGateway('inventory') {}
+@WebSocketGateway({ namespace: NAMESPACES.inventory.path })
+export class InventoryGateway extends RealtimeGateway {
+  protected readonly namespace = 'inventory';
+}

@@ -1,4 +1,9 @@
-import { NamespaceGateway } from './namespace-gateway.js';
+import { WebSocketGateway } from '@nestjs/websockets';
+import { NAMESPACES } from '@retail/realtime-protocol';
+import { RealtimeGateway } from './realtime.gateway.js';
 
 /** `/notifications`: alerts, warnings and info for the caller's company, stores and self. */
-export class NotificationsGateway extends NamespaceGateway('notifications') {}
+@WebSocketGateway({ namespace: NAMESPACES.notifications.path })
+export class NotificationsGateway extends RealtimeGateway {
+  protected readonly namespace = 'notifications';
+}

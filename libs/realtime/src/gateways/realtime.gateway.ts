@@ -1,11 +1,11 @@
+import { Injectable } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, SubscribeMessage } from '@nestjs/websockets';
-import type { Namespace } from 'socket.io';
-import { RoomCommand } from '../dto/subscription.dto.js';
-import { COMMANDS, NAMESPACES, type NamespaceKey } from '../events/catalog.js';
+
+import { RoomCommand, COMMANDS, NAMESPACES, type NamespaceKey } from '@retail/realtime-protocol';
 import { handshakeMiddleware } from '../handshake/handshake.middleware.js';
-import type { AuthedSocket } from '../handshake/socket-context.js';
-import { runCommand } from '../ws/command-runner.js';
-import type { GatewaySupport } from './gateway-support.service.js';
+import type { AuthedSocket, RealtimeNamespace } from '../handshake/socket-context.js';
+import { runCommand } from './command-runner.js';
+import { GatewaySupport } from './gateway-support.js';
 
 // setTimeout cannot wait longer than 2^31-1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -14,12 +14,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * What the four namespaces share: authenticate in namespace middleware, join the caller's rooms,
  * drop the socket when its token expires, and let it subscribe to / leave store rooms.
  */
+@Injectable()
 export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   protected abstract readonly namespace: NamespaceKey;
 
   constructor(protected readonly support: GatewaySupport) {}
 
-  afterInit(namespace: Namespace) {
+  afterInit(namespace: RealtimeNamespace) {
     const { path, permission } = NAMESPACES[this.namespace];
     this.support.registry.register(namespace);
     namespace.use(handshakeMiddleware(this.support, path, permission));
@@ -27,7 +28,7 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
 
   async handleConnection(socket: AuthedSocket) {
     const { principal } = socket.data;
-    await socket.join(this.support.rooms.defaultRooms(principal));
+    await socket.join(this.support.rooms.defaultRooms(principal, this.namespace));
     const ttl = principal.expiresAt * 1000 - Date.now();
     // An expired token ends the session; the client reconnects with a fresh token.
     socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.min(Math.max(ttl, 0), MAX_TIMER_MS));
@@ -42,7 +43,7 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
   @SubscribeMessage(COMMANDS.subscribe.name)
   subscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
     return runCommand(socket, RoomCommand, payload, async ({ room }) => {
-      const joined = await this.support.rooms.assertCanSubscribe(socket.data.principal, room);
+      const joined = await this.support.rooms.assertCanSubscribe(socket.data.principal, this.namespace, room);
       await socket.join(joined);
       return { room: joined };
     });

@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
-import { bearerToken, hasPermission, type Permission, type TokenService } from '../../../auth/src/index.js';
-import { AppError, describeError } from '../../../common/src/index.js';
-import type { MetricsService } from '../../../observability/src/index.js';
+import { bearerToken, hasPermission, type Permission, type TokenService } from '@retail/auth';
+import { AppError, describeError } from '@retail/common';
+import type { MetricsService } from '@retail/observability';
 
 /** The error a refused client sees as `connect_error`: message `unauthorized`, `data.code` says why. */
 export class HandshakeRefusal extends Error {

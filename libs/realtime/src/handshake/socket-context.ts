@@ -1,5 +1,6 @@
-import type { DefaultEventsMap, Socket } from 'socket.io';
-import type { Principal } from '../../../auth/src/index.js';
+import type { Principal } from '@retail/auth';
+import type { ClientToServerEvents, ServerToClientEvents } from '@retail/realtime-protocol';
+import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
 
 /** What the handshake leaves on `socket.data` for the handlers. */
 export interface SocketData {
@@ -8,4 +9,6 @@ export interface SocketData {
   bucket?: { tokens: number; updatedAt: number };
 }
 
-export type AuthedSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
+/** A socket of this server, typed by the protocol's event maps. */
+export type AuthedSocket = Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;
+export type RealtimeNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;

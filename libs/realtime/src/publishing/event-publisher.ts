@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
-import { MetricsService } from '../../../observability/src/index.js';
-import { RedisConnections } from '../../../redis/src/index.js';
+import { MetricsService } from '@retail/observability';
+import { RedisConnections } from '@retail/redis';
 import { adapterKey } from '../adapter/adapter-key.js';
-import type { RealtimeEnvelope } from '../events/envelope.js';
+import type { RealtimeEnvelope } from '@retail/realtime-protocol';
 import { SocketServerRegistry } from './socket-server.registry.js';
 
 /**

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { Namespace } from 'socket.io';
+import type { RealtimeNamespace } from '../handshake/socket-context.js';
 
 /** Namespaces served by this replica, registered by the gateways once they are initialised. */
 @Injectable()
 export class SocketServerRegistry {
-  private readonly namespaces = new Map<string, Namespace>();
+  private readonly namespaces = new Map<string, RealtimeNamespace>();
 
-  register(namespace: Namespace): void {
+  register(namespace: RealtimeNamespace): void {
     this.namespaces.set(namespace.name, namespace);
   }
 
-  get(path: string): Namespace | undefined {
+  get(path: string): RealtimeNamespace | undefined {
     return this.namespaces.get(path);
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../../auth/src/index.js';
-import { AppError } from '../../../common/src/index.js';
-import { PrismaService } from '../../../database/src/index.js';
-import { WorkspacesService } from '../../../workspaces/src/index.js';
-import { parseRoom, Rooms } from './rooms.js';
+import type { Principal } from '@retail/auth';
+import { AppError } from '@retail/common';
+import { PrismaService } from '@retail/database';
+import { WorkspacesService } from '@retail/workspaces';
+import { parseRoom, Rooms, type NamespaceKey, type RoomKind } from '@retail/realtime-protocol';
 
 /** Who may be in which room. The tenant boundary of the whole realtime layer. */
 @Injectable()
@@ -14,9 +14,9 @@ export class RoomAccessService {
   ) {}
 
   /** Rooms a socket joins on connect. */
-  defaultRooms(principal: Principal): string[] {
+  defaultRooms(principal: Principal, namespace: NamespaceKey): string[] {
     return [
-      ...(principal.role === 'ADMIN' ? [Rooms.company(principal.companyId)] : []),
+      ...(companyRoomOpen(principal, namespace) ? [Rooms.company(principal.companyId)] : []),
       ...principal.workspaceIds.map(Rooms.workspace),
       ...(principal.deviceId ? [Rooms.pos(principal.deviceId)] : []),
       Rooms.user(principal.userId),
@@ -25,25 +25,26 @@ export class RoomAccessService {
 
   /**
    * `subscribe {room}`: ADMIN may join any store (and the company room) of their company;
+   * everyone may join their company's room on `/notifications`, where company-wide alerts go;
    * others only their own stores. Chat rooms are joined with `chat.join`, which checks membership.
    */
-  async assertCanSubscribe(principal: Principal, room: string): Promise<string> {
+  async assertCanSubscribe(principal: Principal, namespace: NamespaceKey, room: string): Promise<string> {
     const parsed = parseRoom(room);
     if (!parsed) throw AppError.forbidden(`Unknown room ${JSON.stringify(room)}`);
-    const allowed = await this.allows(principal, parsed.kind, parsed.id);
+    const allowed = await this.allows(principal, namespace, parsed.kind, parsed.id);
     if (!allowed) throw AppError.forbidden(`Not allowed to join ${room}`);
     return Rooms[parsed.kind](parsed.id);
   }
 
-  private async allows(principal: Principal, kind: keyof typeof Rooms, id: string): Promise<boolean> {
+  private async allows(principal: Principal, namespace: NamespaceKey, kind: RoomKind, id: string): Promise<boolean> {
     switch (kind) {
       case 'company':
-        return principal.role === 'ADMIN' && id === principal.companyId;
+        return companyRoomOpen(principal, namespace) && id === principal.companyId;
       case 'workspace':
-        return this.storeVisible(principal, id);
+        return this.workspaceVisible(principal, id);
       case 'pos': {
         const device = await this.prisma.posDevice.findUnique({ where: { id }, select: { workspaceId: true } });
-        return Boolean(device) && (await this.storeVisible(principal, device!.workspaceId));
+        return Boolean(device) && (await this.workspaceVisible(principal, device!.workspaceId));
       }
       case 'user':
         return id === principal.userId;
@@ -52,7 +53,15 @@ export class RoomAccessService {
     }
   }
 
-  private async storeVisible(principal: Principal, workspaceId: string): Promise<boolean> {
+  private async workspaceVisible(principal: Principal, workspaceId: string): Promise<boolean> {
     return Boolean(await this.workspaces.findVisible(principal, workspaceId));
   }
+}
+
+/**
+ * `company:{id}` carries the whole chain's traffic on `/pos` and `/inventory`, so only ADMINs sit
+ * there; on `/notifications` it carries company-wide alerts, which every user of the company gets.
+ */
+function companyRoomOpen(principal: Principal, namespace: NamespaceKey): boolean {
+  return principal.role === 'ADMIN' || namespace === 'notifications';
 }

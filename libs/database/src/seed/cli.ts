@@ -1,0 +1,12 @@
+// `npm run db:seed`: seeds the demo chain into DATABASE_URI, or the embedded database in DATA_DIR.
+import { openDriverAdapter } from '../driver-adapter.js';
+import { PrismaService } from '../prisma.service.js';
+import { seedDemoData } from './seed-data.js';
+
+const prisma = new PrismaService(await openDriverAdapter({ databaseUri: process.env.DATABASE_URI, dataDir: process.env.DATA_DIR || './data' }));
+try {
+  const created = await seedDemoData(prisma);
+  console.log(created ? "Seeded the demo chain. Every demo user's password is demo1234 (demo data only)." : 'Demo data already present; nothing to do.');
+} finally {
+  await prisma.onApplicationShutdown();
+}

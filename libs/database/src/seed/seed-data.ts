@@ -1,0 +1,102 @@
+import bcrypt from 'bcryptjs';
+import type { PrismaClient } from '../generated/client.js';
+import type { Role } from '../generated/enums.js';
+import { seedDemoChat } from './seed-chat.js';
+
+/** Demo-only password for every demo user. Never use demo data in production. */
+export const DEMO_PASSWORD = 'demo1234';
+
+interface DemoUser {
+  email: string;
+  name: string;
+  role: Role;
+  workspaces: string[];
+}
+
+/** Opening stock per store: [quantity, minQuantity]. */
+interface DemoProduct {
+  sku: string;
+  name: string;
+  /** Integer minor units (cents). */
+  price: number;
+  unit?: string;
+  stock: Record<string, [number, number]>;
+}
+
+const DEMO_CHAINS: Array<{ name: string; workspaces: Array<{ name: string; devices: string[] }>; users: DemoUser[]; products: DemoProduct[] }> = [
+  {
+    name: 'Demo Retail',
+    workspaces: [
+      { name: 'Centro', devices: ['POS-CENTRO-1'] },
+      { name: 'Norte', devices: ['POS-NORTE-1'] },
+    ],
+    users: [
+      { email: 'admin@demo.local', name: 'Ana Admin', role: 'ADMIN', workspaces: [] },
+      { email: 'manager@demo.local', name: 'Marta Manager', role: 'MANAGER', workspaces: ['Centro', 'Norte'] },
+      { email: 'cashier1@demo.local', name: 'Carlos Cashier', role: 'CASHIER', workspaces: ['Centro'] },
+      { email: 'cashier2@demo.local', name: 'Clara Cashier', role: 'CASHIER', workspaces: ['Norte'] },
+      { email: 'staff@demo.local', name: 'Sergio Staff', role: 'STAFF', workspaces: ['Centro'] },
+    ],
+    products: [
+      // Centro holds 5 with a minimum of 3: the third single-unit sale there raises a low-stock warning.
+      { sku: 'COFFEE-250', name: 'Coffee beans 250 g', price: 899, stock: { Centro: [5, 3], Norte: [40, 10] } },
+      { sku: 'MILK-1L', name: 'Whole milk 1 L', price: 129, stock: { Centro: [60, 10], Norte: [60, 10] } },
+      { sku: 'BREAD-LOAF', name: 'Bread loaf', price: 249, stock: { Centro: [30, 5], Norte: [30, 5] } },
+      { sku: 'WATER-500', name: 'Still water 500 ml', price: 99, stock: { Centro: [120, 24], Norte: [120, 24] } },
+    ],
+  },
+  {
+    name: 'Other Chain',
+    workspaces: [{ name: 'Sur', devices: [] }],
+    users: [{ email: 'admin@other.local', name: 'Otto Admin', role: 'ADMIN', workspaces: [] }],
+    products: [{ sku: 'TEA-GREEN', name: 'Green tea, 20 bags', price: 450, stock: { Sur: [20, 5] } }],
+  },
+];
+
+/** Creates the demo chains in one transaction. Skips when "Demo Retail" already exists. */
+export async function seedDemoData(prisma: PrismaClient): Promise<boolean> {
+  if (await prisma.company.findFirst({ where: { name: 'Demo Retail' } })) return false;
+  const passwordHash = await bcrypt.hash(DEMO_PASSWORD, 10);
+  await prisma.$transaction(async (tx) => {
+    for (const chain of DEMO_CHAINS) {
+      const company = await tx.company.create({ data: { name: chain.name } });
+      const workspaceIds = new Map<string, string>();
+      for (const demo of chain.workspaces) {
+        const workspace = await tx.workspace.create({
+          data: {
+            companyId: company.id,
+            name: demo.name,
+            timeZone: 'UTC',
+            devices: { create: demo.devices.map((name) => ({ name })) },
+          },
+        });
+        workspaceIds.set(workspace.name, workspace.id);
+      }
+      let adminId = '';
+      for (const user of chain.users) {
+        const { id } = await tx.user.create({
+          data: {
+            companyId: company.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            passwordHash,
+            workspaces: { create: user.workspaces.map((s) => ({ workspaceId: workspaceIds.get(s)! })) },
+          },
+        });
+        if (user.role === 'ADMIN') adminId ||= id; // records the opening stock
+      }
+      for (const { stock, ...product } of chain.products) {
+        const { id: productId } = await tx.product.create({ data: { ...product, companyId: company.id } });
+        for (const [workspace, [quantity, minQuantity]] of Object.entries(stock)) {
+          const workspaceId = workspaceIds.get(workspace)!;
+          // Stock only changes through movements, the opening stock included.
+          await tx.stock.create({ data: { workspaceId, productId, quantity, minQuantity } });
+          await tx.inventoryMovement.create({ data: { type: 'IN', workspaceId, productId, quantity, reason: 'Opening stock', userId: adminId } });
+        }
+      }
+    }
+    await seedDemoChat(tx);
+  });
+  return true;
+}

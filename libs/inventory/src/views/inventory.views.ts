@@ -1,0 +1,61 @@
+import type { InventoryMovement, Prisma, Product, Stock } from '@retail/database';
+import type { MovementPayload } from '@retail/realtime-protocol';
+
+export type MovementView = MovementPayload['movement'];
+export type StockLevel = MovementPayload['stock'][number];
+
+/** The wire shape of a movement: a transfer names its two stores, anything else its one store. */
+export function toMovementView(m: InventoryMovement): MovementView {
+  const transfer = m.type === 'TRANSFER';
+  return {
+    id: m.id,
+    type: m.type,
+    status: m.status,
+    productId: m.productId,
+    quantity: m.quantity,
+    workspaceId: transfer ? null : m.workspaceId,
+    fromWorkspaceId: transfer ? m.workspaceId : null,
+    toWorkspaceId: m.toWorkspaceId,
+    reason: m.reason,
+    userId: m.userId,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
+
+/** A missing stock row means nothing was ever moved there: quantity 0, no threshold. */
+export function toStockLevel(workspaceId: string, productId: string, row: Pick<Stock, 'quantity' | 'minQuantity'> | null): StockLevel {
+  return { workspaceId, productId, quantity: row?.quantity ?? 0, minQuantity: row?.minQuantity ?? 0 };
+}
+
+export const toProductView = (p: Product) => ({
+  id: p.id,
+  sku: p.sku,
+  name: p.name,
+  price: p.price,
+  unit: p.unit,
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+export const COUNT_INCLUDE = {
+  lines: { include: { product: { select: { sku: true, name: true } } }, orderBy: { product: { sku: 'asc' } } },
+} satisfies Prisma.InventoryCountInclude;
+export type CountWithLines = Prisma.InventoryCountGetPayload<{ include: typeof COUNT_INCLUDE }>;
+
+export function toCountView(count: CountWithLines) {
+  return {
+    id: count.id,
+    workspaceId: count.workspaceId,
+    status: count.status,
+    lines: count.lines.map((l) => ({
+      productId: l.productId,
+      sku: l.product.sku,
+      name: l.product.name,
+      expectedQuantity: l.expectedQuantity,
+      countedQuantity: l.countedQuantity,
+    })),
+    createdAt: count.createdAt.toISOString(),
+    closedAt: count.closedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import { ChatHistoryCommand, ChatHistoryPayload, ChatJoinCommand, ChatMessagePayload, ChatSendCommand, ChatTypingCommand, ChatTypingPayload } from './schemas/chat.js';
+import { CountPayload, MovementPayload } from './schemas/inventory.js';
+import { SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
+import { CartPayload, CartPaymentPayload, DailyTotalsPayload, SaleCompletedPayload } from './schemas/pos.js';
+import { RoomCommand } from './schemas/room-commands.js';
+
+/** The four Socket.IO namespaces. */
+export const NAMESPACES = {
+  pos: { path: '/pos', permission: 'pos:read' },
+  inventory: { path: '/inventory', permission: 'inventory:read' },
+  notifications: { path: '/notifications', permission: 'notifications:read' },
+  chat: { path: '/chat', permission: 'chat:use' },
+} as const;
+export type NamespaceKey = keyof typeof NAMESPACES;
+
+interface EventDefinition {
+  name: string;
+  namespace: NamespaceKey;
+  payload: z.ZodType;
+  summary: string;
+}
+
+const event = <N extends string, S extends z.ZodType>(name: N, namespace: NamespaceKey, payload: S, summary: string) =>
+  ({ name, namespace, payload, summary }) as const satisfies EventDefinition;
+
+/**
+ * THE event catalog: every server-to-client event, its namespace and payload schema.
+ * Gateways, services, AsyncAPI docs and tests all read names from here.
+ */
+export const EVENTS = {
+  posCartUpdated: event('pos.cart.updated', 'pos', CartPayload, 'A cart changed (items, status). Sent to the device and its store only.'),
+  posCartPayment: event('pos.cart.payment', 'pos', CartPaymentPayload, 'A payment was taken on a cart. Sent to the device and its store only.'),
+  posSaleCompleted: event('pos.sale.completed', 'pos', SaleCompletedPayload, 'A sale was completed, with its lines and payments.'),
+  posDailyTotalsUpdated: event('pos.daily-totals.updated', 'pos', DailyTotalsPayload, "The store's totals for its local day."),
+  inventoryMovementCreated: event('inventory.movement.created', 'inventory', MovementPayload, 'A stock movement was recorded, with the resulting stock.'),
+  inventoryMovementUpdated: event('inventory.movement.updated', 'inventory', MovementPayload, 'A transfer changed status, with the resulting stock.'),
+  inventoryCountUpdated: event('inventory.count.updated', 'inventory', CountPayload, 'A stock count session changed (lines or status).'),
+  systemAlert: event('system.alert', 'notifications', SystemNotificationPayload, 'Something needs action now (level ALERT).'),
+  systemWarning: event('system.warning', 'notifications', SystemNotificationPayload, 'Something needs attention soon, e.g. low stock (level WARNING).'),
+  systemInfo: event('system.info', 'notifications', SystemNotificationPayload, 'For information (level INFO).'),
+  chatMessage: event('chat.message', 'chat', ChatMessagePayload, 'A message was posted in a chat room.'),
+  chatTyping: event('chat.typing', 'chat', ChatTypingPayload, 'A member started or stopped typing. Not persisted.'),
+  chatHistory: event('chat.history', 'chat', ChatHistoryPayload, 'The latest page of a room, sent to a socket when it joins the room.'),
+} as const;
+
+export type EventKey = keyof typeof EVENTS;
+export type EventName = (typeof EVENTS)[EventKey]['name'];
+export type EventPayload<K extends EventKey> = z.output<(typeof EVENTS)[K]['payload']>;
+
+/** Client-to-server messages. Every one is acknowledged with `{ok:true,...}` or `{ok:false,error}`. */
+export const COMMANDS = {
+  subscribe: { name: 'subscribe', namespaces: ['pos', 'inventory', 'notifications', 'chat'], payload: RoomCommand, summary: 'Join a room, e.g. workspace:{id}.' },
+  unsubscribe: { name: 'unsubscribe', namespaces: ['pos', 'inventory', 'notifications', 'chat'], payload: RoomCommand, summary: 'Leave a room.' },
+  chatJoin: { name: 'chat.join', namespaces: ['chat'], payload: ChatJoinCommand, summary: 'Join chat:{roomId} (members only); the latest page arrives as chat.history.' },
+  chatMessage: { name: 'chat.message', namespaces: ['chat'], payload: ChatSendCommand, summary: 'Post a message; a retried clientMessageId is stored once and acked with the original.' },
+  chatTyping: { name: 'chat.typing', namespaces: ['chat'], payload: ChatTypingCommand, summary: 'Typing indicator for the other members; throttled, not persisted.' },
+  chatHistory: { name: 'chat.history', namespaces: ['chat'], payload: ChatHistoryCommand, summary: 'A page of history, newest first; acked with {ok, items, nextCursor}.' },
+} as const satisfies Record<string, { name: string; namespaces: readonly NamespaceKey[]; payload: z.ZodType; summary: string }>;
+
+export type CommandKey = keyof typeof COMMANDS;
+
+/** The one place an alert's level picks its event. */
+export const SYSTEM_EVENT_BY_LEVEL = {
+  ALERT: 'systemAlert',
+  WARNING: 'systemWarning',
+  INFO: 'systemInfo',
+} as const satisfies Record<NotificationLevel, EventKey>;

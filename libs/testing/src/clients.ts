@@ -1,0 +1,90 @@
+import { io, type Socket } from 'socket.io-client';
+import { type EventName, type NamespaceKey, type RealtimeEnvelope, COMMANDS, NAMESPACES } from '@retail/realtime-protocol';
+
+
+type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS]['name'];
+
+/** Tests read payloads loosely; the catalog types are checked where events are produced. */
+export type TestEnvelope = Omit<RealtimeEnvelope, 'data'> & { data: any };
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+/** A tiny REST client for tests. */
+export async function api<T = any>(baseUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse<T>> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {
+  const { status, body } = await api(baseUrl, 'POST', '/auth/login', undefined, { email, password: extra.password ?? 'demo1234', ...(extra.deviceId ? { deviceId: extra.deviceId } : {}) });
+  if (status !== 200) throw new Error(`login ${email} failed: ${status} ${JSON.stringify(body)}`);
+  return body.accessToken;
+}
+
+/** Connects to a namespace; resolves once connected, rejects with the connect_error. */
+export function connectSocket(
+  url: string,
+  namespace: NamespaceKey,
+  token: string | undefined,
+  options: { transports?: string[]; extraHeaders?: Record<string, string> } = {},
+): Promise<Socket> {
+  const socket = io(`${url}${NAMESPACES[namespace].path}`, {
+    auth: token ? { token } : {},
+    transports: options.transports ?? ['websocket'],
+    extraHeaders: options.extraHeaders,
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Records every envelope of the given events that a socket receives. */
+export function record(socket: Socket, ...events: EventName[]) {
+  const received: TestEnvelope[] = [];
+  for (const event of events) socket.on(event, (envelope: TestEnvelope) => received.push(envelope));
+  return received;
+}
+
+/** Resolves with the first envelope of `event` matching `match`, or rejects after `timeoutMs`. */
+export function nextEvent(socket: Socket, event: EventName, match: (e: TestEnvelope) => boolean = () => true, timeoutMs = 10_000): Promise<TestEnvelope> {
+  const waiting = new Promise<TestEnvelope>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (envelope: TestEnvelope) => {
+      if (!match(envelope)) return;
+      clearTimeout(timer);
+      socket.off(event, listener);
+      resolve(envelope);
+    };
+    socket.on(event, listener);
+  });
+  // Marked handled: a test that fails before awaiting it reports that failure, not this timeout.
+  waiting.catch(() => undefined);
+  return waiting;
+}
+
+/** Emits a client command and resolves with its acknowledgement. */
+export function ack<T = any>(socket: Socket, event: CommandName, payload: unknown, timeoutMs = 10_000): Promise<T> {
+  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Long enough for a stray event to cross replicas through Redis, had it been sent. */
+export const QUIET_MS = 750;

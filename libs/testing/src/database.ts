@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { deployMigrations, openDriverAdapter, PrismaService, seedDemoData } from '@retail/database';
+import { POSTGRES_ADMIN_URI } from './probe-services.js';
+
+export interface TestDatabase {
+  uri: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URI });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh PostgreSQL database for one test file: created, migrated and seeded; dropped by `drop()`. */
+export async function createTestDatabase({ migrate = true, seed = true } = {}): Promise<TestDatabase> {
+  const name = `rt_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const uri = Object.assign(new URL(POSTGRES_ADMIN_URI), { pathname: `/${name}` }).toString();
+  const drop = () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
+  if (!migrate) return { uri, drop };
+  const prisma = await connectPrisma(uri);
+  try {
+    await deployMigrations(prisma.driver.factory);
+    if (seed) await seedDemoData(prisma);
+  } finally {
+    await prisma.onApplicationShutdown();
+  }
+  return { uri, drop };
+}
+
+/** A Prisma client on a test database, for assertions straight against the data. */
+export async function connectPrisma(uri: string): Promise<PrismaService> {
+  return new PrismaService(await openDriverAdapter({ databaseUri: uri, dataDir: '' }));
+}

@@ -1,0 +1,12 @@
+export { ack, api, connectSocket, login, nextEvent, QUIET_MS, record, sleep, type ApiResponse, type TestEnvelope } from './clients.js';
+export { connectPrisma, createTestDatabase, type TestDatabase } from './database.js';
+export { demoIds } from './demo.js';
+export { startDomainHarness, type DomainHarness } from './domain-harness.js';
+export { startNginx, type Nginx } from './nginx.js';
+export { productBySku, sell } from './pos-flow.js';
+export { POSTGRES_ADMIN_URI, probeServices, REDIS_TEST_URL } from './probe-services.js';
+export { recordingRealtime, type SentEvent } from './recording-realtime.js';
+export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
+export { startRetailApp, type RetailApp } from './retail-app.js';
+export { describeWithServices } from './services.js';
+export { craftToken, decodeClaims } from './tokens.js';

@@ -1,0 +1,63 @@
+import { Global, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Principal } from '@retail/auth';
+import { PrismaService, TransactionRunner } from '@retail/database';
+import { InventoryModule } from '@retail/inventory';
+import { PosModule } from '@retail/pos';
+import { RealtimeService } from '@retail/realtime';
+import { startDomainHarness } from './domain-harness.js';
+
+/**
+ * The inventory and POS modules as Nest wires them (so DI is checked too), on a fresh migrated and
+ * seeded PostgreSQL database, with the realtime facade recorded.
+ */
+export async function startRetailApp() {
+  const harness = await startDomainHarness();
+
+  @Global()
+  @Module({
+    providers: [
+      { provide: PrismaService, useValue: harness.prisma },
+      { provide: TransactionRunner, useValue: harness.transactions },
+      { provide: RealtimeService, useValue: harness.realtime },
+    ],
+    exports: [PrismaService, TransactionRunner, RealtimeService],
+  })
+  class TestInfrastructure {}
+
+  @Module({ imports: [TestInfrastructure, InventoryModule, PosModule] })
+  class TestRoot {}
+
+  const app = await NestFactory.createApplicationContext(TestRoot, { logger: false });
+  const ids = await demoIds(harness.prisma);
+  return {
+    ...harness,
+    ids,
+    get: <T>(type: Type<T>) => app.get(type),
+    /** A demo user as their token describes them, optionally logged in on a device. */
+    as: async (email: string, deviceId?: string): Promise<Principal> => ({ ...(await harness.principal(email)), ...(deviceId ? { deviceId } : {}) }),
+    /** The events recorded since `mark`, e.g. `const mark = sent.length; ...; since(mark)`. */
+    since: (mark: number) => harness.sent.slice(mark),
+  };
+}
+export type RetailApp = Awaited<ReturnType<typeof startRetailApp>>;
+
+async function demoIds(prisma: PrismaService) {
+  const workspace = (name: string) => prisma.workspace.findFirstOrThrow({ where: { name }, include: { devices: true } });
+  const product = (sku: string) => prisma.product.findFirstOrThrow({ where: { sku } });
+  const [centro, norte, sur] = await Promise.all([workspace('Centro'), workspace('Norte'), workspace('Sur')]);
+  const [coffee, milk, bread, water, tea] = await Promise.all(['COFFEE-250', 'MILK-1L', 'BREAD-LOAF', 'WATER-500', 'TEA-GREEN'].map(product));
+  return {
+    companyId: centro.companyId,
+    centro: centro.id,
+    norte: norte.id,
+    sur: sur.id,
+    centroDevice: centro.devices[0].id,
+    norteDevice: norte.devices[0].id,
+    coffee,
+    milk,
+    bread,
+    water,
+    tea,
+  };
+}
