@@ -20,10 +20,19 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@retail/*/*', '!@retail/*/testing'], message: 'Import another package by its name only (its index), never its internals.' },
-            { group: ['**/prisma/generated/**', '**/generated/client.js'], message: 'Only @retail/database imports the generated Prisma client.' },
+            {
+              group: ['@retail/*/*', '!@retail/*/testing'],
+              message: 'Import another package by its name only (its index), never its internals.',
+            },
+            {
+              group: ['**/prisma/generated/**', '**/generated/client.js'],
+              message: 'Only @retail/database imports the generated Prisma client.',
+            },
             // Climbing out of a package's src/ with ../ can only land in another package.
-            { regex: '^(\\.\\./)+(.*/)?(libs|apps|src)/', message: 'Import another package by its name (@retail/...), never by a relative path.' },
+            {
+              regex: '^(\\.\\./)+(.*/)?(libs|apps|src)/',
+              message: 'Import another package by its name (@retail/...), never by a relative path.',
+            },
           ],
         },
       ],

@@ -14,12 +14,23 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import { EVENTS } from '@retail/realtime-protocol';
-import { QUIET_MS, connectSocket, login, sleep, type TestEnvelope, createTestDatabase, type TestDatabase, demoIds, productBySku, sell, POSTGRES_ADMIN_URI, probeServices, REDIS_TEST_URL, type Cluster, startCluster } from '@retail/testing';
-
-
-
-
-
+import {
+  QUIET_MS,
+  connectSocket,
+  login,
+  sleep,
+  type TestEnvelope,
+  createTestDatabase,
+  type TestDatabase,
+  demoIds,
+  productBySku,
+  sell,
+  POSTGRES_ADMIN_URI,
+  probeServices,
+  REDIS_TEST_URL,
+  type Cluster,
+  startCluster,
+} from '@retail/testing';
 
 const int = (name: string, fallback: number, max: number) => {
   const raw = process.env[name];
@@ -38,9 +49,11 @@ const DELIVERY_WAIT_MS = 30_000; // for the last deliveries after the last sale,
 /** Runs work(0…count-1), at most `limit` at a time. */
 async function pool(count: number, limit: number, work: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 const rssMb = (pid?: number) => {
@@ -59,7 +72,10 @@ async function run(): Promise<number> {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(uri).hostname)) throw new Error(`loopback addresses only: ${uri}`);
   }
   const services = await probeServices();
-  if (!services.postgres) throw new Error(`PostgreSQL unreachable at ${new URL(POSTGRES_ADMIN_URI).host}: start it (user postgres, trust auth) or set TEST_POSTGRES_URI`);
+  if (!services.postgres)
+    throw new Error(
+      `PostgreSQL unreachable at ${new URL(POSTGRES_ADMIN_URI).host}: start it (user postgres, trust auth) or set TEST_POSTGRES_URI`,
+    );
   if (!services.redis) throw new Error(`Redis unreachable at ${new URL(REDIS_TEST_URL).host}: start it or set TEST_REDIS_URL`);
 
   state.db = createTestDatabase();
@@ -123,13 +139,18 @@ async function run(): Promise<number> {
   saleMs.sort((x, y) => x - y);
   const ms = (v: number) => v.toFixed(0);
   const rows: Array<[string, string]> = [
-    ['delivery latency p50 / p95 / p99 / max', `${[50, 95, 99].map((p) => ms(pct(latencies, p))).join(' / ')} / ${ms(latencies.at(-1) ?? NaN)} ms`],
+    [
+      'delivery latency p50 / p95 / p99 / max',
+      `${[50, 95, 99].map((p) => ms(pct(latencies, p))).join(' / ')} / ${ms(latencies.at(-1) ?? NaN)} ms`,
+    ],
     ['deliveries received / expected', `${delivered} / ${expected} (missing ${expected - delivered}, duplicates ${duplicates})`],
     ['sale HTTP p50 / p95 (4 calls)', `${ms(pct(saleMs, 50))} / ${ms(pct(saleMs, 95))} ms`],
     ['sales/s', `${(SALES / salesSeconds).toFixed(1)} (${SALES} in ${salesSeconds.toFixed(2)} s)`],
     ['replica RSS after run', replicas.map((r) => `${r.name.slice(-1)} ${rssMb(r.process.pid)}`).join(', ') + ' MB'],
   ];
-  console.log(`\n${EVENTS.posSaleCompleted.name} fan-out: ${REPLICAS} replicas, ${SOCKETS} sockets, ${SALES} sales (concurrency ${CONCURRENCY})`);
+  console.log(
+    `\n${EVENTS.posSaleCompleted.name} fan-out: ${REPLICAS} replicas, ${SOCKETS} sockets, ${SALES} sales (concurrency ${CONCURRENCY})`,
+  );
   for (const [name, value] of rows) console.log(`  ${name.padEnd(40)} ${value}`);
   for (const line of problems.slice(0, 20)) console.error(`  ! ${line}`);
   if (problems.length > 20) console.error(`  ! … ${problems.length - 20} more`);
@@ -150,7 +171,13 @@ try {
   clearTimeout(timer);
   setTimeout(() => process.exit(1), 30_000).unref(); // cleanup is bounded too
   state.sockets.forEach((s) => s.close());
-  await state.cluster?.then((c) => c.stop(), () => undefined);
-  await state.db?.then((d) => d.drop(), () => undefined);
+  await state.cluster?.then(
+    (c) => c.stop(),
+    () => undefined,
+  );
+  await state.db?.then(
+    (d) => d.drop(),
+    () => undefined,
+  );
 }
 process.exit(code); // replicas stopped, database dropped; startReplica's exit hook SIGKILLs any straggler

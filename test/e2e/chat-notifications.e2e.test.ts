@@ -1,11 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QUIET_MS, ack, api, connectSocket, login, nextEvent, record, sleep, connectPrisma, createTestDatabase, type TestDatabase, demoIds, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices } from '@retail/testing';
-
-
-
-
+import {
+  QUIET_MS,
+  ack,
+  api,
+  connectSocket,
+  login,
+  nextEvent,
+  record,
+  sleep,
+  connectPrisma,
+  createTestDatabase,
+  type TestDatabase,
+  demoIds,
+  REDIS_TEST_URL,
+  startCluster,
+  type Cluster,
+  describeWithServices,
+} from '@retail/testing';
 
 import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
 
@@ -26,14 +39,23 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
   };
   const userId = async (email: string) => (await api(a.httpUrl, 'GET', '/auth/me', await tokenOf(email))).body.id as string;
   const teamRoom = async () => {
-    const room = await api(a.httpUrl, 'POST', '/chat/rooms', await tokenOf('manager@demo.local'), { type: 'EMPLOYEE', name: 'Shift', memberIds: [await userId('cashier1@demo.local')] });
+    const room = await api(a.httpUrl, 'POST', '/chat/rooms', await tokenOf('manager@demo.local'), {
+      type: 'EMPLOYEE',
+      name: 'Shift',
+      memberIds: [await userId('cashier1@demo.local')],
+    });
     expect(room.status).toBe(201);
     return room.body.id as string;
   };
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL, env: { ALERT_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) } });
+    cluster = await startCluster({
+      replicas: 3,
+      databaseUri: db.uri,
+      redisUrl: REDIS_TEST_URL,
+      env: { ALERT_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) },
+    });
     [a, b, c] = cluster.replicas;
     ids = await demoIds(a.httpUrl);
   });
@@ -69,7 +91,10 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     expect(await ack(manager, COMMANDS.chatTyping.name, { roomId, isTyping: true })).toEqual({ ok: true });
     expect((await typing).data).toMatchObject({ roomId, isTyping: true });
     // Nobody stopped typing explicitly: the indicator clears itself after a few seconds of silence.
-    expect((await nextEvent(cashier, EVENTS.chatTyping.name, (e) => !e.data.isTyping, 8000)).data).toMatchObject({ roomId, isTyping: false });
+    expect((await nextEvent(cashier, EVENTS.chatTyping.name, (e) => !e.data.isTyping, 8000)).data).toMatchObject({
+      roomId,
+      isTyping: false,
+    });
     expect(managerTyping).toEqual([]); // the typist does not get their own indicator
 
     const page = await ack(cashier, COMMANDS.chatHistory.name, { roomId, limit: 10 });
@@ -99,8 +124,12 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     try {
       const admin = await chatSocket(b.wsUrl, 'admin@demo.local', 'notifications');
       const alerts = record(admin, EVENTS.systemAlert.name);
-      const product = await prisma.product.create({ data: { companyId: ids.companyId, sku: `E2E-${randomUUID().slice(0, 8)}`, name: 'Yogurt', price: 99 } });
-      const lot = await prisma.stockLot.create({ data: { workspaceId: ids.centro, productId: product.id, quantity: 6, expiresAt: new Date(Date.now() - 60_000) } });
+      const product = await prisma.product.create({
+        data: { companyId: ids.companyId, sku: `E2E-${randomUUID().slice(0, 8)}`, name: 'Yogurt', price: 99 },
+      });
+      const lot = await prisma.stockLot.create({
+        data: { workspaceId: ids.centro, productId: product.id, quantity: 6, expiresAt: new Date(Date.now() - 60_000) },
+      });
       const adminToken = await tokenOf('admin@demo.local');
       // On-demand runs on every replica at once race the scheduled ones.
       const runs = await Promise.all(cluster.replicas.map((r) => api(r.httpUrl, 'POST', '/notifications/sweeps/run', adminToken)));
@@ -112,7 +141,10 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
       expect(forLot).toHaveLength(1);
       expect(forLot[0].data).toMatchObject({ kind: 'EXPIRED_PRODUCT', scope: { type: 'workspace', workspaceId: ids.centro } });
 
-      const titles = async (email: string) => ((await api(c.httpUrl, 'GET', '/notifications?limit=100', await tokenOf(email))).body.items as Array<{ id: string }>).map((n) => n.id);
+      const titles = async (email: string) =>
+        ((await api(c.httpUrl, 'GET', '/notifications?limit=100', await tokenOf(email))).body.items as Array<{ id: string }>).map(
+          (n) => n.id,
+        );
       expect(await titles('cashier1@demo.local')).toContain(forLot[0].data.notificationId);
       expect(await titles('cashier2@demo.local')).not.toContain(forLot[0].data.notificationId);
       expect(await titles('admin@other.local')).toEqual([]);

@@ -1,7 +1,5 @@
 import { createTestDatabase, REDIS_TEST_URL, startCluster, describeWithServices } from '@retail/testing';
 
-
-
 import { eventDeliverySuite } from './event-delivery.suite.js';
 
 async function cluster(opts: { restOnlyTrigger: boolean }) {

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep, demoIds, productBySku, sell } from '@retail/testing';
 
-
 import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
 
 /** Where the suite runs: REST calls go to `trigger`, sockets connect to `listen` (may be other replicas). */
@@ -12,7 +11,6 @@ export interface Topology {
   transports?: string[];
   stop(): Promise<void>;
 }
-
 
 /**
  * The event tests every topology must pass: one node, three replicas on Redis, nginx in front.
@@ -57,7 +55,12 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
     const sale = await sold;
     await sleep(QUIET_MS);
 
-    expect(sale.data).toMatchObject({ workspaceId: ids.centro, deviceId: ids.centroDevice, total: 2 * bread.price, lines: [{ productId: bread.id, quantity: 2, lineTotal: 2 * bread.price }] });
+    expect(sale.data).toMatchObject({
+      workspaceId: ids.centro,
+      deviceId: ids.centroDevice,
+      total: 2 * bread.price,
+      lines: [{ productId: bread.id, quantity: 2, lineTotal: 2 * bread.price }],
+    });
     expect(sale).toMatchObject({ type: EVENTS.posSaleCompleted.name, companyId: ids.companyId, workspaceId: ids.centro });
     const saleIds = (got: typeof managerGot) => got.filter((e) => e.type === EVENTS.posSaleCompleted.name).map((e) => e.id);
     expect(saleIds(managerGot)).toEqual([sale.id]);
@@ -94,8 +97,28 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
     const token = await login(topo.trigger, 'manager@demo.local');
     const milk = await productBySku(topo.trigger, token, 'MILK-1L');
     const centroMove = nextEvent(manager, EVENTS.inventoryMovementCreated.name, (e) => e.data.movement.workspaceId === ids.centro);
-    expect((await api(topo.trigger, 'POST', '/inventory/movements', token, { type: 'IN', workspaceId: ids.norte, productId: milk.id, quantity: 1, reason: 'delivery' })).status).toBe(201);
-    expect((await api(topo.trigger, 'POST', '/inventory/movements', token, { type: 'IN', workspaceId: ids.centro, productId: milk.id, quantity: 1, reason: 'delivery' })).status).toBe(201);
+    expect(
+      (
+        await api(topo.trigger, 'POST', '/inventory/movements', token, {
+          type: 'IN',
+          workspaceId: ids.norte,
+          productId: milk.id,
+          quantity: 1,
+          reason: 'delivery',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api(topo.trigger, 'POST', '/inventory/movements', token, {
+          type: 'IN',
+          workspaceId: ids.centro,
+          productId: milk.id,
+          quantity: 1,
+          reason: 'delivery',
+        })
+      ).status,
+    ).toBe(201);
     await centroMove;
     await sleep(QUIET_MS);
     expect(got.map((e) => e.data.movement.workspaceId)).toEqual([ids.centro]);

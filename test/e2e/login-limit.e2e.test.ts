@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { api, createTestDatabase, type TestDatabase, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices } from '@retail/testing';
-
-
-
-
+import {
+  api,
+  createTestDatabase,
+  type TestDatabase,
+  REDIS_TEST_URL,
+  startCluster,
+  type Cluster,
+  describeWithServices,
+} from '@retail/testing';
 
 describeWithServices(['postgres', 'redis'], 'failed-login limit across replicas', () => {
   let db: TestDatabase;

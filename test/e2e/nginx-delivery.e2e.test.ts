@@ -2,10 +2,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { login, createTestDatabase, startNginx, REDIS_TEST_URL, startCluster, describeWithServices } from '@retail/testing';
 
-
-
-
-
 import { eventDeliverySuite } from './event-delivery.suite.js';
 import { COMMANDS } from '@retail/realtime-protocol';
 

@@ -1,14 +1,25 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep, createTestDatabase, type TestDatabase, demoIds, productBySku, sell, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices } from '@retail/testing';
-
-
-
-
-
+import {
+  QUIET_MS,
+  api,
+  connectSocket,
+  login,
+  nextEvent,
+  record,
+  sleep,
+  createTestDatabase,
+  type TestDatabase,
+  demoIds,
+  productBySku,
+  sell,
+  REDIS_TEST_URL,
+  startCluster,
+  type Cluster,
+  describeWithServices,
+} from '@retail/testing';
 
 import { EVENTS } from '@retail/realtime-protocol';
-
 
 describeWithServices(['postgres', 'redis'], 'POS and inventory across three replicas', () => {
   let db: TestDatabase;
@@ -37,7 +48,8 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
   };
   const stockOf = async (token: string, workspaceId: string, productId: string) =>
     (await api(a, 'GET', `/inventory/stock?workspaceId=${workspaceId}&productId=${productId}`, token)).body[0].quantity as number;
-  const totalsOf = async (token: string, workspaceId: string) => (await api(a, 'GET', `/pos/daily-totals?workspaceId=${workspaceId}`, token)).body;
+  const totalsOf = async (token: string, workspaceId: string) =>
+    (await api(a, 'GET', `/pos/daily-totals?workspaceId=${workspaceId}`, token)).body;
 
   it('shows a checkout made through replica A on a dashboard connected to replica B, and cart events on the device', async () => {
     const cashier = await login(a, 'cashier1@demo.local', { deviceId: ids.centroDevice });
@@ -50,7 +62,15 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
 
     const sold = nextEvent(dashboard, EVENTS.posSaleCompleted.name);
     const totals = nextEvent(dashboard, EVENTS.posDailyTotalsUpdated.name);
-    const checkout = await sell(a, cashier, [{ productId: milk.id, quantity: 2 }, { productId: water.id, quantity: 1 }], 'CASH');
+    const checkout = await sell(
+      a,
+      cashier,
+      [
+        { productId: milk.id, quantity: 2 },
+        { productId: water.id, quantity: 1 },
+      ],
+      'CASH',
+    );
     expect(checkout.status).toBe(201);
     const total = 2 * milk.price + water.price;
 
@@ -82,7 +102,10 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const cashier = await login(b, 'cashier2@demo.local', { deviceId: ids.norteDevice });
     const product = (await api(a, 'POST', '/inventory/products', admin, { sku: 'SCARCE-E2E', name: 'Scarce', price: 375 })).body;
     await api(a, 'PATCH', '/inventory/stock', admin, { workspaceId: ids.norte, productId: product.id, minQuantity: 5 });
-    expect((await api(a, 'POST', '/inventory/movements', admin, { type: 'IN', workspaceId: ids.norte, productId: product.id, quantity: 20 })).status).toBe(201);
+    expect(
+      (await api(a, 'POST', '/inventory/movements', admin, { type: 'IN', workspaceId: ids.norte, productId: product.id, quantity: 20 }))
+        .status,
+    ).toBe(201);
 
     const replicas = [a, b, c];
     const carts = await Promise.all(
@@ -114,7 +137,9 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     expect(totals1.salesCount - totals0.salesCount).toBe(20);
     expect(totals1.grossAmount - totals0.grossAmount).toBe(20 * 375);
     const saleIds = new Set(results.filter((r) => r.status === 201).map((r) => r.body.id));
-    const listed = (await api(a, 'GET', `/pos/sales?workspaceId=${ids.norte}&limit=100`, admin)).body.items.filter((s: { id: string }) => saleIds.has(s.id));
+    const listed = (await api(a, 'GET', `/pos/sales?workspaceId=${ids.norte}&limit=100`, admin)).body.items.filter((s: { id: string }) =>
+      saleIds.has(s.id),
+    );
     expect(listed).toHaveLength(20);
 
     const soldEvents = posGot.filter((e) => e.type === EVENTS.posSaleCompleted.name && saleIds.has(e.data.saleId));
@@ -137,11 +162,19 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const [centro0, norte0] = [await stockOf(manager, ids.centro, bread.id), await stockOf(manager, ids.norte, bread.id)];
 
     const created = nextEvent(norteSide, EVENTS.inventoryMovementCreated.name, (e) => e.data.movement.productId === bread.id);
-    const transfer = await api(b, 'POST', '/inventory/movements', manager, { type: 'TRANSFER', fromWorkspaceId: ids.centro, toWorkspaceId: ids.norte, productId: bread.id, quantity: 4 });
+    const transfer = await api(b, 'POST', '/inventory/movements', manager, {
+      type: 'TRANSFER',
+      fromWorkspaceId: ids.centro,
+      toWorkspaceId: ids.norte,
+      productId: bread.id,
+      quantity: 4,
+    });
     expect(transfer.status).toBe(201);
     expect((await created).data.movement).toMatchObject({ id: transfer.body.movement.id, status: 'PENDING' });
 
-    const [atCentro, atNorte] = [centroSide, norteSide].map((s) => nextEvent(s, EVENTS.inventoryMovementUpdated.name, (e) => e.data.movement.id === transfer.body.movement.id));
+    const [atCentro, atNorte] = [centroSide, norteSide].map((s) =>
+      nextEvent(s, EVENTS.inventoryMovementUpdated.name, (e) => e.data.movement.id === transfer.body.movement.id),
+    );
     const received = await api(c, 'PATCH', `/inventory/movements/${transfer.body.movement.id}`, manager, { status: 'RECEIVED' });
     expect(received.status).toBe(200);
     const [x, y] = await Promise.all([atCentro, atNorte]);
@@ -157,7 +190,10 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const water = await productBySku(a, manager, 'WATER-500');
     const water0 = await stockOf(manager, ids.centro, water.id);
     const count = (await api(b, 'POST', '/inventory/counts', staff, { workspaceId: ids.centro, productIds: [water.id] })).body;
-    expect((await api(c, 'PUT', `/inventory/counts/${count.id}/lines`, staff, { lines: [{ productId: water.id, countedQuantity: water0 - 3 }] })).status).toBe(200);
+    expect(
+      (await api(c, 'PUT', `/inventory/counts/${count.id}/lines`, staff, { lines: [{ productId: water.id, countedQuantity: water0 - 3 }] }))
+        .status,
+    ).toBe(200);
     expect((await api(c, 'POST', `/inventory/counts/${count.id}/close`, staff)).status).toBe(403); // closing needs inventory:manage
     const closed = await api(a, 'POST', `/inventory/counts/${count.id}/close`, manager);
     expect(closed.status).toBe(200);
@@ -173,7 +209,9 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     const coffee = await productBySku(a, cashier, 'COFFEE-250');
     for (let i = 0; i < 4; i++) expect((await sell([a, b, c][i % 3], cashier, [{ productId: coffee.id, quantity: 1 }])).status).toBe(201);
     await sleep(QUIET_MS);
-    expect(warnings.filter((w) => w.data.kind === 'LOW_STOCK').map((w) => w.data.data)).toEqual([expect.objectContaining({ sku: 'COFFEE-250', quantity: 2, minQuantity: 3 })]);
+    expect(warnings.filter((w) => w.data.kind === 'LOW_STOCK').map((w) => w.data.data)).toEqual([
+      expect.objectContaining({ sku: 'COFFEE-250', quantity: 2, minQuantity: 3 }),
+    ]);
   });
 
   it('refuses cross-tenant and out-of-role attempts', async () => {
@@ -195,8 +233,17 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     ]);
     expect(refusals.map((r) => [r.status, r.body.code])).toEqual(Array(7).fill([404, 'not_found']));
     expect(await api(c, 'POST', '/pos/carts', staff, {})).toMatchObject({ status: 403, body: { code: 'forbidden' } });
-    expect(await api(a, 'POST', '/pos/carts', cashier, { deviceId: ids.norteDevice })).toMatchObject({ status: 403, body: { code: 'device_forbidden' } });
-    expect(await api(a, 'PATCH', `/pos/carts/${cart.id}`, cashier, { items: [{ productId: coffee.id, quantity: 0 }] })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
-    expect(await api(a, 'GET', '/inventory/movements?cursor=bogus', cashier)).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await api(a, 'POST', '/pos/carts', cashier, { deviceId: ids.norteDevice })).toMatchObject({
+      status: 403,
+      body: { code: 'device_forbidden' },
+    });
+    expect(await api(a, 'PATCH', `/pos/carts/${cart.id}`, cashier, { items: [{ productId: coffee.id, quantity: 0 }] })).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    });
+    expect(await api(a, 'GET', '/inventory/movements?cursor=bogus', cashier)).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    });
   });
 });

@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ack, api, connectSocket, login, createTestDatabase, type TestDatabase, demoIds, REDIS_TEST_URL, startCluster, type Cluster, describeWithServices, craftToken, decodeClaims } from '@retail/testing';
-
-
-
-
-
+import {
+  ack,
+  api,
+  connectSocket,
+  login,
+  createTestDatabase,
+  type TestDatabase,
+  demoIds,
+  REDIS_TEST_URL,
+  startCluster,
+  type Cluster,
+  describeWithServices,
+  craftToken,
+  decodeClaims,
+} from '@retail/testing';
 
 import { COMMANDS } from '@retail/realtime-protocol';
 
@@ -39,7 +48,11 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
 
   it('refuses garbage, a wrong secret and alg=none as token_invalid', async () => {
     const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
-    for (const token of ['not-a-jwt', craftToken(claims, { secret: 'another-secret-of-enough-length-000000' }), craftToken(claims, { alg: 'none' })]) {
+    for (const token of [
+      'not-a-jwt',
+      craftToken(claims, { secret: 'another-secret-of-enough-length-000000' }),
+      craftToken(claims, { alg: 'none' }),
+    ]) {
       expect(await refusal(connectSocket(url, 'pos', token))).toEqual({ message: 'unauthorized', code: 'token_invalid' });
     }
   });
@@ -72,11 +85,24 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
 
   it('lets a cashier subscribe to their own store only', async () => {
     const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'cashier1@demo.local'));
-    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
-    for (const room of [`workspace:${ids.norte}`, `workspace:${ids.sur}`, `company:${ids.companyId}`, `pos:${ids.norteDevice}`, 'lobby', `workspace:${ids.centro}:x`]) {
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })).toEqual({
+      ok: true,
+      room: `workspace:${ids.centro}`,
+    });
+    for (const room of [
+      `workspace:${ids.norte}`,
+      `workspace:${ids.sur}`,
+      `company:${ids.companyId}`,
+      `pos:${ids.norteDevice}`,
+      'lobby',
+      `workspace:${ids.centro}:x`,
+    ]) {
       expect(await ack(socket, COMMANDS.subscribe.name, { room })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
-    expect(await ack(socket, COMMANDS.unsubscribe.name, { room: `workspace:${ids.centro}` })).toEqual({ ok: true, room: `workspace:${ids.centro}` });
+    expect(await ack(socket, COMMANDS.unsubscribe.name, { room: `workspace:${ids.centro}` })).toEqual({
+      ok: true,
+      room: `workspace:${ids.centro}`,
+    });
     socket.close();
   });
 
@@ -84,8 +110,14 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
     const socket = await connectSocket(url, 'inventory', await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
     expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.norte}` })).toMatchObject({ ok: true });
     expect(await ack(socket, COMMANDS.subscribe.name, { room: `pos:${ids.norteDevice}` })).toMatchObject({ ok: true });
-    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.sur}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await ack(socket, COMMANDS.subscribe.name, { room: `company:${ids.otherCompanyId}` })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.sur}` })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await ack(socket, COMMANDS.subscribe.name, { room: `company:${ids.otherCompanyId}` })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     socket.close();
   });
 
@@ -99,7 +131,9 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
 
   it('rate-limits a socket that sends too fast', async () => {
     const socket = await connectSocket(url, 'pos', await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
-    const replies = await Promise.all(Array.from({ length: 60 }, () => ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })));
+    const replies = await Promise.all(
+      Array.from({ length: 60 }, () => ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })),
+    );
     expect(replies.filter((r) => r.ok).length).toBeGreaterThan(0);
     expect(replies.filter((r) => r.error?.code === 'rate_limited').length).toBeGreaterThan(0);
     socket.close();
@@ -123,7 +157,10 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
   it('answers HTTP errors with {statusCode, code, message}', async () => {
     const base = cluster.replicas[0].httpUrl;
     expect(await api(base, 'GET', '/auth/me')).toMatchObject({ status: 401, body: { statusCode: 401, code: 'token_missing' } });
-    expect(await api(base, 'POST', '/auth/login', undefined, { email: 'nope' })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await api(base, 'POST', '/auth/login', undefined, { email: 'nope' })).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    });
     const staff = await login(base, 'staff@demo.local');
     expect(await api(base, 'GET', `/workspaces/${ids.norte}/devices`, staff)).toMatchObject({ status: 404, body: { code: 'not_found' } });
   });

@@ -1,10 +1,15 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectSocket, login, createTestDatabase, type TestDatabase, REDIS_TEST_URL, startCluster, startReplica, describeWithServices } from '@retail/testing';
-
-
-
-
+import {
+  connectSocket,
+  login,
+  createTestDatabase,
+  type TestDatabase,
+  REDIS_TEST_URL,
+  startCluster,
+  startReplica,
+  describeWithServices,
+} from '@retail/testing';
 
 describeWithServices(['postgres', 'redis'], 'replica lifecycle', () => {
   let db: TestDatabase;
@@ -35,7 +40,9 @@ describeWithServices(['postgres', 'redis'], 'replica lifecycle', () => {
   });
 
   it('fails fast on bad configuration, naming the variable', async () => {
-    await expect(startReplica('bad', { DATABASE_URI: db.uri, JWT_SECRET: '' })).rejects.toThrow(/Invalid configuration: JWT_SECRET: required when DATABASE_URI is set/);
+    await expect(startReplica('bad', { DATABASE_URI: db.uri, JWT_SECRET: '' })).rejects.toThrow(
+      /Invalid configuration: JWT_SECRET: required when DATABASE_URI is set/,
+    );
     await expect(startReplica('bad', { DATABASE_URI: db.uri, WEBSOCKET_ENABLED: 'maybe' })).rejects.toThrow(/WEBSOCKET_ENABLED/);
   });
 });

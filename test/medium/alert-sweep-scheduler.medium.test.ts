@@ -6,8 +6,6 @@ import { type AlertSweepService, AlertSweepScheduler } from '@retail/notificatio
 import { RedisConnections } from '@retail/redis';
 import { sleep, REDIS_TEST_URL, describeWithServices } from '@retail/testing';
 
-
-
 const INTERVAL_MS = 400;
 
 /** One replica's scheduler: its own Redis connections, a sweep that only counts its runs. */

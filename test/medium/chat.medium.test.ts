@@ -4,7 +4,6 @@ import type { Principal } from '@retail/auth';
 import { ChatService } from '@retail/chat';
 import { describeWithServices, startDomainHarness, type DomainHarness } from '@retail/testing';
 
-
 describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
   let h: DomainHarness;
   let chat: ChatService;
@@ -14,7 +13,9 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     h = await startDomainHarness();
     chat = new ChatService(h.prisma, h.transactions, h.realtime);
     [admin, manager, cashier1, cashier2, staff, otherAdmin] = await Promise.all(
-      ['admin', 'manager', 'cashier1', 'cashier2', 'staff'].map((u) => h.principal(`${u}@demo.local`)).concat(h.principal('admin@other.local')),
+      ['admin', 'manager', 'cashier1', 'cashier2', 'staff']
+        .map((u) => h.principal(`${u}@demo.local`))
+        .concat(h.principal('admin@other.local')),
     );
   });
   afterAll(async () => {
@@ -22,16 +23,28 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     await h?.close();
   });
 
-  const employeeRoom = (members: Principal[]) => chat.createRoom(manager, { type: 'EMPLOYEE', name: 'Team', memberIds: members.map((m) => m.userId) });
-  const send = (user: Principal, roomId: string, body = 'hello', clientMessageId = randomUUID()) => chat.sendMessage(user, { roomId, body, clientMessageId });
-  const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string }) => e.code);
+  const employeeRoom = (members: Principal[]) =>
+    chat.createRoom(manager, { type: 'EMPLOYEE', name: 'Team', memberIds: members.map((m) => m.userId) });
+  const send = (user: Principal, roomId: string, body = 'hello', clientMessageId = randomUUID()) =>
+    chat.sendMessage(user, { roomId, body, clientMessageId });
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'ok',
+      (e: { code?: string }) => e.code,
+    );
 
   it('pages history newest first with no duplicates and no gaps while new messages arrive', async () => {
     const room = await employeeRoom([cashier1]);
     // Same-millisecond messages too: the id breaks the tie, so the order is still total.
     const sameInstant = new Date();
     await h.prisma.chatMessage.createMany({
-      data: Array.from({ length: 12 }, (_, i) => ({ roomId: room.id, senderId: manager.userId, body: `tied ${i}`, clientMessageId: `tied-${i}`, createdAt: sameInstant })),
+      data: Array.from({ length: 12 }, (_, i) => ({
+        roomId: room.id,
+        senderId: manager.userId,
+        body: `tied ${i}`,
+        clientMessageId: `tied-${i}`,
+        createdAt: sameInstant,
+      })),
     });
     for (let i = 0; i < 25; i++) await send(cashier1, room.id, `before ${i}`);
     const before = await h.prisma.chatMessage.findMany({ where: { roomId: room.id }, select: { id: true } });
@@ -62,12 +75,18 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     const racing = randomUUID();
     const results = await Promise.all(Array.from({ length: 8 }, () => send(cashier1, room.id, 'race', racing)));
     expect(new Set(results.map((m) => m.id)).size).toBe(1);
-    expect(await h.prisma.chatMessage.count({ where: { senderId: cashier1.userId, clientMessageId: { in: [clientMessageId, racing] } } })).toBe(2);
-    expect(h.sent.filter((e) => e.event === 'chatMessage' && [clientMessageId, racing].includes(e.payload.message.clientMessageId))).toHaveLength(2);
+    expect(
+      await h.prisma.chatMessage.count({ where: { senderId: cashier1.userId, clientMessageId: { in: [clientMessageId, racing] } } }),
+    ).toBe(2);
+    expect(
+      h.sent.filter((e) => e.event === 'chatMessage' && [clientMessageId, racing].includes(e.payload.message.clientMessageId)),
+    ).toHaveLength(2);
 
     // Another sender may use the same clientMessageId: it is unique per sender only.
     expect((await send(manager, room.id, 'mine', racing)).id).not.toBe(results[0].id);
-    await expect(send(cashier1, (await employeeRoom([cashier1])).id, 'other room', racing)).rejects.toMatchObject({ code: 'client_message_id_reused' });
+    await expect(send(cashier1, (await employeeRoom([cashier1])).id, 'other room', racing)).rejects.toMatchObject({
+      code: 'client_message_id_reused',
+    });
   });
 
   it('broadcasts a message to its room only after it is stored, with the body cleaned', async () => {
@@ -83,7 +102,12 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
   it('refuses a non-member on join, message, history and typing, and hides other companies', async () => {
     const room = await employeeRoom([cashier1]);
     const attempts = await Promise.all(
-      [chat.assertMember(staff, room.id), send(staff, room.id), chat.history(staff, room.id, { limit: 10 }), chat.typing(staff, room.id, true)].map(code),
+      [
+        chat.assertMember(staff, room.id),
+        send(staff, room.id),
+        chat.history(staff, room.id, { limit: 10 }),
+        chat.typing(staff, room.id, true),
+      ].map(code),
     );
     expect(attempts).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden']);
     expect(await code(chat.assertMember(otherAdmin, room.id))).toBe('not_found');
@@ -93,7 +117,7 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     expect((await chat.listRooms(cashier1)).map((r) => r.id)).toContain(room.id);
   });
 
-  it("shows a SUPPORT room to every admin of its company, and only theirs", async () => {
+  it('shows a SUPPORT room to every admin of its company, and only theirs', async () => {
     const support = await chat.createRoom(cashier2, { type: 'SUPPORT', name: 'Till is stuck', memberIds: [] });
     expect((await chat.listRooms(admin)).map((r) => r.id)).toContain(support.id);
     await send(admin, support.id, 'On it');
@@ -105,7 +129,9 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
 
   it('keeps members in one company and one direct room per pair, even when opened concurrently', async () => {
     expect(await code(chat.createRoom(manager, { type: 'EMPLOYEE', memberIds: [otherAdmin.userId] }))).toBe('not_found');
-    expect(await code(chat.createRoom(manager, { type: 'DIRECT', memberIds: [cashier1.userId, cashier2.userId] }))).toBe('validation_failed');
+    expect(await code(chat.createRoom(manager, { type: 'DIRECT', memberIds: [cashier1.userId, cashier2.userId] }))).toBe(
+      'validation_failed',
+    );
     const rooms = await Promise.all([
       chat.createRoom(staff, { type: 'DIRECT', memberIds: [cashier2.userId] }),
       chat.createRoom(cashier2, { type: 'DIRECT', memberIds: [staff.userId] }),

@@ -2,14 +2,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { businessDate, CartsService, CashSessionsService, CheckoutService, DailyTotalsService, SalesService } from '@retail/pos';
 
-
-
-
-
 import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
 
-
-const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
   let h: RetailApp;
@@ -18,13 +17,13 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
 
   beforeAll(async () => {
     h = await startRetailApp();
-    [carts, checkouts, sessions, totals, sales] = [CartsService, CheckoutService, CashSessionsService, DailyTotalsService, SalesService].map((t) => h.get(t as never)) as [
+    [carts, checkouts, sessions, totals, sales] = [
       CartsService,
       CheckoutService,
       CashSessionsService,
       DailyTotalsService,
       SalesService,
-    ];
+    ].map((t) => h.get(t as never)) as [CartsService, CheckoutService, CashSessionsService, DailyTotalsService, SalesService];
     cashier1 = await h.as('cashier1@demo.local', h.ids.centroDevice);
     cashier2 = await h.as('cashier2@demo.local', h.ids.norteDevice);
     manager = await h.as('manager@demo.local');
@@ -36,7 +35,11 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     (await h.prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: { workspaceId, productId } } })).quantity;
   const today = (workspaceId: string) => totals.get(manager, { workspaceId });
   /** A cart with these items, paid with `payments` (default: exactly its total by card). */
-  const paidCart = async (user: Principal, items: Array<{ productId: string; quantity: number }>, payments?: Array<{ method: 'CASH' | 'CARD' | 'OTHER'; amount: number }>) => {
+  const paidCart = async (
+    user: Principal,
+    items: Array<{ productId: string; quantity: number }>,
+    payments?: Array<{ method: 'CASH' | 'CARD' | 'OTHER'; amount: number }>,
+  ) => {
     const cart = await carts.create(user, {});
     const priced = await carts.setItems(user, cart.id, { items });
     for (const p of payments ?? [{ method: 'CARD' as const, amount: priced.total }]) await carts.addPayment(user, cart.id, p);
@@ -47,16 +50,29 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     const { centro, centroDevice, bread, milk } = h.ids;
     const [bread0, milk0] = [await quantity(centro, bread.id), await quantity(centro, milk.id)];
     const totals0 = await today(centro);
-    const cart = await paidCart(cashier1, [{ productId: bread.id, quantity: 2 }, { productId: milk.id, quantity: 3 }], [
-      { method: 'CARD', amount: 300 },
-      { method: 'CASH', amount: 1000 },
-    ]);
+    const cart = await paidCart(
+      cashier1,
+      [
+        { productId: bread.id, quantity: 2 },
+        { productId: milk.id, quantity: 3 },
+      ],
+      [
+        { method: 'CARD', amount: 300 },
+        { method: 'CASH', amount: 1000 },
+      ],
+    );
     const total = 2 * bread.price + 3 * milk.price;
     expect(cart).toMatchObject({ total, status: 'OPEN', deviceId: centroDevice, workspaceId: centro });
 
     const mark = h.sent.length;
     const sale = await checkouts.checkout(cashier1, cart.id);
-    expect(sale).toMatchObject({ total, paid: 1300, change: 1300 - total, cashierId: cashier1.userId, businessDate: businessDate(new Date(), 'UTC') });
+    expect(sale).toMatchObject({
+      total,
+      paid: 1300,
+      change: 1300 - total,
+      cashierId: cashier1.userId,
+      businessDate: businessDate(new Date(), 'UTC'),
+    });
     expect(sale.lines.map((l) => [l.sku, l.quantity, l.lineTotal])).toEqual([
       ['BREAD-LOAF', 2, 2 * bread.price],
       ['MILK-1L', 3, 3 * milk.price],
@@ -70,12 +86,26 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(after.salesCount).toBe(totals0.salesCount + 1);
     expect(after.grossAmount).toBe(totals0.grossAmount + total);
     // Cash is kept net of change, so the methods add up to the gross amount.
-    expect(after.byMethod).toEqual({ CASH: totals0.byMethod.CASH + total - 300, CARD: totals0.byMethod.CARD + 300, OTHER: totals0.byMethod.OTHER });
+    expect(after.byMethod).toEqual({
+      CASH: totals0.byMethod.CASH + total - 300,
+      CARD: totals0.byMethod.CARD + 300,
+      OTHER: totals0.byMethod.OTHER,
+    });
 
     const events = h.since(mark);
-    expect(events.map((e) => e.event)).toEqual(['posCartUpdated', 'posSaleCompleted', 'posDailyTotalsUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(events.map((e) => e.event)).toEqual([
+      'posCartUpdated',
+      'posSaleCompleted',
+      'posDailyTotalsUpdated',
+      'inventoryMovementCreated',
+      'inventoryMovementCreated',
+    ]);
     expect(events[0].payload).toMatchObject({ cartId: cart.id, status: 'COMPLETED' });
-    expect(events[1].payload).toEqual({ companyId: h.ids.companyId, saleId: sale.id, ...Object.fromEntries(Object.entries(sale).filter(([k]) => k !== 'id')) });
+    expect(events[1].payload).toEqual({
+      companyId: h.ids.companyId,
+      saleId: sale.id,
+      ...Object.fromEntries(Object.entries(sale).filter(([k]) => k !== 'id')),
+    });
     expect(events[2].payload).toEqual(after);
     expect(events[3].payload.movement).toMatchObject({ type: 'SALE', workspaceId: centro });
   });
@@ -98,7 +128,10 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     const { centro, bread, milk } = h.ids;
     const [bread0, milk0] = [await quantity(centro, bread.id), await quantity(centro, milk.id)];
     // Milk sorts either side of bread by id; either way nothing of the sale may remain.
-    const cart = await paidCart(cashier1, [{ productId: milk.id, quantity: 1 }, { productId: bread.id, quantity: bread0 + 1 }]);
+    const cart = await paidCart(cashier1, [
+      { productId: milk.id, quantity: 1 },
+      { productId: bread.id, quantity: bread0 + 1 },
+    ]);
     const [sales0, movements0, mark] = [await h.prisma.sale.count(), await h.prisma.inventoryMovement.count(), h.sent.length];
     const refusal = await checkouts.checkout(cashier1, cart.id).catch((e) => e);
     expect(refusal).toMatchObject({ code: 'insufficient_stock', details: { productId: bread.id, available: bread0 } });
@@ -126,15 +159,26 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(await code(carts.cancel(cashier2, open.id))).toBe('not_found'); // another store
     let mark = h.sent.length;
     expect(await carts.cancel(cashier1, open.id)).toMatchObject({ id: open.id, status: 'CANCELLED' });
-    expect(h.since(mark)).toMatchObject([{ event: 'posCartUpdated', payload: expect.objectContaining({ companyId: h.ids.companyId, cartId: open.id, status: 'CANCELLED' }) }]);
+    expect(h.since(mark)).toMatchObject([
+      { event: 'posCartUpdated', payload: expect.objectContaining({ companyId: h.ids.companyId, cartId: open.id, status: 'CANCELLED' }) },
+    ]);
 
     const cart = await paidCart(cashier1, [{ productId: water.id, quantity: 2 }]);
     const [water0, movements0] = [await quantity(centro, water.id), await h.prisma.inventoryMovement.count()];
     mark = h.sent.length;
     const cancelled = await carts.cancel(cashier1, cart.id);
-    expect(cancelled).toMatchObject({ status: 'CANCELLED', total: 2 * water.price, paid: 2 * water.price, items: [{ productId: water.id, quantity: 2 }] });
-    expect(h.since(mark)).toMatchObject([{ event: 'posCartUpdated', payload: expect.objectContaining({ cartId: cart.id, status: 'CANCELLED', paid: 2 * water.price }) }]);
-    expect(await h.prisma.payment.findMany({ where: { cartId: cart.id } })).toMatchObject([{ method: 'CARD', amount: 2 * water.price, saleId: null }]);
+    expect(cancelled).toMatchObject({
+      status: 'CANCELLED',
+      total: 2 * water.price,
+      paid: 2 * water.price,
+      items: [{ productId: water.id, quantity: 2 }],
+    });
+    expect(h.since(mark)).toMatchObject([
+      { event: 'posCartUpdated', payload: expect.objectContaining({ cartId: cart.id, status: 'CANCELLED', paid: 2 * water.price }) },
+    ]);
+    expect(await h.prisma.payment.findMany({ where: { cartId: cart.id } })).toMatchObject([
+      { method: 'CARD', amount: 2 * water.price, saleId: null },
+    ]);
     expect([await quantity(centro, water.id), await h.prisma.inventoryMovement.count()]).toEqual([water0, movements0]);
 
     // Closed for good: no second cancel, no checkout, no changes, and nothing written or emitted.
@@ -168,22 +212,32 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       const cancel = () => code(carts.cancel(cashier1, cart.id));
       const checkout = () => code(checkouts.checkout(cashier1, cart.id));
       // Either one starts first, alternately.
-      const [cancelled, checkedOut] = round % 2 ? await Promise.all([cancel(), checkout()]) : (await Promise.all([checkout(), cancel()])).reverse();
+      const [cancelled, checkedOut] =
+        round % 2 ? await Promise.all([cancel(), checkout()]) : (await Promise.all([checkout(), cancel()])).reverse();
       expect([cancelled, checkedOut].sort()).toEqual(['cart_closed', 'ok']);
       const sold = checkedOut === 'ok';
       const status = (await carts.get(cashier1, cart.id)).status;
       expect(status).toBe(sold ? 'COMPLETED' : 'CANCELLED');
       expect(await h.prisma.sale.count({ where: { cartId: cart.id } })).toBe(sold ? 1 : 0);
       expect(await quantity(centro, water.id)).toBe(sold ? water0 - 1 : water0);
-      expect(h.since(mark).filter((e) => e.event === 'posCartUpdated').map((e) => e.payload.status)).toEqual([status]);
+      expect(
+        h
+          .since(mark)
+          .filter((e) => e.event === 'posCartUpdated')
+          .map((e) => e.payload.status),
+      ).toEqual([status]);
     }
   });
 
   it('keeps stock, sales and daily totals exact under 50 concurrent checkouts of scarce stock', async () => {
     const { norte } = h.ids;
-    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'SCARCE-1', name: 'Scarce item', price: 250 } });
+    const product = await h.prisma.product.create({
+      data: { companyId: h.ids.companyId, sku: 'SCARCE-1', name: 'Scarce item', price: 250 },
+    });
     await h.prisma.stock.create({ data: { workspaceId: norte, productId: product.id, quantity: 20, minQuantity: 5 } });
-    const cartIds = await Promise.all(Array.from({ length: 50 }, async () => (await paidCart(cashier2, [{ productId: product.id, quantity: 1 }])).id));
+    const cartIds = await Promise.all(
+      Array.from({ length: 50 }, async () => (await paidCart(cashier2, [{ productId: product.id, quantity: 1 }])).id),
+    );
     const totals0 = await today(norte);
     const mark = h.sent.length;
 
@@ -199,13 +253,18 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     const events = h.since(mark);
     const count = (event: string) => events.filter((e) => e.event === event).length;
     expect([count('posSaleCompleted'), count('posDailyTotalsUpdated'), count('inventoryMovementCreated')]).toEqual([20, 20, 20]);
-    expect(Math.max(...events.filter((e) => e.event === 'posDailyTotalsUpdated').map((e) => e.payload.salesCount))).toBe(totals1.salesCount);
+    expect(Math.max(...events.filter((e) => e.event === 'posDailyTotalsUpdated').map((e) => e.payload.salesCount))).toBe(
+      totals1.salesCount,
+    );
     expect(events.filter((e) => e.event === 'systemWarning').map((e) => e.payload.data.quantity)).toEqual([4]); // one crossing below 5
   });
 
   it('warns about low stock in Centro on the third coffee sale, and only then', async () => {
     const { centro, coffee } = h.ids;
-    await h.prisma.stock.update({ where: { workspaceId_productId: { workspaceId: centro, productId: coffee.id } }, data: { quantity: 5, minQuantity: 3 } });
+    await h.prisma.stock.update({
+      where: { workspaceId_productId: { workspaceId: centro, productId: coffee.id } },
+      data: { quantity: 5, minQuantity: 3 },
+    });
     const warnings: number[] = [];
     for (let i = 1; i <= 4; i++) {
       const cart = await paidCart(cashier1, [{ productId: coffee.id, quantity: 1 }]);
@@ -228,7 +287,11 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       const alert = h.since(mark).find((e) => e.event === 'systemAlert');
       if (alert) {
         // Addressed to the store's managers (Norte has one), persisted like every notification.
-        expect(alert.payload).toMatchObject({ kind: 'CASH_LIMIT', scope: { type: 'user', userId: manager.userId }, data: { cashSessionId: session.id } });
+        expect(alert.payload).toMatchObject({
+          kind: 'CASH_LIMIT',
+          scope: { type: 'user', userId: manager.userId },
+          data: { cashSessionId: session.id },
+        });
         expect(await h.prisma.notification.count({ where: { kind: 'CASH_LIMIT', userId: manager.userId } })).toBe(1);
         alerts.push(i);
       }
@@ -236,7 +299,12 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     await paidCart(cashier2, [{ productId: water.id, quantity: 1 }]).then((c) => checkouts.checkout(cashier2, c.id)); // card: not in the drawer
     expect(alerts).toEqual([2]); // 1000 → 1099 → 1198 (over 1150) → 1297
     const closed = await sessions.close(cashier2, session.id, { countedCash: 1290 });
-    expect(closed).toMatchObject({ status: 'CLOSED', expectedCash: 1000 + 3 * water.price, countedCash: 1290, difference: 1290 - (1000 + 3 * water.price) });
+    expect(closed).toMatchObject({
+      status: 'CLOSED',
+      expectedCash: 1000 + 3 * water.price,
+      countedCash: 1290,
+      difference: 1290 - (1000 + 3 * water.price),
+    });
     expect(await code(sessions.close(cashier2, session.id, {}))).toBe('cash_session_closed');
     const again = await Promise.all(Array.from({ length: 4 }, () => code(sessions.open(cashier2, { openingFloat: 0, cashLimit: 100 }))));
     expect(again.sort()).toEqual(['cash_session_open', 'cash_session_open', 'cash_session_open', 'ok']);
@@ -256,7 +324,11 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     } finally {
       await h.prisma.workspace.update({ where: { id: norte }, data: { timeZone: 'UTC' } });
     }
-    expect(await totals.get(manager, { workspaceId: norte, date: '2001-01-01' })).toMatchObject({ salesCount: 0, grossAmount: 0, byMethod: { CASH: 0, CARD: 0, OTHER: 0 } });
+    expect(await totals.get(manager, { workspaceId: norte, date: '2001-01-01' })).toMatchObject({
+      salesCount: 0,
+      grossAmount: 0,
+      byMethod: { CASH: 0, CARD: 0, OTHER: 0 },
+    });
   });
 
   it('refuses bad input with a code and writes nothing', async () => {
@@ -271,7 +343,10 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(paid).toMatchObject({ status: 'PAID', remaining: 0 });
     expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 1 }))).toBe('cart_paid');
     // Fewer items after a card payment: the card now exceeds the total, and change is only given in cash.
-    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] })).toMatchObject({ status: 'PAID', change: water.price });
+    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] })).toMatchObject({
+      status: 'PAID',
+      change: water.price,
+    });
     expect(await code(checkouts.checkout(cashier1, cart.id))).toBe('overpayment');
     expect((await h.prisma.cartItem.findMany({ where: { cartId: cart.id } })).map((i) => i.quantity)).toEqual([1]);
     expect(await carts.setItems(cashier1, cart.id, { items: [] })).toMatchObject({ items: [], total: 0, status: 'OPEN' });

@@ -2,11 +2,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { CountsService, MovementsService, StockService } from '@retail/inventory';
 
-
 import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
 
-
-const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
   let h: RetailApp;
@@ -32,9 +34,22 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const mark = h.sent.length;
     await move(staff, { type: 'IN', workspaceId: centro, productId: water.id, quantity: 10, reason: 'delivery' });
     await move(staff, { type: 'OUT', workspaceId: centro, productId: water.id, quantity: 4 });
-    const adjusted = await move(manager, { type: 'ADJUSTMENT', workspaceId: centro, productId: water.id, quantity: -1, reason: 'broken bottle' });
+    const adjusted = await move(manager, {
+      type: 'ADJUSTMENT',
+      workspaceId: centro,
+      productId: water.id,
+      quantity: -1,
+      reason: 'broken bottle',
+    });
     expect(await quantity(centro, water.id)).toBe(start + 5);
-    expect(adjusted.movement).toMatchObject({ type: 'ADJUSTMENT', quantity: -1, workspaceId: centro, fromWorkspaceId: null, status: null, userId: manager.userId });
+    expect(adjusted.movement).toMatchObject({
+      type: 'ADJUSTMENT',
+      quantity: -1,
+      workspaceId: centro,
+      fromWorkspaceId: null,
+      status: null,
+      userId: manager.userId,
+    });
     expect(adjusted.stock).toEqual([{ workspaceId: centro, productId: water.id, quantity: start + 5, minQuantity: 24 }]);
     const events = h.since(mark);
     expect(events.map((e) => e.event)).toEqual(['inventoryMovementCreated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
@@ -49,7 +64,9 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const refusal = await move(staff, { type: 'OUT', workspaceId: centro, productId: bread.id, quantity: before + 1 }).catch((e) => e);
     expect(refusal).toMatchObject({ code: 'insufficient_stock', details: { requested: before + 1, available: before } });
     expect(refusal.getStatus()).toBe(409);
-    expect(await code(move(manager, { type: 'ADJUSTMENT', workspaceId: centro, productId: bread.id, quantity: -(before + 1), reason: 'x' }))).toBe('insufficient_stock');
+    expect(
+      await code(move(manager, { type: 'ADJUSTMENT', workspaceId: centro, productId: bread.id, quantity: -(before + 1), reason: 'x' })),
+    ).toBe('insufficient_stock');
     expect(await quantity(centro, bread.id)).toBe(before);
     expect(await h.prisma.inventoryMovement.count()).toBe(rows);
     expect(h.since(mark)).toEqual([]);
@@ -59,9 +76,13 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const { norte } = h.ids;
     // A product with no stock row in Norte yet: concurrent first INs must all land (upsert, no unique violation).
     const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'RACE-1', name: 'Race item', price: 100 } });
-    await Promise.all(Array.from({ length: 20 }, () => move(manager, { type: 'IN', workspaceId: norte, productId: product.id, quantity: 1 })));
+    await Promise.all(
+      Array.from({ length: 20 }, () => move(manager, { type: 'IN', workspaceId: norte, productId: product.id, quantity: 1 })),
+    );
     expect(await quantity(norte, product.id)).toBe(20);
-    const outcomes = await Promise.all(Array.from({ length: 30 }, () => code(move(manager, { type: 'OUT', workspaceId: norte, productId: product.id, quantity: 1 }))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => code(move(manager, { type: 'OUT', workspaceId: norte, productId: product.id, quantity: 1 }))),
+    );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(20);
     expect(outcomes.filter((o) => o === 'insufficient_stock')).toHaveLength(10);
     expect(await quantity(norte, product.id)).toBe(0);
@@ -92,8 +113,20 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const { centro, norte, milk } = h.ids;
     const [centro0, norte0] = [await quantity(centro, milk.id), await quantity(norte, milk.id)];
     const mark = h.sent.length;
-    const created = await move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: milk.id, quantity: 7 });
-    expect(created.movement).toMatchObject({ type: 'TRANSFER', status: 'PENDING', workspaceId: null, fromWorkspaceId: centro, toWorkspaceId: norte });
+    const created = await move(manager, {
+      type: 'TRANSFER',
+      fromWorkspaceId: centro,
+      toWorkspaceId: norte,
+      productId: milk.id,
+      quantity: 7,
+    });
+    expect(created.movement).toMatchObject({
+      type: 'TRANSFER',
+      status: 'PENDING',
+      workspaceId: null,
+      fromWorkspaceId: centro,
+      toWorkspaceId: norte,
+    });
     expect(created.stock.map((s) => s.quantity)).toEqual([centro0 - 7, norte0]);
 
     await movements.updateTransfer(manager, created.movement.id, { status: 'IN_TRANSIT' });
@@ -117,13 +150,27 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
   it('returns a cancelled transfer to its source, and restocks once under concurrent receipts', async () => {
     const { centro, norte, milk } = h.ids;
     const centro0 = await quantity(centro, milk.id);
-    const cancelled = await move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: milk.id, quantity: 3 });
+    const cancelled = await move(manager, {
+      type: 'TRANSFER',
+      fromWorkspaceId: centro,
+      toWorkspaceId: norte,
+      productId: milk.id,
+      quantity: 3,
+    });
     await movements.updateTransfer(manager, cancelled.movement.id, { status: 'CANCELLED' });
     expect(await quantity(centro, milk.id)).toBe(centro0);
 
     const norte0 = await quantity(norte, milk.id);
-    const racing = await move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: milk.id, quantity: 2 });
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => code(movements.updateTransfer(manager, racing.movement.id, { status: 'RECEIVED' }))));
+    const racing = await move(manager, {
+      type: 'TRANSFER',
+      fromWorkspaceId: centro,
+      toWorkspaceId: norte,
+      productId: milk.id,
+      quantity: 2,
+    });
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => code(movements.updateTransfer(manager, racing.movement.id, { status: 'RECEIVED' }))),
+    );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'transfer_changed' || o === 'invalid_transition')).toBe(true);
     expect(await quantity(norte, milk.id)).toBe(norte0 + 2);
@@ -157,7 +204,11 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
       ]),
     );
     expect(closed.adjustments).toHaveLength(2);
-    expect([await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)]).toEqual([bread0 - 2, water0, milk0 + 4]);
+    expect([await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)]).toEqual([
+      bread0 - 2,
+      water0,
+      milk0 + 4,
+    ]);
     expect(h.since(mark).map((e) => e.event)).toEqual(['inventoryCountUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
 
     expect(await code(counts.close(manager, opened.id))).toBe('count_closed');
@@ -177,11 +228,15 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
 
   it('keeps other stores and companies out: 404, never visible; adjustments need inventory:manage', async () => {
     const { centro, sur, tea, coffee } = h.ids;
-    expect(await code(move(staff, { type: 'ADJUSTMENT', workspaceId: centro, productId: coffee.id, quantity: 1, reason: 'found one' }))).toBe('forbidden');
+    expect(
+      await code(move(staff, { type: 'ADJUSTMENT', workspaceId: centro, productId: coffee.id, quantity: 1, reason: 'found one' })),
+    ).toBe('forbidden');
     expect(await code(move(admin, { type: 'IN', workspaceId: centro, productId: tea.id, quantity: 1 }))).toBe('not_found'); // another company's product
     expect(await code(move(admin, { type: 'IN', workspaceId: sur, productId: coffee.id, quantity: 1 }))).toBe('not_found'); // another company's store
     expect(await code(move(cashier2, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 1 }))).toBe('not_found'); // not their store
-    expect(await code(move(admin, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: sur, productId: coffee.id, quantity: 1 }))).toBe('not_found');
+    expect(
+      await code(move(admin, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: sur, productId: coffee.id, quantity: 1 })),
+    ).toBe('not_found');
     expect(await code(stock.list(otherAdmin, { workspaceId: centro }))).toBe('not_found');
     const centroMovement = await h.prisma.inventoryMovement.findFirstOrThrow({ where: { workspaceId: centro, type: 'IN' } });
     expect((await movements.list(otherAdmin, { limit: 100 })).items.map((m) => m.id)).not.toContain(centroMovement.id);
@@ -197,7 +252,9 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
   });
 
   it('pages movements newest first with no duplicates or gaps', async () => {
-    const all = await h.prisma.inventoryMovement.findMany({ where: { OR: [{ workspaceId: h.ids.norte }, { toWorkspaceId: h.ids.norte }] } });
+    const all = await h.prisma.inventoryMovement.findMany({
+      where: { OR: [{ workspaceId: h.ids.norte }, { toWorkspaceId: h.ids.norte }] },
+    });
     const seen: string[] = [];
     let cursor: string | undefined;
     do {

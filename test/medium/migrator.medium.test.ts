@@ -12,7 +12,9 @@ const migrations = readdirSync(migrationsDir, { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 const sha256 = (name: string) =>
-  createHash('sha256').update(readFileSync(join(migrationsDir, name, 'migration.sql'))).digest('hex');
+  createHash('sha256')
+    .update(readFileSync(join(migrationsDir, name, 'migration.sql')))
+    .digest('hex');
 
 async function query(factory: SqlMigrationAwareDriverAdapterFactory, sql: string): Promise<unknown[][]> {
   const conn = await factory.connect();
@@ -27,12 +29,10 @@ async function query(factory: SqlMigrationAwareDriverAdapterFactory, sql: string
 async function expectDeployWorks(factory: SqlMigrationAwareDriverAdapterFactory) {
   expect(await deployMigrations(factory)).toEqual(migrations);
 
-  const tables = (
-    await query(factory, `SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'`)
-  ).map((r) => r[0]);
-  expect(tables).toEqual(
-    expect.arrayContaining(['Company', 'Workspace', 'User', 'WorkspaceMember', 'PosDevice', '_prisma_migrations']),
+  const tables = (await query(factory, `SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'`)).map(
+    (r) => r[0],
   );
+  expect(tables).toEqual(expect.arrayContaining(['Company', 'Workspace', 'User', 'WorkspaceMember', 'PosDevice', '_prisma_migrations']));
 
   const rows = await query(
     factory,
@@ -68,7 +68,9 @@ describe('migrations on in-memory PGlite', () => {
       cpSync(join(migrationsDir, migrations[0]!), join(dir, '29990101000000_bad'), { recursive: true });
       writeFileSync(join(dir, '29990101000000_bad', 'migration.sql'), 'SELECT * FROM no_such_table;\n');
       await expect(deployMigrations(db.factory, { migrationsDir: dir })).rejects.toThrow(/no_such_table/);
-      expect(await query(db.factory, `SELECT finished_at IS NULL FROM _prisma_migrations WHERE migration_name = '29990101000000_bad'`)).toEqual([[true]]);
+      expect(
+        await query(db.factory, `SELECT finished_at IS NULL FROM _prisma_migrations WHERE migration_name = '29990101000000_bad'`),
+      ).toEqual([[true]]);
     } finally {
       await db.close();
       rmSync(dir, { recursive: true, force: true });

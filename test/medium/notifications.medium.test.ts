@@ -4,7 +4,6 @@ import { AlertSweepService, NotificationsService, type PublishNotificationInput 
 import { WorkspacesService } from '@retail/workspaces';
 import { describeWithServices, startDomainHarness, type DomainHarness } from '@retail/testing';
 
-
 const HOUR = 3600_000;
 
 describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
@@ -18,7 +17,9 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     h = await startDomainHarness();
     notifications = new NotificationsService(h.prisma, h.transactions, h.realtime, new WorkspacesService(h.prisma));
     sweep = new AlertSweepService(h.prisma, notifications);
-    [admin, cashier1, cashier2, otherAdmin] = await Promise.all(['admin@demo.local', 'cashier1@demo.local', 'cashier2@demo.local', 'admin@other.local'].map(h.principal));
+    [admin, cashier1, cashier2, otherAdmin] = await Promise.all(
+      ['admin@demo.local', 'cashier1@demo.local', 'cashier2@demo.local', 'admin@other.local'].map(h.principal),
+    );
     [centro, norte, sur] = (await Promise.all(['Centro', 'Norte', 'Sur'].map(h.workspace))).map((s) => s.id);
   });
   beforeEach(async () => {
@@ -45,7 +46,9 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
       await notifications.publish(alert({ title: 'committed', level: 'WARNING' }), { tx });
       expect(h.sent).toEqual([]);
     });
-    expect(h.sent).toMatchObject([{ event: 'systemWarning', payload: { title: 'committed', companyId: admin.companyId, scope: { type: 'company' } } }]);
+    expect(h.sent).toMatchObject([
+      { event: 'systemWarning', payload: { title: 'committed', companyId: admin.companyId, scope: { type: 'company' } } },
+    ]);
 
     await expect(
       h.transactions.run(async (tx) => {
@@ -57,7 +60,7 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     expect(await titlesFor(admin)).toEqual(['committed']);
   });
 
-  it('publishes a dedupe key once, even concurrently, without breaking the caller\'s transaction', async () => {
+  it("publishes a dedupe key once, even concurrently, without breaking the caller's transaction", async () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => notifications.publish(alert({ dedupeKey: 'EXPIRED:lot-1' }))));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(h.sent).toHaveLength(1);
@@ -74,7 +77,9 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     await notifications.publish(alert({ title: 'centro', scope: { type: 'workspace', workspaceId: centro } }));
     await notifications.publish(alert({ title: 'norte', scope: { type: 'workspace', workspaceId: norte } }));
     const mine = await notifications.publish(alert({ title: 'for cashier1', scope: { type: 'user', userId: cashier1.userId } }));
-    await notifications.publish(alert({ companyId: otherAdmin.companyId, title: 'other chain', scope: { type: 'workspace', workspaceId: sur } }));
+    await notifications.publish(
+      alert({ companyId: otherAdmin.companyId, title: 'other chain', scope: { type: 'workspace', workspaceId: sur } }),
+    );
 
     expect(await titlesFor(cashier1)).toEqual(['centro', 'company', 'for cashier1']);
     expect(await titlesFor(cashier2)).toEqual(['company', 'norte']);
@@ -101,22 +106,31 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
   });
 
   it('refuses a broadcast to a store or user of another company', async () => {
-    await expect(notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'workspace', workspaceId: sur } })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'user', userId: otherAdmin.userId } })).rejects.toMatchObject({ code: 'not_found' });
-    expect(await notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'company' } })).toMatchObject({ kind: 'CUSTOM', level: 'INFO' });
+    await expect(
+      notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'workspace', workspaceId: sur } }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'user', userId: otherAdmin.userId } }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect(await notifications.broadcast(admin, { title: 't', message: 'm', level: 'INFO', scope: { type: 'company' } })).toMatchObject({
+      kind: 'CUSTOM',
+      level: 'INFO',
+    });
     expect(h.sent).toMatchObject([{ event: 'systemInfo' }]);
   });
 
   it('sweeps expired and expiring lots and overdue counts once, even when sweeps run concurrently', async () => {
     const now = new Date();
     const product = await h.prisma.product.create({ data: { companyId: admin.companyId, sku: 'SWEEP-TEST', name: 'Yogurt', price: 120 } });
-    const lot = (quantity: number, expiresAt: Date) => h.prisma.stockLot.create({ data: { workspaceId: centro, productId: product.id, quantity, expiresAt } });
+    const lot = (quantity: number, expiresAt: Date) =>
+      h.prisma.stockLot.create({ data: { workspaceId: centro, productId: product.id, quantity, expiresAt } });
     const expired = await lot(5, new Date(now.getTime() - HOUR));
     const expiring = await lot(3, new Date(now.getTime() + 24 * HOUR));
     const empty = await lot(0, new Date(now.getTime() - HOUR)); // nothing left: nothing to alert
     const fresh = await lot(9, new Date(now.getTime() + 30 * 24 * HOUR));
     const manager = await h.principal('manager@demo.local');
-    const count = (data: { createdAt?: Date; status?: 'CLOSED' }) => h.prisma.inventoryCount.create({ data: { workspaceId: norte, createdById: manager.userId, ...data } });
+    const count = (data: { createdAt?: Date; status?: 'CLOSED' }) =>
+      h.prisma.inventoryCount.create({ data: { workspaceId: norte, createdById: manager.userId, ...data } });
     const overdue = await count({ createdAt: new Date(now.getTime() - 48 * HOUR) });
     const closed = await count({ createdAt: new Date(now.getTime() - 48 * HOUR), status: 'CLOSED' });
     const recent = await count({});
@@ -126,7 +140,13 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     const keys = rows.map((r) => r.dedupeKey!);
     expect(runs.reduce((sum, r) => sum + r.created, 0)).toBe(rows.length);
     expect(h.sent).toHaveLength(rows.length);
-    expect(keys).toEqual(expect.arrayContaining([`EXPIRED:${expired.id}`, `EXPIRING:${expiring.id}:${expiring.expiresAt.toISOString()}`, `COUNT_OVERDUE:${overdue.id}`]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `EXPIRED:${expired.id}`,
+        `EXPIRING:${expiring.id}:${expiring.expiresAt.toISOString()}`,
+        `COUNT_OVERDUE:${overdue.id}`,
+      ]),
+    );
     for (const id of [empty.id, fresh.id, closed.id, recent.id]) expect(keys.join()).not.toContain(id);
 
     // Not repeated until the state changes: a new expiry date warns again, and only in its own company.

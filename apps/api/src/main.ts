@@ -54,7 +54,9 @@ async function bootstrap() {
   logger.log(`HTTP on ${base}; ${sockets}; Swagger UI at ${base}/docs`);
   if (config.jwt.generated) logger.warn(`JWT_SECRET not set: using the generated secret kept in ${config.database.dataDir}/jwt-secret`);
   if (config.database.embedded) {
-    logger.log(`Log in: curl -X POST ${base}/auth/login -H 'content-type: application/json' -d '{"email":"admin@demo.local","password":"demo1234"}'`);
+    logger.log(
+      `Log in: curl -X POST ${base}/auth/login -H 'content-type: application/json' -d '{"email":"admin@demo.local","password":"demo1234"}'`,
+    );
   }
 }
 

@@ -24,8 +24,7 @@ export interface Principal {
   expiresAt: number;
 }
 
-export const hasPermission = (principal: Principal, permission: Permission) =>
-  principal.permissions.includes(permission);
+export const hasPermission = (principal: Principal, permission: Permission) => principal.permissions.includes(permission);
 
 /** ADMIN sees every store of its company; everyone else only their own stores. */
 export const canAccessWorkspace = (principal: Principal, workspaceId: string) =>

@@ -4,5 +4,14 @@ export { HttpExceptionFilter } from './errors/http-exception.filter.js';
 export { parseWith, toValidationIssues, validationError, type ValidationIssue } from './validation/issues.js';
 export { ErrorResponseSchema } from './validation/error-response.schema.js';
 export { ApiErrors } from './swagger/api-errors.decorator.js';
-export { byCreatedAt, decodeCursor, encodeCursor, newestFirstAfter, newestFirstOrder, toPage, type Keyset, type Page } from './pagination/keyset-cursor.js';
+export {
+  byCreatedAt,
+  decodeCursor,
+  encodeCursor,
+  newestFirstAfter,
+  newestFirstOrder,
+  toPage,
+  type Keyset,
+  type Page,
+} from './pagination/keyset-cursor.js';
 export { PageQuery, pageOf } from './pagination/page.dto.js';

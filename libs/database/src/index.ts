@@ -7,5 +7,29 @@ export { afterCommit, TransactionRunner, type TransactionOptions } from './trans
 export type { Db, Tx } from './transaction.js';
 // The generated client stays inside this package: other packages get its types and enums from here.
 export { Prisma } from './generated/client.js';
-export type { Company, Workspace, User, WorkspaceMember, PosDevice, Product, Stock, StockLot, InventoryMovement, InventoryCount, InventoryCountLine, CashSession, Cart, CartItem, Payment, Sale, SaleLine, DailyTotals, Notification, NotificationRead, ChatRoom, ChatRoomMember, ChatMessage } from './generated/client.js';
+export type {
+  Company,
+  Workspace,
+  User,
+  WorkspaceMember,
+  PosDevice,
+  Product,
+  Stock,
+  StockLot,
+  InventoryMovement,
+  InventoryCount,
+  InventoryCountLine,
+  CashSession,
+  Cart,
+  CartItem,
+  Payment,
+  Sale,
+  SaleLine,
+  DailyTotals,
+  Notification,
+  NotificationRead,
+  ChatRoom,
+  ChatRoomMember,
+  ChatMessage,
+} from './generated/client.js';
 export * from './generated/enums.js';

@@ -33,7 +33,13 @@ export class HealthController {
     return this.health.check([
       () => this.prismaIndicator.pingCheck('database', this.prisma, { timeout: CHECK_TIMEOUT_MS }),
       ...(this.redis.enabled
-        ? [() => this.indicators.check('redis').attempt(() => this.redis.client.ping().then(() => undefined)).withTimeout(CHECK_TIMEOUT_MS)]
+        ? [
+            () =>
+              this.indicators
+                .check('redis')
+                .attempt(() => this.redis.client.ping().then(() => undefined))
+                .withTimeout(CHECK_TIMEOUT_MS),
+          ]
         : []),
     ]);
   }

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { ChatHistoryCommand, ChatHistoryPayload, ChatJoinCommand, ChatMessagePayload, ChatSendCommand, ChatTypingCommand, ChatTypingPayload } from './schemas/chat.js';
+import {
+  ChatHistoryCommand,
+  ChatHistoryPayload,
+  ChatJoinCommand,
+  ChatMessagePayload,
+  ChatSendCommand,
+  ChatTypingCommand,
+  ChatTypingPayload,
+} from './schemas/chat.js';
 import { CountPayload, MovementPayload } from './schemas/inventory.js';
 import { SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
 import { CartPayload, CartPaymentPayload, DailyTotalsPayload, SaleCompletedPayload } from './schemas/pos.js';
@@ -30,14 +38,34 @@ const event = <N extends string, S extends z.ZodType>(name: N, namespace: Namesp
  */
 export const EVENTS = {
   posCartUpdated: event('pos.cart.updated', 'pos', CartPayload, 'A cart changed (items, status). Sent to the device and its store only.'),
-  posCartPayment: event('pos.cart.payment', 'pos', CartPaymentPayload, 'A payment was taken on a cart. Sent to the device and its store only.'),
+  posCartPayment: event(
+    'pos.cart.payment',
+    'pos',
+    CartPaymentPayload,
+    'A payment was taken on a cart. Sent to the device and its store only.',
+  ),
   posSaleCompleted: event('pos.sale.completed', 'pos', SaleCompletedPayload, 'A sale was completed, with its lines and payments.'),
   posDailyTotalsUpdated: event('pos.daily-totals.updated', 'pos', DailyTotalsPayload, "The store's totals for its local day."),
-  inventoryMovementCreated: event('inventory.movement.created', 'inventory', MovementPayload, 'A stock movement was recorded, with the resulting stock.'),
-  inventoryMovementUpdated: event('inventory.movement.updated', 'inventory', MovementPayload, 'A transfer changed status, with the resulting stock.'),
+  inventoryMovementCreated: event(
+    'inventory.movement.created',
+    'inventory',
+    MovementPayload,
+    'A stock movement was recorded, with the resulting stock.',
+  ),
+  inventoryMovementUpdated: event(
+    'inventory.movement.updated',
+    'inventory',
+    MovementPayload,
+    'A transfer changed status, with the resulting stock.',
+  ),
   inventoryCountUpdated: event('inventory.count.updated', 'inventory', CountPayload, 'A stock count session changed (lines or status).'),
   systemAlert: event('system.alert', 'notifications', SystemNotificationPayload, 'Something needs action now (level ALERT).'),
-  systemWarning: event('system.warning', 'notifications', SystemNotificationPayload, 'Something needs attention soon, e.g. low stock (level WARNING).'),
+  systemWarning: event(
+    'system.warning',
+    'notifications',
+    SystemNotificationPayload,
+    'Something needs attention soon, e.g. low stock (level WARNING).',
+  ),
   systemInfo: event('system.info', 'notifications', SystemNotificationPayload, 'For information (level INFO).'),
   chatMessage: event('chat.message', 'chat', ChatMessagePayload, 'A message was posted in a chat room.'),
   chatTyping: event('chat.typing', 'chat', ChatTypingPayload, 'A member started or stopped typing. Not persisted.'),
@@ -50,12 +78,42 @@ export type EventPayload<K extends EventKey> = z.output<(typeof EVENTS)[K]['payl
 
 /** Client-to-server messages. Every one is acknowledged with `{ok:true,...}` or `{ok:false,error}`. */
 export const COMMANDS = {
-  subscribe: { name: 'subscribe', namespaces: ['pos', 'inventory', 'notifications', 'chat'], payload: RoomCommand, summary: 'Join a room, e.g. workspace:{id}.' },
-  unsubscribe: { name: 'unsubscribe', namespaces: ['pos', 'inventory', 'notifications', 'chat'], payload: RoomCommand, summary: 'Leave a room.' },
-  chatJoin: { name: 'chat.join', namespaces: ['chat'], payload: ChatJoinCommand, summary: 'Join chat:{roomId} (members only); the latest page arrives as chat.history.' },
-  chatMessage: { name: 'chat.message', namespaces: ['chat'], payload: ChatSendCommand, summary: 'Post a message; a retried clientMessageId is stored once and acked with the original.' },
-  chatTyping: { name: 'chat.typing', namespaces: ['chat'], payload: ChatTypingCommand, summary: 'Typing indicator for the other members; throttled, not persisted.' },
-  chatHistory: { name: 'chat.history', namespaces: ['chat'], payload: ChatHistoryCommand, summary: 'A page of history, newest first; acked with {ok, items, nextCursor}.' },
+  subscribe: {
+    name: 'subscribe',
+    namespaces: ['pos', 'inventory', 'notifications', 'chat'],
+    payload: RoomCommand,
+    summary: 'Join a room, e.g. workspace:{id}.',
+  },
+  unsubscribe: {
+    name: 'unsubscribe',
+    namespaces: ['pos', 'inventory', 'notifications', 'chat'],
+    payload: RoomCommand,
+    summary: 'Leave a room.',
+  },
+  chatJoin: {
+    name: 'chat.join',
+    namespaces: ['chat'],
+    payload: ChatJoinCommand,
+    summary: 'Join chat:{roomId} (members only); the latest page arrives as chat.history.',
+  },
+  chatMessage: {
+    name: 'chat.message',
+    namespaces: ['chat'],
+    payload: ChatSendCommand,
+    summary: 'Post a message; a retried clientMessageId is stored once and acked with the original.',
+  },
+  chatTyping: {
+    name: 'chat.typing',
+    namespaces: ['chat'],
+    payload: ChatTypingCommand,
+    summary: 'Typing indicator for the other members; throttled, not persisted.',
+  },
+  chatHistory: {
+    name: 'chat.history',
+    namespaces: ['chat'],
+    payload: ChatHistoryCommand,
+    summary: 'A page of history, newest first; acked with {ok, items, nextCursor}.',
+  },
 } as const satisfies Record<string, { name: string; namespaces: readonly NamespaceKey[]; payload: z.ZodType; summary: string }>;
 
 export type CommandKey = keyof typeof COMMANDS;

@@ -10,7 +10,10 @@ describe('rooms', () => {
     }
   });
 
-  it.each(['lobby', `workspace:${ID}:extra`, 'workspace:not-a-uuid', `tenant:${ID}`, `workspace:`, `__proto__:${ID}`])('rejects %s', (room) => {
-    expect(parseRoom(room)).toBeNull();
-  });
+  it.each(['lobby', `workspace:${ID}:extra`, 'workspace:not-a-uuid', `tenant:${ID}`, `workspace:`, `__proto__:${ID}`])(
+    'rejects %s',
+    (room) => {
+      expect(parseRoom(room)).toBeNull();
+    },
+  );
 });

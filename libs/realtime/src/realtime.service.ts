@@ -1,6 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { afterCommit, type Tx } from '@retail/database';
-import { createEnvelope, EVENTS, NAMESPACES, SYSTEM_EVENT_BY_LEVEL, type ChatMessage, type DailyTotalsPayload, type EventKey, type EventPayload, type MovementPayload, type NotificationLevel, type RealtimeEnvelope, type SaleCompletedPayload, type SystemNotificationPayload } from '@retail/realtime-protocol';
+import {
+  createEnvelope,
+  EVENTS,
+  NAMESPACES,
+  SYSTEM_EVENT_BY_LEVEL,
+  type ChatMessage,
+  type DailyTotalsPayload,
+  type EventKey,
+  type EventPayload,
+  type MovementPayload,
+  type NotificationLevel,
+  type RealtimeEnvelope,
+  type SaleCompletedPayload,
+  type SystemNotificationPayload,
+} from '@retail/realtime-protocol';
 import { EventPublisher } from './publishing/event-publisher.js';
 import { routeOf } from './routing/routes.js';
 

@@ -1,7 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { type EventName, type NamespaceKey, type RealtimeEnvelope, COMMANDS, NAMESPACES } from '@retail/realtime-protocol';
 
-
 type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS]['name'];
 
 /** Tests read payloads loosely; the catalog types are checked where events are produced. */
@@ -16,7 +15,10 @@ export interface ApiResponse<T = any> {
 export async function api<T = any>(baseUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse<T>> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -24,7 +26,11 @@ export async function api<T = any>(baseUrl: string, method: string, path: string
 }
 
 export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {
-  const { status, body } = await api(baseUrl, 'POST', '/auth/login', undefined, { email, password: extra.password ?? 'demo1234', ...(extra.deviceId ? { deviceId: extra.deviceId } : {}) });
+  const { status, body } = await api(baseUrl, 'POST', '/auth/login', undefined, {
+    email,
+    password: extra.password ?? 'demo1234',
+    ...(extra.deviceId ? { deviceId: extra.deviceId } : {}),
+  });
   if (status !== 200) throw new Error(`login ${email} failed: ${status} ${JSON.stringify(body)}`);
   return body.accessToken;
 }
@@ -60,7 +66,12 @@ export function record(socket: Socket, ...events: EventName[]) {
 }
 
 /** Resolves with the first envelope of `event` matching `match`, or rejects after `timeoutMs`. */
-export function nextEvent(socket: Socket, event: EventName, match: (e: TestEnvelope) => boolean = () => true, timeoutMs = 10_000): Promise<TestEnvelope> {
+export function nextEvent(
+  socket: Socket,
+  event: EventName,
+  match: (e: TestEnvelope) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<TestEnvelope> {
   const waiting = new Promise<TestEnvelope>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener);

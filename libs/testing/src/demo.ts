@@ -5,7 +5,11 @@ export async function demoIds(baseUrl: string) {
   const admin = await login(baseUrl, 'admin@demo.local');
   const otherAdmin = await login(baseUrl, 'admin@other.local');
   const workspaces = (await api(baseUrl, 'GET', '/workspaces', admin)).body as Array<{ id: string; name: string; companyId: string }>;
-  const otherWorkspaces = (await api(baseUrl, 'GET', '/workspaces', otherAdmin)).body as Array<{ id: string; name: string; companyId: string }>;
+  const otherWorkspaces = (await api(baseUrl, 'GET', '/workspaces', otherAdmin)).body as Array<{
+    id: string;
+    name: string;
+    companyId: string;
+  }>;
   const centro = workspaces.find((s) => s.name === 'Centro')!;
   const norte = workspaces.find((s) => s.name === 'Norte')!;
   const [centroDevice] = (await api(baseUrl, 'GET', `/workspaces/${centro.id}/devices`, admin)).body;

@@ -17,22 +17,48 @@ export async function startNginx(replicas: Replica[]): Promise<Nginx> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'rt-nginx-'));
   mkdirSync(join(dir, 'logs'));
-  const serverLines = (pick: (r: Replica) => string) => replicas.map((r) => `server ${new URL(pick(r)).host} max_fails=3 fail_timeout=10s;`).join('\n    ');
+  const serverLines = (pick: (r: Replica) => string) =>
+    replicas.map((r) => `server ${new URL(pick(r)).host} max_fails=3 fail_timeout=10s;`).join('\n    ');
   const conf = readFileSync(resolve('infra/nginx/nginx.conf'), 'utf8')
-    .replace(/server api:3000[^;]*;/, serverLines((r) => r.httpUrl))
-    .replace(/server api:3001[^;]*;/, serverLines((r) => r.wsUrl))
+    .replace(
+      /server api:3000[^;]*;/,
+      serverLines((r) => r.httpUrl),
+    )
+    .replace(
+      /server api:3001[^;]*;/,
+      serverLines((r) => r.wsUrl),
+    )
     .replace('listen 80;', `listen 127.0.0.1:${port};`)
-    .replace('http {', `http {\n  access_log off;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  fastcgi_temp_path ${dir}/fastcgi;\n  uwsgi_temp_path ${dir}/uwsgi;\n  scgi_temp_path ${dir}/scgi;`);
+    .replace(
+      'http {',
+      `http {\n  access_log off;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  fastcgi_temp_path ${dir}/fastcgi;\n  uwsgi_temp_path ${dir}/uwsgi;\n  scgi_temp_path ${dir}/scgi;`,
+    );
   const confPath = join(dir, 'nginx.conf');
   writeFileSync(confPath, conf);
-  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', confPath, '-g', `daemon off; pid ${dir}/nginx.pid; error_log ${dir}/logs/error.log warn;${process.getuid?.() === 0 ? ' user root;' : ''}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'nginx',
+    [
+      '-p',
+      dir,
+      '-c',
+      confPath,
+      '-g',
+      `daemon off; pid ${dir}/nginx.pid; error_log ${dir}/logs/error.log warn;${process.getuid?.() === 0 ? ' user root;' : ''}`,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
-  while (!(await fetch(`${url}/health/live`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`nginx did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }

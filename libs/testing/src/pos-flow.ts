@@ -9,7 +9,12 @@ export async function productBySku(baseUrl: string, token: string, sku: string):
 }
 
 /** One whole sale through the REST API: open a cart, set its items, pay, check out. */
-export async function sell(baseUrl: string, token: string, items: Array<{ productId: string; quantity: number }>, method: 'CASH' | 'CARD' = 'CARD') {
+export async function sell(
+  baseUrl: string,
+  token: string,
+  items: Array<{ productId: string; quantity: number }>,
+  method: 'CASH' | 'CARD' = 'CARD',
+) {
   const cart = await api(baseUrl, 'POST', '/pos/carts', token, {});
   if (cart.status !== 201) throw new Error(`create cart: ${cart.status} ${JSON.stringify(cart.body)}`);
   const priced = await api(baseUrl, 'PATCH', `/pos/carts/${cart.body.id}`, token, { items });

@@ -73,7 +73,10 @@ async function waitReady(replica: Replica, exited: Promise<number | null>, timeo
   void exited.then(() => (dead = true));
   while (Date.now() < deadline) {
     if (dead) throw new Error(`${replica.name} exited during startup:\n${replica.output()}`);
-    const ok = await fetch(`${replica.httpUrl}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${replica.httpUrl}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -102,7 +105,9 @@ export async function startCluster(opts: {
     ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
     ...opts.env,
   };
-  const started = await Promise.allSettled(Array.from({ length: opts.replicas }, (_, i) => startReplica(`replica-${'ABCDEFGH'[i]}`, { ...env, ...opts.replicaEnv?.(i) })));
+  const started = await Promise.allSettled(
+    Array.from({ length: opts.replicas }, (_, i) => startReplica(`replica-${'ABCDEFGH'[i]}`, { ...env, ...opts.replicaEnv?.(i) })),
+  );
   const replicas = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {

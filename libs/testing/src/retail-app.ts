@@ -35,7 +35,10 @@ export async function startRetailApp() {
     ids,
     get: <T>(type: Type<T>) => app.get(type),
     /** A demo user as their token describes them, optionally logged in on a device. */
-    as: async (email: string, deviceId?: string): Promise<Principal> => ({ ...(await harness.principal(email)), ...(deviceId ? { deviceId } : {}) }),
+    as: async (email: string, deviceId?: string): Promise<Principal> => ({
+      ...(await harness.principal(email)),
+      ...(deviceId ? { deviceId } : {}),
+    }),
     /** The events recorded since `mark`, e.g. `const mark = sent.length; ...; since(mark)`. */
     since: (mark: number) => harness.sent.slice(mark),
   };
@@ -46,7 +49,9 @@ async function demoIds(prisma: PrismaService) {
   const workspace = (name: string) => prisma.workspace.findFirstOrThrow({ where: { name }, include: { devices: true } });
   const product = (sku: string) => prisma.product.findFirstOrThrow({ where: { sku } });
   const [centro, norte, sur] = await Promise.all([workspace('Centro'), workspace('Norte'), workspace('Sur')]);
-  const [coffee, milk, bread, water, tea] = await Promise.all(['COFFEE-250', 'MILK-1L', 'BREAD-LOAF', 'WATER-500', 'TEA-GREEN'].map(product));
+  const [coffee, milk, bread, water, tea] = await Promise.all(
+    ['COFFEE-250', 'MILK-1L', 'BREAD-LOAF', 'WATER-500', 'TEA-GREEN'].map(product),
+  );
   return {
     companyId: centro.companyId,
     centro: centro.id,

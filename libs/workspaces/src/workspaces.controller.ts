@@ -5,9 +5,7 @@ import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
 import { WorkspacesService } from './workspaces.service.js';
 
-const WorkspaceSchema = z
-  .object({ id: z.uuid(), name: z.string(), timeZone: z.string(), companyId: z.uuid() })
-  .meta({ id: 'Workspace' });
+const WorkspaceSchema = z.object({ id: z.uuid(), name: z.string(), timeZone: z.string(), companyId: z.uuid() }).meta({ id: 'Workspace' });
 const DeviceSchema = z.object({ id: z.uuid(), name: z.string(), workspaceId: z.uuid() }).meta({ id: 'PosDevice' });
 
 @ApiTags('workspaces')

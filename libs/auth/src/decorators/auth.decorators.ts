@@ -12,6 +12,4 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const RequirePermissions = (...permissions: Permission[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
 
 /** Injects the verified caller. */
-export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().user,
-);
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().user);

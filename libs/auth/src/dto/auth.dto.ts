@@ -3,9 +3,12 @@ import { PERMISSIONS } from '../permissions.js';
 
 export const LoginSchema = z
   .object({
-    email: z.email().max(254).transform((e) => e.toLowerCase()),
+    email: z
+      .email()
+      .max(254)
+      .transform((e) => e.toLowerCase()),
     password: z.string().min(1).max(200),
-    deviceId: z.uuid().optional().describe('POS device the session runs on; must belong to one of the user\'s stores'),
+    deviceId: z.uuid().optional().describe("POS device the session runs on; must belong to one of the user's stores"),
   })
   .meta({ id: 'LoginRequest' });
 export type LoginDto = z.output<typeof LoginSchema>;

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
 import { ChatMessage } from '@retail/realtime-protocol';
-import { ChatHistoryQuerySchema, ChatMessagePageSchema, SendChatMessageSchema, type ChatHistoryQueryDto, type SendChatMessageDto } from '../dto/chat-messages.dto.js';
+import {
+  ChatHistoryQuerySchema,
+  ChatMessagePageSchema,
+  SendChatMessageSchema,
+  type ChatHistoryQueryDto,
+  type SendChatMessageDto,
+} from '../dto/chat-messages.dto.js';
 import { ChatRoomSchema, CreateChatRoomSchema, type CreateChatRoomDto } from '../dto/chat-rooms.dto.js';
 import { ChatService } from '../services/chat.service.js';
 
@@ -45,7 +51,7 @@ export class ChatRoomsController {
 
   @Post(':id/messages')
   @ApiOperation({
-    summary: 'Post a message (the spec\'s sendMessage); it is broadcast as chat.message. A retried clientMessageId answers the original',
+    summary: "Post a message (the spec's sendMessage); it is broadcast as chat.message. A retried clientMessageId answers the original",
   })
   @ApiResponse({ status: 201, standardSchema: ChatMessage })
   @ApiErrors(400, 401, 403, 404, 409)

@@ -13,7 +13,10 @@ const principal = (role: Principal['role'], userId = 'u1'): Principal => ({
 
 describe('chat room access', () => {
   it('lets admins see every SUPPORT room of their company, others only their own rooms', () => {
-    expect(roomsVisibleTo(principal('ADMIN'))).toEqual({ companyId: 'c1', OR: [{ members: { some: { userId: 'u1' } } }, { type: 'SUPPORT' }] });
+    expect(roomsVisibleTo(principal('ADMIN'))).toEqual({
+      companyId: 'c1',
+      OR: [{ members: { some: { userId: 'u1' } } }, { type: 'SUPPORT' }],
+    });
     expect(roomsVisibleTo(principal('MANAGER'))).toEqual({ companyId: 'c1', OR: [{ members: { some: { userId: 'u1' } } }] });
   });
 
@@ -30,7 +33,12 @@ describe('chat room access', () => {
     expect(otherMembers('u1', 'EMPLOYEE', ['u2', 'u1', 'u2', 'u3'])).toEqual(['u2', 'u3']);
     expect(otherMembers('u1', 'SUPPORT', [])).toEqual([]);
     expect(otherMembers('u1', 'DIRECT', ['u2'])).toEqual(['u2']);
-    for (const [type, ids] of [['DIRECT', []], ['DIRECT', ['u2', 'u3']], ['DIRECT', ['u1']], ['EMPLOYEE', ['u1']]] as const) {
+    for (const [type, ids] of [
+      ['DIRECT', []],
+      ['DIRECT', ['u2', 'u3']],
+      ['DIRECT', ['u1']],
+      ['EMPLOYEE', ['u1']],
+    ] as const) {
       expect(() => otherMembers('u1', type, [...ids])).toThrow(expect.objectContaining({ code: 'validation_failed' }));
     }
   });

@@ -129,4 +129,3 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
     return toMessageView(row);
   }
 }
-

@@ -44,9 +44,7 @@ export function describeError(error: unknown): DescribedError {
     const status = error.getStatus();
     const response = error.getResponse();
     const message =
-      typeof response === 'object' && response && 'message' in response
-        ? [response.message].flat().join('; ')
-        : error.message;
+      typeof response === 'object' && response && 'message' in response ? [response.message].flat().join('; ') : error.message;
     return { status, code: CODE_BY_STATUS[status] ?? (status < 500 ? 'bad_request' : 'internal_error'), message };
   }
   const prismaCode = prismaCodeOf(error);

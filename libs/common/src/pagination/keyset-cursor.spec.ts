@@ -81,7 +81,9 @@ describe('keyset cursor', () => {
     });
 
     it('refuses a cursor whose key is not a date', () => {
-      expect(() => newestFirstAfter('createdAt', encodeCursor({ key: 'yesterday', id: ID }))).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+      expect(() => newestFirstAfter('createdAt', encodeCursor({ key: 'yesterday', id: ID }))).toThrow(
+        expect.objectContaining({ code: 'validation_failed' }),
+      );
       expect(() => newestFirstAfter('createdAt', 'garbage')).toThrow(expect.objectContaining({ code: 'validation_failed' }));
     });
   });

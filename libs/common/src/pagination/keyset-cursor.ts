@@ -46,7 +46,10 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Keyset
 export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Keyset, view?: (row: R) => T): Page<R | T> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return { items: view ? items.map(view) : items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+  return {
+    items: view ? items.map(view) : items,
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  };
 }
 
 /**
@@ -59,7 +62,9 @@ export function newestFirstAfter<F extends string>(field: F, cursor: string | un
   const { key, id } = decodeCursor(cursor);
   const at = new Date(key);
   if (Number.isNaN(at.getTime())) throw invalidCursor();
-  return { OR: [{ [field]: { lt: at } } as Record<F, { lt: Date }>, { [field]: at, id: { lt: id } } as Record<F, Date> & { id: { lt: string } }] };
+  return {
+    OR: [{ [field]: { lt: at } } as Record<F, { lt: Date }>, { [field]: at, id: { lt: id } } as Record<F, Date> & { id: { lt: string } }],
+  };
 }
 
 /** Newest first, `id` as tie-break, so the order is total and pages are stable. */

@@ -14,8 +14,7 @@ export function toValidationIssues(issues: readonly StandardSchemaV1.Issue[]): V
   }));
 }
 
-export const validationError = (issues: readonly StandardSchemaV1.Issue[]) =>
-  AppError.validation(toValidationIssues(issues));
+export const validationError = (issues: readonly StandardSchemaV1.Issue[]) => AppError.validation(toValidationIssues(issues));
 
 /** Validates a value against any standard schema (zod here), throwing `validation_failed`. */
 export async function parseWith<S extends StandardSchemaV1>(schema: S, value: unknown): Promise<StandardSchemaV1.InferOutput<S>> {

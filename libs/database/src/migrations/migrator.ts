@@ -77,10 +77,7 @@ export async function readMigrationList(migrationsDir: string): Promise<Migratio
  * Applies pending migrations from prisma/migrations (same `_prisma_migrations` bookkeeping and
  * checksums as `prisma migrate deploy`). Returns the names of the migrations applied now.
  */
-export async function deployMigrations(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  opts: DeployOptions = {},
-): Promise<string[]> {
+export async function deployMigrations(factory: SqlMigrationAwareDriverAdapterFactory, opts: DeployOptions = {}): Promise<string[]> {
   const { migrationsDir, schemaPath } = paths(opts);
   const migrationsList = await readMigrationList(migrationsDir);
   const h = await openSchemaEngine(factory, {

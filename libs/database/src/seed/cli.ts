@@ -3,10 +3,16 @@ import { openDriverAdapter } from '../driver-adapter.js';
 import { PrismaService } from '../prisma.service.js';
 import { seedDemoData } from './seed-data.js';
 
-const prisma = new PrismaService(await openDriverAdapter({ databaseUri: process.env.DATABASE_URI, dataDir: process.env.DATA_DIR || './data' }));
+const prisma = new PrismaService(
+  await openDriverAdapter({ databaseUri: process.env.DATABASE_URI, dataDir: process.env.DATA_DIR || './data' }),
+);
 try {
   const created = await seedDemoData(prisma);
-  console.log(created ? "Seeded the demo chain. Every demo user's password is demo1234 (demo data only)." : 'Demo data already present; nothing to do.');
+  console.log(
+    created
+      ? "Seeded the demo chain. Every demo user's password is demo1234 (demo data only)."
+      : 'Demo data already present; nothing to do.',
+  );
 } finally {
   await prisma.onApplicationShutdown();
 }

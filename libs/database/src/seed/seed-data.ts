@@ -23,7 +23,12 @@ interface DemoProduct {
   stock: Record<string, [number, number]>;
 }
 
-const DEMO_CHAINS: Array<{ name: string; workspaces: Array<{ name: string; devices: string[] }>; users: DemoUser[]; products: DemoProduct[] }> = [
+const DEMO_CHAINS: Array<{
+  name: string;
+  workspaces: Array<{ name: string; devices: string[] }>;
+  users: DemoUser[];
+  products: DemoProduct[];
+}> = [
   {
     name: 'Demo Retail',
     workspaces: [
@@ -92,7 +97,9 @@ export async function seedDemoData(prisma: PrismaClient): Promise<boolean> {
           const workspaceId = workspaceIds.get(workspace)!;
           // Stock only changes through movements, the opening stock included.
           await tx.stock.create({ data: { workspaceId, productId, quantity, minQuantity } });
-          await tx.inventoryMovement.create({ data: { type: 'IN', workspaceId, productId, quantity, reason: 'Opening stock', userId: adminId } });
+          await tx.inventoryMovement.create({
+            data: { type: 'IN', workspaceId, productId, quantity, reason: 'Opening stock', userId: adminId },
+          });
         }
       }
     }

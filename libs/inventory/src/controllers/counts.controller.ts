@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { ClosedCountSchema, CountSchema, CreateCountSchema, PutCountLinesSchema, type CreateCountDto, type PutCountLinesDto } from '../dto/count.dto.js';
+import {
+  ClosedCountSchema,
+  CountSchema,
+  CreateCountSchema,
+  PutCountLinesSchema,
+  type CreateCountDto,
+  type PutCountLinesDto,
+} from '../dto/count.dto.js';
 import { CountsService } from '../services/counts.service.js';
 
 const CountId = z.uuid();
@@ -37,7 +44,11 @@ export class CountsController {
   @ApiOperation({ summary: 'Set counted quantities of an open count' })
   @ApiResponse({ status: 200, standardSchema: CountSchema })
   @ApiErrors(400, 401, 403, 404, 409)
-  putLines(@CurrentUser() user: Principal, @Param('id', { schema: CountId }) id: string, @Body({ schema: PutCountLinesSchema }) body: PutCountLinesDto) {
+  putLines(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: CountId }) id: string,
+    @Body({ schema: PutCountLinesSchema }) body: PutCountLinesDto,
+  ) {
     return this.counts.putLines(user, id, body);
   }
 

@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { CreateMovementSchema, MovementPageSchema, MovementQuerySchema, MovementResultSchema, UpdateTransferSchema, type CreateMovementDto, type MovementQueryDto, type UpdateTransferDto } from '../dto/movement.dto.js';
+import {
+  CreateMovementSchema,
+  MovementPageSchema,
+  MovementQuerySchema,
+  MovementResultSchema,
+  UpdateTransferSchema,
+  type CreateMovementDto,
+  type MovementQueryDto,
+  type UpdateTransferDto,
+} from '../dto/movement.dto.js';
 import { MovementsService } from '../services/movements.service.js';
 
 @ApiTags('inventory')
@@ -25,10 +34,16 @@ export class MovementsController {
 
   @Patch(':id')
   @RequirePermissions('inventory:write')
-  @ApiOperation({ summary: "Move a transfer on: PENDING → IN_TRANSIT → RECEIVED (stocks the destination), or CANCELLED (returns the goods)" })
+  @ApiOperation({
+    summary: 'Move a transfer on: PENDING → IN_TRANSIT → RECEIVED (stocks the destination), or CANCELLED (returns the goods)',
+  })
   @ApiResponse({ status: 200, standardSchema: MovementResultSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)
-  updateTransfer(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string, @Body({ schema: UpdateTransferSchema }) body: UpdateTransferDto) {
+  updateTransfer(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: z.uuid() }) id: string,
+    @Body({ schema: UpdateTransferSchema }) body: UpdateTransferDto,
+  ) {
     return this.movements.updateTransfer(user, id, body);
   }
 

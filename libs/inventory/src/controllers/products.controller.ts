@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { CreateProductSchema, ProductPageSchema, ProductQuerySchema, ProductSchema, UpdateProductSchema, type CreateProductDto, type ProductQueryDto, type UpdateProductDto } from '../dto/product.dto.js';
+import {
+  CreateProductSchema,
+  ProductPageSchema,
+  ProductQuerySchema,
+  ProductSchema,
+  UpdateProductSchema,
+  type CreateProductDto,
+  type ProductQueryDto,
+  type UpdateProductDto,
+} from '../dto/product.dto.js';
 import { ProductsService } from '../services/products.service.js';
 
 @ApiTags('inventory')
@@ -35,7 +44,11 @@ export class ProductsController {
   @ApiOperation({ summary: 'Change a product; past sales keep the name and price they were sold with' })
   @ApiResponse({ status: 200, standardSchema: ProductSchema })
   @ApiErrors(400, 401, 403, 404, 409)
-  update(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string, @Body({ schema: UpdateProductSchema }) body: UpdateProductDto) {
+  update(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: z.uuid() }) id: string,
+    @Body({ schema: UpdateProductSchema }) body: UpdateProductDto,
+  ) {
     return this.products.update(user, id, body);
   }
 }

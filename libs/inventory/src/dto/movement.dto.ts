@@ -21,7 +21,13 @@ export const CreateMovementSchema = z
       type: z.literal('ADJUSTMENT'),
       workspaceId: z.uuid(),
       productId: z.uuid(),
-      quantity: z.number().int().min(-1_000_000).max(1_000_000).refine((q) => q !== 0, 'must not be 0').describe('Signed'),
+      quantity: z
+        .number()
+        .int()
+        .min(-1_000_000)
+        .max(1_000_000)
+        .refine((q) => q !== 0, 'must not be 0')
+        .describe('Signed'),
       reason: Reason.describe('Required for adjustments'),
     }),
     z
@@ -38,9 +44,7 @@ export const CreateMovementSchema = z
   .meta({ id: 'CreateMovementRequest' });
 export type CreateMovementDto = z.output<typeof CreateMovementSchema>;
 
-export const UpdateTransferSchema = z
-  .object({ status: TransferStatus.exclude(['PENDING']) })
-  .meta({ id: 'UpdateTransferRequest' });
+export const UpdateTransferSchema = z.object({ status: TransferStatus.exclude(['PENDING']) }).meta({ id: 'UpdateTransferRequest' });
 export type UpdateTransferDto = z.output<typeof UpdateTransferSchema>;
 
 export const MovementQuerySchema = PageQuery.extend({

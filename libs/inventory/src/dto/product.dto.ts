@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { PageQuery, pageOf } from '@retail/common';
 
-const Sku = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
+const Sku = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore');
 const Price = z.number().int().min(0).max(100_000_000).describe('Integer minor units (e.g. cents), never a float');
 
 const ProductFields = {
@@ -11,7 +16,9 @@ const ProductFields = {
   unit: z.string().trim().min(1).max(20),
 };
 
-export const CreateProductSchema = z.object({ ...ProductFields, unit: ProductFields.unit.default('unit') }).meta({ id: 'CreateProductRequest' });
+export const CreateProductSchema = z
+  .object({ ...ProductFields, unit: ProductFields.unit.default('unit') })
+  .meta({ id: 'CreateProductRequest' });
 export type CreateProductDto = z.output<typeof CreateProductSchema>;
 
 // Built from the plain fields: a default here would overwrite what a PATCH leaves out.

@@ -31,7 +31,11 @@ export class CountsService {
       ? await this.products.requireMany(user.companyId, productIds)
       : await this.prisma.product.findMany({ where: { companyId: user.companyId } });
     return this.transactions.run(async (tx) => {
-      const expected = await this.stockOf(tx, workspaceId, products.map((p) => p.id));
+      const expected = await this.stockOf(
+        tx,
+        workspaceId,
+        products.map((p) => p.id),
+      );
       const count = await tx.inventoryCount.create({
         data: {
           workspaceId,
@@ -47,10 +51,17 @@ export class CountsService {
   /** Records counted quantities; a product not yet in the count joins it with today's stock as expected. */
   async putLines(user: Principal, id: string, { lines }: PutCountLinesDto) {
     const count = await this.findVisible(user, id);
-    await this.products.requireMany(user.companyId, lines.map((l) => l.productId));
+    await this.products.requireMany(
+      user.companyId,
+      lines.map((l) => l.productId),
+    );
     return this.transactions.run(async (tx) => {
       await this.lockOpen(tx, id);
-      const expected = await this.stockOf(tx, count.workspaceId, lines.map((l) => l.productId));
+      const expected = await this.stockOf(
+        tx,
+        count.workspaceId,
+        lines.map((l) => l.productId),
+      );
       for (const { productId, countedQuantity } of lines) {
         await tx.inventoryCountLine.upsert({
           where: { countId_productId: { countId: id, productId } },
@@ -65,10 +76,17 @@ export class CountsService {
   async close(user: Principal, id: string) {
     const count = await this.findVisible(user, id);
     return this.transactions.run(async (tx) => {
-      const [closed] = await tx.inventoryCount.updateManyAndReturn({ where: { id, status: 'OPEN' }, data: { status: 'CLOSED', closedAt: new Date() } });
+      const [closed] = await tx.inventoryCount.updateManyAndReturn({
+        where: { id, status: 'OPEN' },
+        data: { status: 'CLOSED', closedAt: new Date() },
+      });
       if (!closed) throw countClosed();
       // Ordered by product id, like every multi-row stock change, to avoid deadlocks.
-      const lines = await tx.inventoryCountLine.findMany({ where: { countId: id }, include: { product: true }, orderBy: { productId: 'asc' } });
+      const lines = await tx.inventoryCountLine.findMany({
+        where: { countId: id },
+        include: { product: true },
+        orderBy: { productId: 'asc' },
+      });
       const entries = [];
       for (const line of lines) {
         if (line.countedQuantity === null || line.countedQuantity === line.expectedQuantity) continue;
@@ -85,7 +103,11 @@ export class CountsService {
           }),
         );
       }
-      const view = await this.announce(tx, user.companyId, await tx.inventoryCount.findUniqueOrThrow({ where: { id }, include: COUNT_INCLUDE }));
+      const view = await this.announce(
+        tx,
+        user.companyId,
+        await tx.inventoryCount.findUniqueOrThrow({ where: { id }, include: COUNT_INCLUDE }),
+      );
       for (const entry of entries) await this.ledger.announce(tx, entry, 'created');
       return { count: view, adjustments: entries.map((e) => toMovementView(e.movement)) };
     });

@@ -49,7 +49,10 @@ export class MovementsService {
 
   /** A transfer's status; staff of either store may move it on. */
   async updateTransfer(user: Principal, id: string, { status }: UpdateTransferDto) {
-    const transfer = await this.prisma.inventoryMovement.findFirst({ where: { id, product: { companyId: user.companyId } }, include: { product: true } });
+    const transfer = await this.prisma.inventoryMovement.findFirst({
+      where: { id, product: { companyId: user.companyId } },
+      include: { product: true },
+    });
     const workspaces = [transfer?.workspaceId, transfer?.toWorkspaceId].filter((s): s is string => Boolean(s));
     if (!transfer || !workspaces.some((s) => canAccessWorkspace(user, s))) throw AppError.notFound('Movement');
     if (transfer.type !== 'TRANSFER') throw AppError.unprocessable('not_a_transfer', 'Only a transfer has a status to change');

@@ -78,7 +78,12 @@ export class StockLedger {
   }
 
   /** Moves a transfer to its next status; RECEIVED stocks the destination, CANCELLED returns the goods to the source. */
-  async transition(tx: Tx, companyId: string, transfer: InventoryMovement & { product: ProductRef }, status: TransferStatus): Promise<LedgerEntry> {
+  async transition(
+    tx: Tx,
+    companyId: string,
+    transfer: InventoryMovement & { product: ProductRef },
+    status: TransferStatus,
+  ): Promise<LedgerEntry> {
     const from = transfer.status!;
     const restock = transferRestock(from, status);
     if (restock === undefined) {
@@ -91,7 +96,10 @@ export class StockLedger {
       const target = restock === 'destination' ? movement.toWorkspaceId! : movement.workspaceId;
       await this.changeStock(tx, companyId, target, transfer.product, movement.quantity);
     }
-    const stock = [await this.level(tx, movement.workspaceId, movement.productId), await this.level(tx, movement.toWorkspaceId!, movement.productId)];
+    const stock = [
+      await this.level(tx, movement.workspaceId, movement.productId),
+      await this.level(tx, movement.toWorkspaceId!, movement.productId),
+    ];
     return { companyId, movement, stock, lowStock: [] };
   }
 

@@ -21,7 +21,11 @@ export class StockService {
       ? await this.products.requireMany(user.companyId, [productId])
       : await this.prisma.product.findMany({ where: { companyId: user.companyId }, orderBy: { sku: 'asc' } });
     const rows = await this.prisma.stock.findMany({
-      where: { workspaceId: { in: workspaces.map((s) => s.id) }, productId: productId ?? undefined, product: { companyId: user.companyId } },
+      where: {
+        workspaceId: { in: workspaces.map((s) => s.id) },
+        productId: productId ?? undefined,
+        product: { companyId: user.companyId },
+      },
     });
     const byKey = new Map(rows.map((r) => [`${r.workspaceId}:${r.productId}`, r]));
     return workspaces.flatMap((workspace) =>

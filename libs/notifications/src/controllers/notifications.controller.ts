@@ -3,7 +3,15 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { AlertSweepResultSchema, BroadcastNotificationSchema, ListNotificationsQuerySchema, NotificationPageSchema, NotificationSchema, type BroadcastNotificationDto, type ListNotificationsQueryDto } from '../dto/notifications.dto.js';
+import {
+  AlertSweepResultSchema,
+  BroadcastNotificationSchema,
+  ListNotificationsQuerySchema,
+  NotificationPageSchema,
+  NotificationSchema,
+  type BroadcastNotificationDto,
+  type ListNotificationsQueryDto,
+} from '../dto/notifications.dto.js';
 import { AlertSweepService } from '../services/alert-sweep.service.js';
 import { NotificationsService } from '../services/notifications.service.js';
 
@@ -48,7 +56,8 @@ export class NotificationsController {
   @HttpCode(200)
   @RequirePermissions('notifications:broadcast')
   @ApiOperation({
-    summary: "Run the alert sweep (expired / expiring lots, overdue counts) for the caller's company now; alerts already raised are not repeated",
+    summary:
+      "Run the alert sweep (expired / expiring lots, overdue counts) for the caller's company now; alerts already raised are not repeated",
   })
   @ApiResponse({ status: 200, standardSchema: AlertSweepResultSchema })
   @ApiErrors(401, 403)

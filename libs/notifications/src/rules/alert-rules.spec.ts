@@ -16,7 +16,12 @@ const lot = (expiresAt: Date) => ({
 describe('alert rules', () => {
   it('raises an expired lot as an ALERT keyed by the lot alone', () => {
     const alert = lotExpiryAlert(lot(now), now);
-    expect(alert).toMatchObject({ level: 'ALERT', kind: 'EXPIRED_PRODUCT', dedupeKey: `EXPIRED:${lot(now).id}`, scope: { type: 'workspace' } });
+    expect(alert).toMatchObject({
+      level: 'ALERT',
+      kind: 'EXPIRED_PRODUCT',
+      dedupeKey: `EXPIRED:${lot(now).id}`,
+      scope: { type: 'workspace' },
+    });
     expect(alert.message).toBe('4 × Milk 1L (MILK-1L) in Centro expired on 2026-11-28.');
   });
 
@@ -29,7 +34,12 @@ describe('alert rules', () => {
   });
 
   it('raises an overdue count once per count', () => {
-    const count = { id: 'k0000000-0000-4000-8000-000000000001', workspaceId: 'w', createdAt: now, workspace: { companyId: 'c', name: 'Norte' } };
+    const count = {
+      id: 'k0000000-0000-4000-8000-000000000001',
+      workspaceId: 'w',
+      createdAt: now,
+      workspace: { companyId: 'c', name: 'Norte' },
+    };
     expect(overdueCountAlert(count)).toMatchObject({ kind: 'SYSTEM_TASK', dedupeKey: `COUNT_OVERDUE:${count.id}` });
   });
 });

@@ -52,7 +52,13 @@ export function lotExpiryAlert(lot: ExpiringLot, now: Date): PublishNotification
     scope: { type: 'workspace', workspaceId: lot.workspaceId },
     title: expired ? `Expired: ${lot.product.name}` : `Expiring soon: ${lot.product.name}`,
     message: expired ? `${what} expired on ${day}.` : `${what} expires on ${day}.`,
-    data: { lotId: lot.id, productId: lot.productId, workspaceId: lot.workspaceId, quantity: lot.quantity, expiresAt: lot.expiresAt.toISOString() },
+    data: {
+      lotId: lot.id,
+      productId: lot.productId,
+      workspaceId: lot.workspaceId,
+      quantity: lot.quantity,
+      expiresAt: lot.expiresAt.toISOString(),
+    },
     dedupeKey: expired ? `EXPIRED:${lot.id}` : `EXPIRING:${lot.id}:${lot.expiresAt.toISOString()}`,
   };
 }

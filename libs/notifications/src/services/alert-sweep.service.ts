@@ -45,7 +45,10 @@ export class AlertSweepService {
     const raised = new Set<string>();
     for (let i = 0; i < alerts.length; i += KEY_CHUNK) {
       const keys = alerts.slice(i, i + KEY_CHUNK).map((a) => a.dedupeKey!);
-      const rows = await this.prisma.notification.findMany({ where: { dedupeKey: { in: keys } }, select: { companyId: true, dedupeKey: true } });
+      const rows = await this.prisma.notification.findMany({
+        where: { dedupeKey: { in: keys } },
+        select: { companyId: true, dedupeKey: true },
+      });
       for (const row of rows) raised.add(`${row.companyId}/${row.dedupeKey}`);
     }
     return alerts.filter((a) => !raised.has(`${a.companyId}/${a.dedupeKey}`));

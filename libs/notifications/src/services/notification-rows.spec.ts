@@ -37,6 +37,9 @@ describe('notification scope', () => {
     const where = notificationsVisibleTo(principal('ADMIN', []));
     expect(where.companyId).toBe(company);
     expect(where.OR[1]).toEqual({ scopeType: 'WORKSPACE' });
-    expect(notificationsVisibleTo(principal('MANAGER', [centro, norte])).OR[1]).toEqual({ scopeType: 'WORKSPACE', workspaceId: { in: [centro, norte] } });
+    expect(notificationsVisibleTo(principal('MANAGER', [centro, norte])).OR[1]).toEqual({
+      scopeType: 'WORKSPACE',
+      workspaceId: { in: [centro, norte] },
+    });
   });
 });

@@ -79,7 +79,15 @@ export class NotificationsService {
   async broadcast(user: Principal, input: BroadcastNotificationDto): Promise<NotificationView> {
     await this.assertScopeInCompany(user.companyId, input.scope);
     const { title, message, level, scope } = input;
-    const sent = await this.publish({ companyId: user.companyId, level, kind: 'CUSTOM', scope, title, message, data: { sentBy: user.userId } });
+    const sent = await this.publish({
+      companyId: user.companyId,
+      level,
+      kind: 'CUSTOM',
+      scope,
+      title,
+      message,
+      data: { sentBy: user.userId },
+    });
     return sent!; // no dedupeKey, so always stored
   }
 

@@ -3,7 +3,15 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { AddPaymentSchema, CartSchema, CreateCartSchema, SetCartItemsSchema, type AddPaymentDto, type CreateCartDto, type SetCartItemsDto } from '../dto/cart.dto.js';
+import {
+  AddPaymentSchema,
+  CartSchema,
+  CreateCartSchema,
+  SetCartItemsSchema,
+  type AddPaymentDto,
+  type CreateCartDto,
+  type SetCartItemsDto,
+} from '../dto/cart.dto.js';
 import { SaleSchema } from '../dto/sale.dto.js';
 import { CartsService } from '../services/carts.service.js';
 import { CheckoutService } from '../services/checkout.service.js';
@@ -42,7 +50,11 @@ export class CartsController {
   @ApiOperation({ summary: "Replace the cart's items; answers the cart with its totals" })
   @ApiResponse({ status: 200, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404, 409)
-  setItems(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string, @Body({ schema: SetCartItemsSchema }) body: SetCartItemsDto) {
+  setItems(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: CartId }) id: string,
+    @Body({ schema: SetCartItemsSchema }) body: SetCartItemsDto,
+  ) {
     return this.carts.setItems(user, id, body);
   }
 
@@ -51,7 +63,11 @@ export class CartsController {
   @ApiOperation({ summary: 'Take a payment; only cash may exceed what is due (the rest is change)' })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)
-  addPayment(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string, @Body({ schema: AddPaymentSchema }) body: AddPaymentDto) {
+  addPayment(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: CartId }) id: string,
+    @Body({ schema: AddPaymentSchema }) body: AddPaymentDto,
+  ) {
     return this.carts.addPayment(user, id, body);
   }
 
@@ -67,7 +83,8 @@ export class CartsController {
   @Post(':id/checkout')
   @RequirePermissions('pos:sell')
   @ApiOperation({
-    summary: 'Complete the sale in one transaction: stock, movements, daily totals, drawer. 422 payment_insufficient, 409 insufficient_stock or cart_closed',
+    summary:
+      'Complete the sale in one transaction: stock, movements, daily totals, drawer. 422 payment_insufficient, 409 insufficient_stock or cart_closed',
   })
   @ApiResponse({ status: 201, standardSchema: SaleSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)

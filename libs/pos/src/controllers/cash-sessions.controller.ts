@@ -3,7 +3,13 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { CashSessionSchema, CloseCashSessionSchema, OpenCashSessionSchema, type CloseCashSessionDto, type OpenCashSessionDto } from '../dto/cash-session.dto.js';
+import {
+  CashSessionSchema,
+  CloseCashSessionSchema,
+  OpenCashSessionSchema,
+  type CloseCashSessionDto,
+  type OpenCashSessionDto,
+} from '../dto/cash-session.dto.js';
 import { CashSessionsService } from '../services/cash-sessions.service.js';
 
 @ApiTags('pos')
@@ -26,7 +32,11 @@ export class CashSessionsController {
   @ApiOperation({ summary: 'Close a drawer, optionally with the cash counted in it' })
   @ApiResponse({ status: 200, standardSchema: CashSessionSchema })
   @ApiErrors(400, 401, 403, 404, 409)
-  close(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string, @Body({ schema: CloseCashSessionSchema }) body: CloseCashSessionDto) {
+  close(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: z.uuid() }) id: string,
+    @Body({ schema: CloseCashSessionSchema }) body: CloseCashSessionDto,
+  ) {
     return this.sessions.close(user, id, body);
   }
 }

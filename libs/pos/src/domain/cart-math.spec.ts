@@ -12,7 +12,12 @@ const code = (fn: () => unknown) => {
 
 describe('cart math', () => {
   it('totals integer minor units exactly', () => {
-    expect(cartTotal([{ quantity: 3, unitPrice: 10 }, { quantity: 1, unitPrice: 20 }])).toBe(50);
+    expect(
+      cartTotal([
+        { quantity: 3, unitPrice: 10 },
+        { quantity: 1, unitPrice: 20 },
+      ]),
+    ).toBe(50);
     // 0.1 + 0.2 style amounts never drift: 3 × 0.10 = 0.30
     expect(cartTotal([{ quantity: 3, unitPrice: 10 }])).toBe(30);
     expect(cartTotal([])).toBe(0);
@@ -34,13 +39,23 @@ describe('cart math', () => {
   });
 
   it('settles with change from cash, keeping cash net of change', () => {
-    expect(settle(1250, [{ method: 'CARD', amount: 250 }, { method: 'CASH', amount: 2000 }])).toEqual({
+    expect(
+      settle(1250, [
+        { method: 'CARD', amount: 250 },
+        { method: 'CASH', amount: 2000 },
+      ]),
+    ).toEqual({
       total: 1250,
       paid: 2250,
       change: 1000,
       byMethod: { CASH: 1000, CARD: 250, OTHER: 0 },
     });
-    expect(settle(100, [{ method: 'OTHER', amount: 100 }])).toEqual({ total: 100, paid: 100, change: 0, byMethod: { CASH: 0, CARD: 0, OTHER: 100 } });
+    expect(settle(100, [{ method: 'OTHER', amount: 100 }])).toEqual({
+      total: 100,
+      paid: 100,
+      change: 0,
+      byMethod: { CASH: 0, CARD: 0, OTHER: 100 },
+    });
   });
 
   it('refuses payments that do not cover the total, and change not covered by cash', () => {
@@ -48,8 +63,20 @@ describe('cart math', () => {
     expect(code(() => settle(100, []))).toBe('payment_insufficient');
     // Items were removed after a card payment: the card now exceeds the total.
     expect(code(() => settle(80, [{ method: 'CARD', amount: 100 }]))).toBe('overpayment');
-    expect(code(() => settle(80, [{ method: 'CARD', amount: 100 }, { method: 'CASH', amount: 20 }]))).toBe('overpayment');
-    expect(settle(80, [{ method: 'CARD', amount: 50 }, { method: 'CASH', amount: 50 }]).byMethod).toEqual({ CASH: 30, CARD: 50, OTHER: 0 });
+    expect(
+      code(() =>
+        settle(80, [
+          { method: 'CARD', amount: 100 },
+          { method: 'CASH', amount: 20 },
+        ]),
+      ),
+    ).toBe('overpayment');
+    expect(
+      settle(80, [
+        { method: 'CARD', amount: 50 },
+        { method: 'CASH', amount: 50 },
+      ]).byMethod,
+    ).toEqual({ CASH: 30, CARD: 50, OTHER: 0 });
   });
 
   it('detects the cash limit crossing once', () => {

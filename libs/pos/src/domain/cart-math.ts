@@ -46,7 +46,10 @@ export function settle(total: number, payments: Tender[]): Settlement {
   const tendered = (method: PaymentMethod) => sumOf(payments.filter((p) => p.method === method));
   const change = paid - total;
   if (change > tendered('CASH')) {
-    throw AppError.unprocessable('overpayment', 'Card and other payments exceed the total; change is only given from cash', { total, paid });
+    throw AppError.unprocessable('overpayment', 'Card and other payments exceed the total; change is only given from cash', {
+      total,
+      paid,
+    });
   }
   return { total, paid, change, byMethod: { CASH: tendered('CASH') - change, CARD: tendered('CARD'), OTHER: tendered('OTHER') } };
 }

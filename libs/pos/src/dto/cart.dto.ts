@@ -19,7 +19,10 @@ export const SetCartItemsSchema = z
 export type SetCartItemsDto = z.output<typeof SetCartItemsSchema>;
 
 export const AddPaymentSchema = z
-  .object({ method: PaymentMethod, amount: z.number().int().min(1).max(100_000_000).describe('Integer minor units; cash may exceed what is due') })
+  .object({
+    method: PaymentMethod,
+    amount: z.number().int().min(1).max(100_000_000).describe('Integer minor units; cash may exceed what is due'),
+  })
   .meta({ id: 'AddPaymentRequest' });
 export type AddPaymentDto = z.output<typeof AddPaymentSchema>;
 

@@ -7,7 +7,10 @@ import type { Tx } from '@retail/database';
  * of a checkout and a cancel exactly one wins.
  */
 export async function lockOpenCart(tx: Tx, id: string, data: { status?: 'COMPLETED' | 'CANCELLED' } = {}) {
-  const [cart] = await tx.cart.updateManyAndReturn({ where: { id, status: { in: ['OPEN', 'PAID'] } }, data: { updatedAt: new Date(), ...data } });
+  const [cart] = await tx.cart.updateManyAndReturn({
+    where: { id, status: { in: ['OPEN', 'PAID'] } },
+    data: { updatedAt: new Date(), ...data },
+  });
   if (!cart) throw AppError.conflict('cart_closed', 'The cart is already completed or cancelled');
   return cart;
 }

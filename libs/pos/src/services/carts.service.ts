@@ -23,7 +23,10 @@ export class CartsService {
   async create(user: Principal, { deviceId }: CreateCartDto) {
     const device = await this.access.device(user, deviceId);
     return this.transactions.run(async (tx) => {
-      const cart = await tx.cart.create({ data: { workspaceId: device.workspaceId, deviceId: device.id, cashierId: user.userId }, include: CART_INCLUDE });
+      const cart = await tx.cart.create({
+        data: { workspaceId: device.workspaceId, deviceId: device.id, cashierId: user.userId },
+        include: CART_INCLUDE,
+      });
       return this.announce(tx, user.companyId, cart);
     });
   }
@@ -36,10 +39,19 @@ export class CartsService {
   /** Replaces the items, priced at today's product prices. */
   async setItems(user: Principal, id: string, { items }: SetCartItemsDto) {
     await this.access.cart(user, id);
-    const products = await this.products.requireMany(user.companyId, items.map((i) => i.productId));
+    const products = await this.products.requireMany(
+      user.companyId,
+      items.map((i) => i.productId),
+    );
     return this.transactions.run(async (tx) => {
       const locked = await lockOpenCart(tx, id);
-      const priced = items.map((item, position) => ({ cartId: id, productId: item.productId, position, quantity: item.quantity, unitPrice: products[position].price }));
+      const priced = items.map((item, position) => ({
+        cartId: id,
+        productId: item.productId,
+        position,
+        quantity: item.quantity,
+        unitPrice: products[position].price,
+      }));
       await tx.cartItem.deleteMany({ where: { cartId: id } });
       await tx.cartItem.createMany({ data: priced });
       const total = cartTotal(priced);

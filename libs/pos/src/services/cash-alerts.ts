@@ -30,7 +30,13 @@ export class CashAlerts {
           scope,
           title: 'Cash limit exceeded',
           message: `The drawer of ${deviceName} holds ${asMoney(session.expectedCash)}, over its limit of ${asMoney(session.cashLimit)}`,
-          data: { cashSessionId: session.id, workspaceId: session.workspaceId, deviceId: session.deviceId, expectedCash: session.expectedCash, cashLimit: session.cashLimit },
+          data: {
+            cashSessionId: session.id,
+            workspaceId: session.workspaceId,
+            deviceId: session.deviceId,
+            expectedCash: session.expectedCash,
+            cashLimit: session.cashLimit,
+          },
         },
         { tx },
       );

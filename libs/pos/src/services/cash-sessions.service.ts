@@ -19,7 +19,17 @@ export class CashSessionsService {
     const device = await this.access.device(user, deviceId);
     // ON CONFLICT DO NOTHING: a concurrent open on another replica cannot make two drawers.
     const [session] = await this.prisma.cashSession.createManyAndReturn({
-      data: [{ workspaceId: device.workspaceId, deviceId: device.id, openDeviceId: device.id, openingFloat, expectedCash: openingFloat, cashLimit, openedById: user.userId }],
+      data: [
+        {
+          workspaceId: device.workspaceId,
+          deviceId: device.id,
+          openDeviceId: device.id,
+          openingFloat,
+          expectedCash: openingFloat,
+          cashLimit,
+          openedById: user.userId,
+        },
+      ],
       skipDuplicates: true,
     });
     if (!session) throw AppError.conflict('cash_session_open', 'This device already has an open cash session');
@@ -39,7 +49,10 @@ export class CashSessionsService {
   /** Adds a sale's net cash to the device's open drawer, if any; says whether that took it over its limit. */
   async takeCash(tx: Tx, deviceId: string, amount: number): Promise<{ session: CashSession; passedLimit: boolean } | null> {
     if (amount <= 0) return null;
-    const [session] = await tx.cashSession.updateManyAndReturn({ where: { openDeviceId: deviceId }, data: { expectedCash: { increment: amount } } });
+    const [session] = await tx.cashSession.updateManyAndReturn({
+      where: { openDeviceId: deviceId },
+      data: { expectedCash: { increment: amount } },
+    });
     if (!session) return null;
     return { session, passedLimit: passedCashLimit(session.expectedCash - amount, session.expectedCash, session.cashLimit) };
   }

@@ -11,7 +11,15 @@ import { CashSessionsService } from './cash-sessions.service.js';
 import { lockOpenCart } from './cart-lock.js';
 import { DailyTotalsService } from './daily-totals.service.js';
 import { PosAccess } from './pos-access.js';
-import { CART_INCLUDE, SALE_INCLUDE, toCartPayload, toCartView, toDailyTotalsPayload, toSalePayload, toSaleView } from '../views/pos.views.js';
+import {
+  CART_INCLUDE,
+  SALE_INCLUDE,
+  toCartPayload,
+  toCartView,
+  toDailyTotalsPayload,
+  toSalePayload,
+  toSaleView,
+} from '../views/pos.views.js';
 
 /**
  * Checkout is one transaction: the cart is completed (its row lock guards against a double
@@ -38,7 +46,11 @@ export class CheckoutService {
       await lockOpenCart(tx, cartId, { status: 'COMPLETED' });
       const cart = await tx.cart.findUniqueOrThrow({
         where: { id: cartId },
-        include: { ...CART_INCLUDE, items: { include: { product: true }, orderBy: { position: 'asc' } }, device: { select: { name: true } } },
+        include: {
+          ...CART_INCLUDE,
+          items: { include: { product: true }, orderBy: { position: 'asc' } },
+          device: { select: { name: true } },
+        },
       });
       if (!cart.items.length) throw AppError.unprocessable('cart_empty', 'The cart has no items');
       const money = settle(cartTotal(cart.items), cart.payments);

@@ -35,7 +35,9 @@ export class DailyTotalsService {
   async get(user: Principal, { workspaceId, date }: DailyTotalsQueryDto) {
     const workspace = await this.workspaces.assertVisible(user, workspaceId);
     const day = date ?? businessDate(new Date(), workspace.timeZone);
-    const row = await this.prisma.dailyTotals.findUnique({ where: { workspaceId_businessDate: { workspaceId, businessDate: toDateColumn(day) } } });
+    const row = await this.prisma.dailyTotals.findUnique({
+      where: { workspaceId_businessDate: { workspaceId, businessDate: toDateColumn(day) } },
+    });
     return toDailyTotalsPayload(user.companyId, workspaceId, day, row);
   }
 }

@@ -13,17 +13,27 @@ export class PosAccess {
     this.assertMayUseDevice(user, requested);
     const deviceId = requested ?? user.deviceId;
     if (!deviceId) throw AppError.validation([{ path: 'deviceId', message: 'Log in with a deviceId, or give one' }]);
-    const device = await this.prisma.posDevice.findFirst({ where: { id: deviceId, workspace: { companyId: user.companyId } }, include: { workspace: true } });
+    const device = await this.prisma.posDevice.findFirst({
+      where: { id: deviceId, workspace: { companyId: user.companyId } },
+      include: { workspace: true },
+    });
     return visibleInWorkspace(user, device, 'Device');
   }
 
   async cart(user: Principal, id: string) {
-    const cart = await this.prisma.cart.findFirst({ where: { id, workspace: { companyId: user.companyId } }, include: { workspace: true } });
+    const cart = await this.prisma.cart.findFirst({
+      where: { id, workspace: { companyId: user.companyId } },
+      include: { workspace: true },
+    });
     return visibleInWorkspace(user, cart, 'Cart');
   }
 
   async cashSession(user: Principal, id: string) {
-    const session = visibleInWorkspace(user, await this.prisma.cashSession.findFirst({ where: { id, workspace: { companyId: user.companyId } } }), 'Cash session');
+    const session = visibleInWorkspace(
+      user,
+      await this.prisma.cashSession.findFirst({ where: { id, workspace: { companyId: user.companyId } } }),
+      'Cash session',
+    );
     this.assertMayUseDevice(user, session.deviceId);
     return session;
   }

@@ -54,7 +54,14 @@ export function toSaleView(sale: SaleWithLines): SaleView {
     deviceId: sale.deviceId,
     cartId: sale.cartId,
     cashierId: sale.cashierId,
-    lines: sale.lines.map(({ productId, sku, name, quantity, unitPrice, lineTotal }) => ({ productId, sku, name, quantity, unitPrice, lineTotal })),
+    lines: sale.lines.map(({ productId, sku, name, quantity, unitPrice, lineTotal }) => ({
+      productId,
+      sku,
+      name,
+      quantity,
+      unitPrice,
+      lineTotal,
+    })),
     payments: sale.payments.map(({ method, amount }) => ({ method, amount })),
     total: sale.total,
     paid: sale.paid,
@@ -72,7 +79,12 @@ export function toSalePayload(companyId: string, sale: SaleView): SaleCompletedP
 type TotalsRow = Pick<Prisma.DailyTotalsGetPayload<object>, 'salesCount' | 'grossAmount' | 'cashAmount' | 'cardAmount' | 'otherAmount'>;
 
 /** A day without sales has no row: all zeros. */
-export function toDailyTotalsPayload(companyId: string, workspaceId: string, businessDate: string, row: TotalsRow | null): DailyTotalsPayload {
+export function toDailyTotalsPayload(
+  companyId: string,
+  workspaceId: string,
+  businessDate: string,
+  row: TotalsRow | null,
+): DailyTotalsPayload {
   return {
     companyId,
     workspaceId,

@@ -7,7 +7,12 @@ describe('AsyncAPI document', () => {
 
   it('is AsyncAPI 3 with the four namespaces', () => {
     expect(doc.asyncapi).toBe('3.0.0');
-    expect(Object.values(doc.channels).map((c) => (c as { address: string }).address)).toEqual(['/pos', '/inventory', '/notifications', '/chat']);
+    expect(Object.values(doc.channels).map((c) => (c as { address: string }).address)).toEqual([
+      '/pos',
+      '/inventory',
+      '/notifications',
+      '/chat',
+    ]);
   });
 
   it('documents every catalog event with its envelope and payload schema', () => {

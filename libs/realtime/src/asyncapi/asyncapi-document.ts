@@ -15,7 +15,13 @@ type JsonSchema = Record<string, unknown>;
 /** JSON Schema of a zod schema, its named parts hoisted into `components.schemas` and referenced from there. */
 function schemaInto(components: Record<string, JsonSchema>, s: z.ZodType): JsonSchema {
   const generated = z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' });
-  const { $defs = {}, $schema: _, ...root } = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const {
+    $defs = {},
+    $schema: _,
+    ...root
+  } = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
   Object.assign(components, $defs);
   return root;
 }
@@ -40,7 +46,14 @@ const ackSchema = {
     {
       type: 'object',
       required: ['ok', 'error'],
-      properties: { ok: { const: false }, error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+      properties: {
+        ok: { const: false },
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+        },
+      },
     },
   ],
 };
@@ -59,7 +72,12 @@ export function buildAsyncApiDocument(version = '1.0.0') {
     const id = event.name;
     messages[id] = { name: id, summary: event.summary, payload: envelopeFor(id, schemaInto(schemas, event.payload)) };
     (channels[event.namespace] as { messages: Record<string, unknown> }).messages[id] = { $ref: `#/components/messages/${id}` };
-    operations[`send:${id}`] = { action: 'send', channel: { $ref: `#/channels/${event.namespace}` }, summary: event.summary, messages: [{ $ref: `#/channels/${event.namespace}/messages/${id}` }] };
+    operations[`send:${id}`] = {
+      action: 'send',
+      channel: { $ref: `#/channels/${event.namespace}` },
+      summary: event.summary,
+      messages: [{ $ref: `#/channels/${event.namespace}/messages/${id}` }],
+    };
   }
   for (const command of Object.values(COMMANDS)) {
     const id = `command:${command.name}`;
@@ -84,14 +102,21 @@ export function buildAsyncApiDocument(version = '1.0.0') {
     info: { title: 'Retail Realtime events', version, description: HANDSHAKE },
     defaultContentType: 'application/json',
     servers: {
-      replica: { host: 'localhost:3001', protocol: 'ws', description: 'Socket.IO v4 (WEBSOCKET_PORT; behind nginx, the same host as the API)', security: [{ $ref: '#/components/securitySchemes/bearer' }] },
+      replica: {
+        host: 'localhost:3001',
+        protocol: 'ws',
+        description: 'Socket.IO v4 (WEBSOCKET_PORT; behind nginx, the same host as the API)',
+        security: [{ $ref: '#/components/securitySchemes/bearer' }],
+      },
     },
     channels,
     operations,
     components: {
       messages,
       schemas,
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'handshake.auth.token or Authorization: Bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'handshake.auth.token or Authorization: Bearer' },
+      },
     },
   };
 }

@@ -5,11 +5,16 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': 
 /** A self-contained page (no CDN): one section per namespace, each message with its JSON schema. */
 export function renderAsyncApiHtml(doc: ReturnType<typeof buildAsyncApiDocument>): string {
   const messages = doc.components.messages as Record<string, { name: string; summary?: string; payload: unknown }>;
-  const sections = Object.values(doc.channels as Record<string, { address: string; description: string; messages: Record<string, { $ref: string }> }>)
+  const sections = Object.values(
+    doc.channels as Record<string, { address: string; description: string; messages: Record<string, { $ref: string }> }>,
+  )
     .map((channel) => {
       const items = Object.values(channel.messages)
         .map((ref) => messages[ref.$ref.split('/').pop()!])
-        .map((m) => `<details><summary><code>${escape(m.name)}</code> ${escape(m.summary ?? '')}</summary><pre>${escape(JSON.stringify(m.payload, null, 2))}</pre></details>`)
+        .map(
+          (m) =>
+            `<details><summary><code>${escape(m.name)}</code> ${escape(m.summary ?? '')}</summary><pre>${escape(JSON.stringify(m.payload, null, 2))}</pre></details>`,
+        )
         .join('\n');
       return `<h2><code>${escape(channel.address)}</code></h2><p>${escape(channel.description)}</p>${items}`;
     })

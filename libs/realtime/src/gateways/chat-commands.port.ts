@@ -9,7 +9,11 @@ export interface ChatCommands {
   /** Throws not_found / forbidden unless the caller may read the room. */
   assertMember(user: Principal, roomId: string): Promise<unknown>;
   sendMessage(user: Principal, input: { roomId: string; body: string; clientMessageId: string }): Promise<ChatMessage>;
-  history(user: Principal, roomId: string, page: { cursor?: string; limit: number }): Promise<{ items: ChatMessage[]; nextCursor: string | null }>;
+  history(
+    user: Principal,
+    roomId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<{ items: ChatMessage[]; nextCursor: string | null }>;
   typing(user: Principal, roomId: string, isTyping: boolean): Promise<void>;
 }
 

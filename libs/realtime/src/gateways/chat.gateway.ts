@@ -1,7 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { ChatHistoryCommand, ChatJoinCommand, ChatSendCommand, ChatTypingCommand, COMMANDS, createEnvelope, NAMESPACES, Rooms } from '@retail/realtime-protocol';
-
+import {
+  ChatHistoryCommand,
+  ChatJoinCommand,
+  ChatSendCommand,
+  ChatTypingCommand,
+  COMMANDS,
+  createEnvelope,
+  NAMESPACES,
+  Rooms,
+} from '@retail/realtime-protocol';
 
 import type { AuthedSocket } from '../handshake/socket-context.js';
 import { CHAT_COMMANDS, type ChatCommands } from './chat-commands.port.js';

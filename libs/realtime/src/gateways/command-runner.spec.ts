@@ -20,7 +20,10 @@ describe('runCommand', () => {
   });
 
   it('turns domain errors into their code and hides unexpected ones', async () => {
-    expect(await runCommand(socket(), Schema, { n: 1 }, () => Promise.reject(AppError.forbidden('no')))).toEqual({ ok: false, error: { code: 'forbidden', message: 'no' } });
+    expect(await runCommand(socket(), Schema, { n: 1 }, () => Promise.reject(AppError.forbidden('no')))).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'no' },
+    });
     expect(await runCommand(socket(), Schema, { n: 1 }, () => Promise.reject(new Error('db password is hunter2')))).toEqual({
       ok: false,
       error: { code: 'internal_error', message: 'Internal server error' },

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, SubscribeMessage } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+} from '@nestjs/websockets';
 
 import { RoomCommand, COMMANDS, NAMESPACES, type NamespaceKey } from '@retail/realtime-protocol';
 import { handshakeMiddleware } from '../handshake/handshake.middleware.js';
