@@ -3,7 +3,7 @@ export { openDriverAdapter, type OpenedDriverAdapter } from './driver-adapter.js
 export { createMigration, defaultMigrationPaths, deployMigrations } from './migrations/migrator.js';
 export { PrismaService } from './prisma.service.js';
 export { DEMO_PASSWORD, seedDemoData } from './seed/seed-data.js';
-export { afterCommit, TransactionRunner, type TransactionOptions } from './transaction-runner.js';
+export { afterCommit, beforeCommit, TransactionRunner, type TransactionOptions } from './transaction-runner.js';
 export type { Db, Tx } from './transaction.js';
 // The generated client stays inside this package: other packages get its types and enums from here.
 export { Prisma } from './generated/client.js';

@@ -3,8 +3,13 @@ import type { Prisma } from './generated/client.js';
 import { PrismaService } from './prisma.service.js';
 import type { Tx } from './transaction.js';
 
-type Hook = () => unknown;
-const afterCommitHooks = new WeakMap<object, Hook[]>();
+type AfterCommitHook = () => unknown;
+type BeforeCommitHook = (tx: Tx) => Promise<unknown>;
+interface Hooks {
+  beforeCommit: BeforeCommitHook[];
+  afterCommit: AfterCommitHook[];
+}
+const hooksOf = new WeakMap<object, Hooks>();
 
 export interface TransactionOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
@@ -13,8 +18,10 @@ export interface TransactionOptions {
 }
 
 /**
- * Runs an interactive transaction and, only once it has committed, the hooks registered on it
- * with `afterCommit` (e.g. realtime events). A rolled-back transaction runs none of them.
+ * Runs an interactive transaction with two kinds of hooks registered on it:
+ * - `beforeCommit`: run inside the transaction once the work is done, in order; a failing hook
+ *   rolls everything back (e.g. writing the realtime outbox rows of the change);
+ * - `afterCommit`: run only once it has committed; a rolled-back transaction runs none of them.
  */
 @Injectable()
 export class TransactionRunner {
@@ -23,15 +30,18 @@ export class TransactionRunner {
   constructor(private readonly prisma: PrismaService) {}
 
   async run<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const hooks: Hook[] = [];
+    const hooks: Hooks = { beforeCommit: [], afterCommit: [] };
     const result = await this.prisma.$transaction(
       async (tx) => {
-        afterCommitHooks.set(tx, hooks);
-        return work(tx);
+        hooksOf.set(tx, hooks);
+        const value = await work(tx);
+        // A hook may register another one: run until none is left.
+        for (let hook = hooks.beforeCommit.shift(); hook; hook = hooks.beforeCommit.shift()) await hook(tx);
+        return value;
       },
       { maxWait: 10_000, timeout: 20_000, ...options },
     );
-    for (const hook of hooks) {
+    for (const hook of hooks.afterCommit) {
       try {
         await hook();
       } catch (error) {
@@ -43,9 +53,18 @@ export class TransactionRunner {
   }
 }
 
+function hooksFor(tx: Tx, name: string): Hooks {
+  const hooks = hooksOf.get(tx);
+  if (!hooks) throw new Error(`${name} needs a transaction opened by TransactionRunner.run`);
+  return hooks;
+}
+
 /** Defers `hook` until `tx` commits. `tx` must come from TransactionRunner.run. */
-export function afterCommit(tx: Tx, hook: Hook): void {
-  const hooks = afterCommitHooks.get(tx);
-  if (!hooks) throw new Error('afterCommit needs a transaction opened by TransactionRunner.run');
-  hooks.push(hook);
+export function afterCommit(tx: Tx, hook: AfterCommitHook): void {
+  hooksFor(tx, 'afterCommit').afterCommit.push(hook);
+}
+
+/** Runs `hook` inside `tx` just before it commits; if it throws, the transaction rolls back. */
+export function beforeCommit(tx: Tx, hook: BeforeCommitHook): void {
+  hooksFor(tx, 'beforeCommit').beforeCommit.push(hook);
 }
