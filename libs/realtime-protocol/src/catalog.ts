@@ -12,6 +12,7 @@ import { CountPayload, MovementPayload } from './schemas/inventory.js';
 import { SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
 import { CartPayload, CartPaymentPayload, DailyTotalsPayload, SaleCompletedPayload } from './schemas/pos.js';
 import { RoomCommand } from './schemas/room-commands.js';
+import { ResumeCommand, ResumeOkPayload, ResumeResetPayload, SessionReadyPayload } from './schemas/streams.js';
 
 /** The four Socket.IO namespaces. */
 export const NAMESPACES = {
@@ -26,11 +27,16 @@ interface EventDefinition {
   name: string;
   namespace: NamespaceKey;
   payload: z.ZodType;
+  /** A stream event is persisted, gets a position in each of its rooms, and is replayed on resume. */
+  stream: boolean;
   summary: string;
 }
 
 const event = <N extends string, S extends z.ZodType>(name: N, namespace: NamespaceKey, payload: S, summary: string) =>
-  ({ name, namespace, payload, summary }) as const satisfies EventDefinition;
+  ({ name, namespace, payload, stream: true, summary }) as const satisfies EventDefinition;
+/** Never persisted and never replayed; carries no positions. */
+const ephemeral = <N extends string, S extends z.ZodType>(name: N, namespace: NamespaceKey, payload: S, summary: string) =>
+  ({ name, namespace, payload, stream: false, summary }) as const satisfies EventDefinition;
 
 /**
  * THE event catalog: every server-to-client event, its namespace and payload schema.
@@ -68,8 +74,8 @@ export const EVENTS = {
   ),
   systemInfo: event('system.info', 'notifications', SystemNotificationPayload, 'For information (level INFO).'),
   chatMessage: event('chat.message', 'chat', ChatMessagePayload, 'A message was posted in a chat room.'),
-  chatTyping: event('chat.typing', 'chat', ChatTypingPayload, 'A member started or stopped typing. Not persisted.'),
-  chatHistory: event('chat.history', 'chat', ChatHistoryPayload, 'The latest page of a room, sent to a socket when it joins the room.'),
+  chatTyping: ephemeral('chat.typing', 'chat', ChatTypingPayload, 'A member started or stopped typing. Not persisted.'),
+  chatHistory: ephemeral('chat.history', 'chat', ChatHistoryPayload, 'The latest page of a room, sent to a socket when it joins the room.'),
 } as const;
 
 export type EventKey = keyof typeof EVENTS;
@@ -82,13 +88,19 @@ export const COMMANDS = {
     name: 'subscribe',
     namespaces: ['pos', 'inventory', 'notifications', 'chat'],
     payload: RoomCommand,
-    summary: 'Join a room, e.g. workspace:{id}.',
+    summary: "Join a room, e.g. workspace:{id}; acked with {room, position}, the room's head.",
   },
   unsubscribe: {
     name: 'unsubscribe',
     namespaces: ['pos', 'inventory', 'notifications', 'chat'],
     payload: RoomCommand,
     summary: 'Leave a room.',
+  },
+  resume: {
+    name: 'resume',
+    namespaces: ['pos', 'inventory', 'notifications', 'chat'],
+    payload: ResumeCommand,
+    summary: 'Replay what was missed in rooms already joined, from {offset, epoch} each; acked {ok:true}, then the replay and resume.ok.',
   },
   chatJoin: {
     name: 'chat.join',
@@ -117,6 +129,29 @@ export const COMMANDS = {
 } as const satisfies Record<string, { name: string; namespaces: readonly NamespaceKey[]; payload: z.ZodType; summary: string }>;
 
 export type CommandKey = keyof typeof COMMANDS;
+
+/**
+ * Messages about the stream itself, on every namespace. They are not envelopes and never carry
+ * positions: they tell a client where it stands.
+ */
+export const CONTROL_EVENTS = {
+  sessionReady: {
+    name: 'session.ready',
+    payload: SessionReadyPayload,
+    summary: 'Right after connect: the head {offset, epoch} of every room the socket joined, so it can resume later.',
+  },
+  resumeOk: {
+    name: 'resume.ok',
+    payload: ResumeOkPayload,
+    summary: 'The replay is over: the position each room was resumed to, and the rooms refused (no longer visible).',
+  },
+  resumeReset: {
+    name: 'resume.reset',
+    payload: ResumeResetPayload,
+    summary: 'This room cannot be replayed (epoch_changed, retention_exceeded): reload its state over REST, then go on from position.',
+  },
+} as const satisfies Record<string, { name: string; payload: z.ZodType; summary: string }>;
+export type ControlEventKey = keyof typeof CONTROL_EVENTS;
 
 /** The one place an alert's level picks its event. */
 export const SYSTEM_EVENT_BY_LEVEL = {

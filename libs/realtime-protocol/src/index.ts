@@ -1,10 +1,12 @@
 export type { Ack, WireError } from './acks.js';
 export {
   COMMANDS,
+  CONTROL_EVENTS,
   EVENTS,
   NAMESPACES,
   SYSTEM_EVENT_BY_LEVEL,
   type CommandKey,
+  type ControlEventKey,
   type EventKey,
   type EventName,
   type EventPayload,
@@ -18,4 +20,5 @@ export * from './schemas/inventory.js';
 export * from './schemas/notifications.js';
 export * from './schemas/pos.js';
 export * from './schemas/room-commands.js';
+export * from './schemas/streams.js';
 export type { ClientToServerEvents, ServerToClientEvents } from './socket-events.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
+import { COMMANDS, CONTROL_EVENTS, EVENTS, NAMESPACES } from '@retail/realtime-protocol';
 import { buildAsyncApiDocument } from './asyncapi-document.js';
 
 describe('AsyncAPI document', () => {
@@ -22,6 +22,12 @@ describe('AsyncAPI document', () => {
       const ref = (message.payload.properties.data as { $ref: string }).$ref;
       expect(doc.components.schemas[ref.replace('#/components/schemas/', '')]).toMatchObject({ type: 'object' });
       expect(doc.operations[`send:${event.name}`]).toMatchObject({ action: 'send' });
+    }
+  });
+
+  it('documents the stream control events on every namespace', () => {
+    for (const control of Object.values(CONTROL_EVENTS)) {
+      for (const ns of Object.keys(NAMESPACES)) expect(doc.operations[`send:${ns}:${control.name}`]).toMatchObject({ action: 'send' });
     }
   });
 

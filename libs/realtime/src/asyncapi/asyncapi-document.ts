@@ -1,14 +1,21 @@
 import { z } from 'zod';
-import { COMMANDS, EVENTS, NAMESPACES, type NamespaceKey } from '@retail/realtime-protocol';
+import { COMMANDS, CONTROL_EVENTS, EVENTS, NAMESPACES, type NamespaceKey } from '@retail/realtime-protocol';
 
 const HANDSHAKE = `Connect with Socket.IO to a namespace and pass an access token from POST /auth/login,
 either as \`auth: { token }\` or as an \`Authorization: Bearer\` header (non-browser clients).
 A refused connection gets \`connect_error\` with message \`unauthorized\` and \`data.code\` one of
 \`token_missing\`, \`token_invalid\`, \`token_expired\`, \`forbidden\` (no permission for the namespace).
-On connect a socket joins \`company:{id}\` (ADMIN only), \`workspace:{id}\` for each of its stores,
+On connect a socket joins \`company:{id}\` (ADMIN only on /pos and /inventory; every user on
+/notifications, where company-wide alerts go), \`workspace:{id}\` for each of its stores,
 \`pos:{deviceId}\` when the token names a device, and \`user:{id}\`. When the token expires the server
 disconnects the socket; reconnect with a new token. Every client command is acknowledged with
-\`{ok:true,...}\` or \`{ok:false,error:{code,message}}\`; \`rate_limited\` when a socket sends too fast.`;
+\`{ok:true,...}\` or \`{ok:false,error:{code,message}}\`; \`rate_limited\` when a socket sends too fast.
+
+Every room is a stream: each stream event carries \`positions\`, its \`{offset, epoch}\` in every room it
+was published to, with consecutive offsets per room. Right after connect the server sends
+\`session.ready\` with the head of every joined room. To resume, pass \`auth: { token, resume: {[room]:
+{offset, epoch}} }\`: the server replays what was missed (in room order, each event once) before any live
+event of those rooms, then sends \`resume.ok\`, or \`resume.reset\` for a room it cannot replay.`;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -37,6 +44,11 @@ const envelopeFor = (eventName: string, data: JsonSchema) => ({
     companyId: { type: 'string', format: 'uuid' },
     workspaceId: { type: 'string', format: 'uuid' },
     data,
+    positions: {
+      type: 'object',
+      description: 'Stream events only: {offset, epoch} in every room the event was published to',
+      additionalProperties: { $ref: '#/components/schemas/StreamPosition' },
+    },
   },
 });
 
@@ -78,6 +90,19 @@ export function buildAsyncApiDocument(version = '1.0.0') {
       summary: event.summary,
       messages: [{ $ref: `#/channels/${event.namespace}/messages/${id}` }],
     };
+  }
+  for (const control of Object.values(CONTROL_EVENTS)) {
+    const id = control.name;
+    messages[id] = { name: id, summary: control.summary, payload: schemaInto(schemas, control.payload) };
+    for (const ns of Object.keys(NAMESPACES) as NamespaceKey[]) {
+      (channels[ns] as { messages: Record<string, unknown> }).messages[id] = { $ref: `#/components/messages/${id}` };
+      operations[`send:${ns}:${id}`] = {
+        action: 'send',
+        channel: { $ref: `#/channels/${ns}` },
+        summary: control.summary,
+        messages: [{ $ref: `#/channels/${ns}/messages/${id}` }],
+      };
+    }
   }
   for (const command of Object.values(COMMANDS)) {
     const id = `command:${command.name}`;
