@@ -88,6 +88,7 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
     expect(await ack(socket, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })).toEqual({
       ok: true,
       room: `workspace:${ids.centro}`,
+      position: { offset: expect.stringMatching(/^\d+$/), epoch: expect.any(String) },
     });
     for (const room of [
       `workspace:${ids.norte}`,

@@ -11,6 +11,7 @@ export class AppConfig {
   readonly redis: { url?: string; keyPrefix: string };
   readonly jwt: { secret: string; expiresInSeconds: number; generated: boolean };
   readonly alerts: { sweepIntervalMs: number };
+  readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number; faultInjection: Env['FAULT_INJECTION'] };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly nodeEnv: Env['NODE_ENV'];
 
@@ -27,6 +28,12 @@ export class AppConfig {
     const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
     this.jwt = { secret, expiresInSeconds: env.JWT_EXPIRES_IN, generated: !env.JWT_SECRET };
     this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };
+    this.streams = {
+      enabled: env.EVENT_STREAMS,
+      retentionSeconds: env.EVENT_RETENTION_SECONDS,
+      retentionMaxPerRoom: env.EVENT_RETENTION_MAX_PER_ROOM,
+      faultInjection: env.FAULT_INJECTION,
+    };
     this.logLevel = env.LOG_LEVEL;
     this.nodeEnv = env.NODE_ENV;
   }

@@ -31,8 +31,15 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     ALERT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(250).default(60_000),
+    EVENT_STREAMS: bool.default(true),
+    EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
+    EVENT_RETENTION_MAX_PER_ROOM: z.coerce.number().int().min(100).default(10_000),
+    FAULT_INJECTION: z.enum(['none', 'crash-before-publishing-a-sale']).default('none'),
   })
   .superRefine((env, ctx) => {
+    if (env.FAULT_INJECTION !== 'none' && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['FAULT_INJECTION'], message: 'refused when NODE_ENV=production' });
+    }
     if (env.DATABASE_URI && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required when DATABASE_URI is set' });
     }

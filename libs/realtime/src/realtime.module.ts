@@ -5,6 +5,11 @@ import { GatewaysModule } from './gateways/gateways.module.js';
 import { EventPublisher } from './publishing/event-publisher.js';
 import { SocketServerRegistry } from './publishing/socket-server.registry.js';
 import { RealtimeService } from './realtime.service.js';
+import { EventOutbox } from './streams/event-outbox.js';
+import { ReplayHolds } from './streams/replay-holds.js';
+import { StreamFanout } from './streams/stream-fanout.js';
+import { StreamRelay } from './streams/stream-relay.js';
+import { StreamStore } from './streams/stream-store.js';
 
 /** The realtime facade and its publishing pipeline; domain modules inject RealtimeService only. */
 @Global()
@@ -12,7 +17,7 @@ import { RealtimeService } from './realtime.service.js';
   // A REST-only replica (WEBSOCKET_ENABLED=false) still publishes, through Redis, to the others.
   imports: [ConditionalModule.registerWhen(GatewaysModule, (env) => env.WEBSOCKET_ENABLED !== 'false')],
   controllers: [AsyncApiController],
-  providers: [SocketServerRegistry, EventPublisher, RealtimeService],
-  exports: [RealtimeService, SocketServerRegistry],
+  providers: [SocketServerRegistry, EventPublisher, StreamStore, ReplayHolds, StreamFanout, StreamRelay, EventOutbox, RealtimeService],
+  exports: [RealtimeService, SocketServerRegistry, StreamStore, ReplayHolds],
 })
 export class RealtimeModule {}

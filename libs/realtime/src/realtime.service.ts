@@ -16,6 +16,7 @@ import {
   type SystemNotificationPayload,
 } from '@retail/realtime-protocol';
 import { EventPublisher } from './publishing/event-publisher.js';
+import { EventOutbox } from './streams/event-outbox.js';
 import { routeOf } from './routing/routes.js';
 
 export interface EmitOptions {
@@ -39,13 +40,22 @@ export type SystemAlertInput = Omit<SystemNotificationPayload, 'createdAt' | 'no
  */
 @Injectable()
 export class RealtimeService {
-  constructor(private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly outbox: EventOutbox,
+  ) {}
 
   emit<K extends EventKey>(key: K, payload: EventPayload<K>, options: EmitOptions): RealtimeEnvelope<K> {
     const route = routeOf(key, payload);
     const envelope = createEnvelope(key, { companyId: payload.companyId, workspaceId: route.workspaceId }, payload);
     const namespace = NAMESPACES[EVENTS[key].namespace].path;
-    const send = () => this.publisher.publish(namespace, [...new Set(route.rooms)], envelope, route.except);
+    const rooms = [...new Set(route.rooms)];
+    if (EVENTS[key].stream && this.outbox.enabled) {
+      this.outbox.add(options.tx, { namespace, rooms, envelope });
+      return envelope;
+    }
+    // Ephemeral events, and every event with EVENT_STREAMS=false: at most once, after the commit.
+    const send = () => this.publisher.publish(namespace, rooms, envelope, route.except);
     if (options.tx) afterCommit(options.tx, send);
     else send();
     return envelope;

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { AppConfig } from '@retail/config';
 
 /**
@@ -29,7 +29,7 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   /** A new dedicated connection, e.g. for pub/sub or blocking commands. */
-  create(name: string, options: { maxRetriesPerRequest?: number | null } = {}): Redis {
+  create(name: string, options: RedisOptions = {}): Redis {
     if (!this.config.redis.url) throw new Error('REDIS_URL is not configured');
     const client = new Redis(this.config.redis.url, { connectionName: `${this.keyPrefix}:${name}`, ...options });
     client.on('error', (error) => this.logger.warn(`${name}: ${error.message}`));

@@ -1,5 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
-import { type EventName, type NamespaceKey, type RealtimeEnvelope, COMMANDS, NAMESPACES } from '@retail/realtime-protocol';
+import {
+  type EventName,
+  type NamespaceKey,
+  type RealtimeEnvelope,
+  type RoomPositions,
+  COMMANDS,
+  NAMESPACES,
+} from '@retail/realtime-protocol';
 
 type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS]['name'];
 
@@ -40,15 +47,21 @@ export function connectSocket(
   url: string,
   namespace: NamespaceKey,
   token: string | undefined,
-  options: { transports?: string[]; extraHeaders?: Record<string, string> } = {},
+  options: {
+    transports?: string[];
+    extraHeaders?: Record<string, string>;
+    resume?: RoomPositions;
+    onSocket?: (socket: Socket) => void;
+  } = {},
 ): Promise<Socket> {
   const socket = io(`${url}${NAMESPACES[namespace].path}`, {
-    auth: token ? { token } : {},
+    auth: { ...(token ? { token } : {}), ...(options.resume ? { resume: options.resume } : {}) },
     transports: options.transports ?? ['websocket'],
     extraHeaders: options.extraHeaders,
     reconnection: false,
     forceNew: true,
   });
+  options.onSocket?.(socket);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {
@@ -99,3 +112,31 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Long enough for a stray event to cross replicas through Redis, had it been sent. */
 export const QUIET_MS = 750;
+
+/** A socket with everything it received, in order: envelopes and the stream's control messages. */
+export interface StreamSocket {
+  socket: Socket;
+  /** Every message received, as [event name, payload]. */
+  received: Array<[string, any]>;
+  /** Resolves with the first message named `event` (from the start of the connection). */
+  first(event: string, timeoutMs?: number): Promise<any>;
+}
+
+/** Connects like connectSocket, recording every message from the first one on. */
+export async function connectStream(url: string, namespace: NamespaceKey, token: string, resume?: RoomPositions): Promise<StreamSocket> {
+  const received: Array<[string, any]> = [];
+  const socket = await connectSocket(url, namespace, token, {
+    resume,
+    onSocket: (s) => s.onAny((event, payload) => received.push([event, payload])),
+  });
+  const first = async (event: string, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = received.find(([name]) => name === event);
+      if (hit) return hit[1];
+      if (Date.now() > deadline) throw new Error(`no ${event} within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+  };
+  return { socket, received, first };
+}

@@ -1,4 +1,17 @@
-export { ack, api, connectSocket, login, nextEvent, QUIET_MS, record, sleep, type ApiResponse, type TestEnvelope } from './clients.js';
+export {
+  ack,
+  api,
+  connectSocket,
+  connectStream,
+  login,
+  nextEvent,
+  QUIET_MS,
+  record,
+  sleep,
+  type ApiResponse,
+  type StreamSocket,
+  type TestEnvelope,
+} from './clients.js';
 export { connectPrisma, createTestDatabase, type TestDatabase } from './database.js';
 export { demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';

@@ -20,5 +20,7 @@ export function recordingRealtime() {
     publish: (_namespace: string, rooms: string[], envelope: RealtimeEnvelope) =>
       void sent.push({ event: KEY_BY_NAME.get(envelope.type)!, payload: envelope.data, rooms }),
   };
-  return { sent, realtime: new RealtimeService(publisher as never) };
+  // With the outbox off, every event takes the after-commit path to the recording publisher.
+  const outbox = { enabled: false };
+  return { sent, realtime: new RealtimeService(publisher as never, outbox as never) };
 }

@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import type { Principal } from '@retail/auth';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import {
   ChatHistoryCommand,
@@ -8,6 +9,7 @@ import {
   COMMANDS,
   createEnvelope,
   NAMESPACES,
+  parseRoom,
   Rooms,
 } from '@retail/realtime-protocol';
 
@@ -29,6 +31,16 @@ export class ChatGateway extends RealtimeGateway {
     @Inject(CHAT_COMMANDS) private readonly chat: ChatCommands,
   ) {
     super(support);
+  }
+
+  /** A chat room is resumed like any room, by its members only. */
+  protected override async mayJoin(principal: Principal, room: string): Promise<boolean> {
+    const parsed = parseRoom(room);
+    if (parsed?.kind !== 'chat') return super.mayJoin(principal, room);
+    return this.chat.assertMember(principal, parsed.id).then(
+      () => true,
+      () => false,
+    );
   }
 
   @SubscribeMessage(COMMANDS.chatJoin.name)

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { TokenService } from '@retail/auth';
+import { AppConfig } from '@retail/config';
 import { MetricsService } from '@retail/observability';
 import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
+import { ReplayHolds } from '../streams/replay-holds.js';
+import { StreamSessions } from '../streams/stream-sessions.js';
 
 /** The collaborators every gateway needs, injected as one. */
 @Injectable()
@@ -12,5 +15,13 @@ export class GatewaySupport {
     readonly metrics: MetricsService,
     readonly registry: SocketServerRegistry,
     readonly rooms: RoomAccessService,
+    readonly sessions: StreamSessions,
+    readonly holds: ReplayHolds,
+    readonly config: AppConfig,
   ) {}
+
+  /** With EVENT_STREAMS=false there are no positions and nothing to resume. */
+  get streams(): boolean {
+    return this.config.streams.enabled;
+  }
 }

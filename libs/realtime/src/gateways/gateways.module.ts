@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WorkspacesModule } from '@retail/workspaces';
 import { RoomAccessService } from '../rooms/room-access.service.js';
+import { StreamSessions } from '../streams/stream-sessions.js';
 import { ChatGateway } from './chat.gateway.js';
 import { GatewaySupport } from './gateway-support.js';
 import { InventoryGateway } from './inventory.gateway.js';
@@ -10,6 +11,6 @@ import { PosGateway } from './pos.gateway.js';
 /** The socket-serving half of the realtime layer; left out when WEBSOCKET_ENABLED=false. */
 @Module({
   imports: [WorkspacesModule],
-  providers: [RoomAccessService, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway, ChatGateway],
+  providers: [RoomAccessService, StreamSessions, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway, ChatGateway],
 })
 export class GatewaysModule {}

@@ -7,19 +7,22 @@ import {
   type OnGatewayInit,
   SubscribeMessage,
 } from '@nestjs/websockets';
-
-import { RoomCommand, COMMANDS, NAMESPACES, type NamespaceKey } from '@retail/realtime-protocol';
+import type { Principal } from '@retail/auth';
+import { COMMANDS, NAMESPACES, ResumeCommand, RoomCommand, type NamespaceKey, type RoomPositions } from '@retail/realtime-protocol';
 import { handshakeMiddleware } from '../handshake/handshake.middleware.js';
 import type { AuthedSocket, RealtimeNamespace } from '../handshake/socket-context.js';
 import { runCommand } from './command-runner.js';
+import { AppError } from '@retail/common';
+import { positionsIn } from '../streams/stream-sessions.js';
 import { GatewaySupport } from './gateway-support.js';
 
 // setTimeout cannot wait longer than 2^31-1 ms.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * What the four namespaces share: authenticate in namespace middleware, join the caller's rooms,
- * drop the socket when its token expires, and let it subscribe to / leave store rooms.
+ * What the four namespaces share: authenticate in namespace middleware, join the caller's rooms
+ * and resume them, drop the socket when its token expires, and let it subscribe to / leave
+ * store rooms.
  */
 @Injectable()
 export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -34,16 +37,26 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
   }
 
   async handleConnection(socket: AuthedSocket) {
-    const { principal } = socket.data;
-    await socket.join(this.support.rooms.defaultRooms(principal, this.namespace));
+    this.support.metrics.socketsConnected.inc({ namespace: NAMESPACES[this.namespace].path });
+    const { principal, resume } = socket.data;
+    const rooms = this.support.rooms.defaultRooms(principal, this.namespace);
+    const { allowed, refused } = await this.sortResumable(principal, resume, rooms);
+    // Exceptions here escape Nest's filters: a failure ends the socket, and the client reconnects.
+    try {
+      if (this.support.streams) await this.support.sessions.open(socket, [...new Set([...rooms, ...allowed])], resume, refused);
+      else await socket.join(rooms);
+    } catch (error) {
+      socket.disconnect(true);
+      throw error;
+    }
     const ttl = principal.expiresAt * 1000 - Date.now();
     // An expired token ends the session; the client reconnects with a fresh token.
     socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.min(Math.max(ttl, 0), MAX_TIMER_MS));
-    this.support.metrics.socketsConnected.inc({ namespace: NAMESPACES[this.namespace].path });
   }
 
   handleDisconnect(socket: AuthedSocket) {
     clearTimeout(socket.data.expiryTimer);
+    this.support.holds.forget(socket);
     if (socket.data.principal) this.support.metrics.socketsConnected.dec({ namespace: NAMESPACES[this.namespace].path });
   }
 
@@ -52,8 +65,43 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
     return runCommand(socket, RoomCommand, payload, async ({ room }) => {
       const joined = await this.support.rooms.assertCanSubscribe(socket.data.principal, this.namespace, room);
       await socket.join(joined);
-      return { room: joined };
+      return this.support.streams ? { room: joined, position: await this.support.sessions.head(socket, joined) } : { room: joined };
     });
+  }
+
+  @SubscribeMessage(COMMANDS.resume.name)
+  resume(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
+    return runCommand(socket, ResumeCommand, payload, async ({ rooms }) => {
+      if (!this.support.streams)
+        throw AppError.conflict('streams_disabled', 'This deployment keeps no stream history (EVENT_STREAMS=false)');
+      const joined = [...socket.rooms];
+      const { allowed, refused } = await this.sortResumable(socket.data.principal, rooms, joined);
+      await socket.join(allowed);
+      const replay = this.support.sessions.resume(socket, positionsIn(rooms, [...joined, ...allowed]), refused);
+      // After the ack has left.
+      setImmediate(() => void replay());
+      return {};
+    });
+  }
+
+  /** May this caller be in `room` on this namespace? Chat overrides it for chat rooms. */
+  protected async mayJoin(principal: Principal, room: string): Promise<boolean> {
+    return this.support.rooms.assertCanSubscribe(principal, this.namespace, room).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Splits the rooms a client asks to resume into those it may still see and those it may not. */
+  private async sortResumable(principal: Principal, resume: RoomPositions, joined: string[]) {
+    const allowed: string[] = [];
+    const refused: Record<string, 'forbidden'> = {};
+    for (const room of Object.keys(resume)) {
+      if (joined.includes(room)) continue;
+      if (await this.mayJoin(principal, room)) allowed.push(room);
+      else refused[room] = 'forbidden';
+    }
+    return { allowed, refused };
   }
 
   @SubscribeMessage(COMMANDS.unsubscribe.name)

@@ -1,7 +1,8 @@
 import type { Socket } from 'socket.io';
 import { bearerToken, hasPermission, type Permission, type TokenService } from '@retail/auth';
-import { AppError, describeError } from '@retail/common';
+import { AppError, describeError, parseWith } from '@retail/common';
 import type { MetricsService } from '@retail/observability';
+import { HandshakeAuth } from '@retail/realtime-protocol';
 
 /** The error a refused client sees as `connect_error`: message `unauthorized`, `data.code` says why. */
 export class HandshakeRefusal extends Error {
@@ -15,7 +16,8 @@ export class HandshakeRefusal extends Error {
 /**
  * Namespace middleware (Nest guards don't run on connection): verifies the token from
  * `auth.token` or an `Authorization: Bearer` header with the same code as HTTP, then the
- * namespace's permission. The verified principal is kept on `socket.data`.
+ * namespace's permission. The verified principal, and the positions to resume from, are kept on
+ * `socket.data`.
  */
 export function handshakeMiddleware(deps: { tokens: TokenService; metrics: MetricsService }, namespace: string, permission: Permission) {
   return async (socket: Socket, next: (error?: Error) => void) => {
@@ -23,7 +25,9 @@ export function handshakeMiddleware(deps: { tokens: TokenService; metrics: Metri
       const token = socket.handshake.auth?.token ?? bearerToken(socket.handshake.headers.authorization);
       const principal = await deps.tokens.verify(typeof token === 'string' ? token : undefined);
       if (!hasPermission(principal, permission)) throw AppError.forbidden(`Missing permission ${permission} for ${namespace}`);
+      const { resume } = await parseWith(HandshakeAuth, socket.handshake.auth ?? {});
       socket.data.principal = principal;
+      socket.data.resume = resume ?? {};
       next();
     } catch (error) {
       const { code, message } = describeError(error);

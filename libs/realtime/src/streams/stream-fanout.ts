@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@retail/config';
+import { MetricsService } from '@retail/observability';
+import type { RealtimeEnvelope } from '@retail/realtime-protocol';
+import { RedisConnections } from '@retail/redis';
+import type { Redis } from 'ioredis';
+import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
+import { ReplayHolds } from './replay-holds.js';
+import type { StreamEvent } from './stream-store.js';
+
+interface FanoutMessage {
+  origin: string;
+  events: Array<{ namespace: string; rooms: string[]; envelope: RealtimeEnvelope }>;
+}
+
+/**
+ * Takes relayed events to every replica's sockets: this replica's directly, the others' through
+ * one Redis channel, in relay order (one publisher). Each replica emits to its own sockets.
+ */
+@Injectable()
+export class StreamFanout implements OnModuleInit {
+  private readonly logger = new Logger('StreamFanout');
+  private readonly origin = randomUUID();
+  private publisher?: Redis;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisConnections,
+    private readonly registry: SocketServerRegistry,
+    private readonly holds: ReplayHolds,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  private get channel() {
+    return `${this.redis.keyPrefix}:streams`;
+  }
+
+  onModuleInit(): void {
+    if (!this.redis.enabled || !this.config.streams.enabled) return;
+    // No offline queue: while Redis is down a publish fails at once and the relay retries it.
+    this.publisher = this.redis.create('streams-pub', { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    if (!this.config.websocket.enabled) return;
+    const subscriber = this.redis.create('streams-sub');
+    subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
+    void subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`subscribe: ${error.message}`));
+  }
+
+  /** Delivers here, then publishes to the other replicas; rejects when Redis cannot take it. */
+  async publish(events: StreamEvent[]): Promise<void> {
+    this.deliver(events);
+    if (!this.publisher) return;
+    const message: FanoutMessage = {
+      origin: this.origin,
+      events: events.map(({ namespace, rooms, envelope }) => ({ namespace, rooms, envelope })),
+    };
+    await this.publisher.publish(this.channel, JSON.stringify(message));
+  }
+
+  private receive(raw: string): void {
+    const message = JSON.parse(raw) as FanoutMessage;
+    if (message.origin !== this.origin) this.deliver(message.events);
+  }
+
+  private deliver(events: FanoutMessage['events']): void {
+    for (const { namespace, rooms, envelope } of events) {
+      const served = this.registry.get(namespace);
+      if (!served) continue;
+      this.holds.deliver(served, rooms, envelope);
+      this.metrics.eventsEmitted.inc({ type: envelope.type });
+    }
+  }
+}
