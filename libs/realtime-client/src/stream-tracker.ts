@@ -50,11 +50,11 @@ const slot = (room: string, epoch: string, offset: bigint) => JSON.stringify([ro
  *
  * A room is tracked once its position is known (storage, session.ready, resume.ok, resume.reset,
  * a subscribe ack); events never start tracking a room, since a socket only sees the events of
- * other rooms that were also published to its own. An event is delivered once, when it is the
- * next one in every tracked room that it names and in at least one of them; it is a duplicate
- * when its id was delivered or every such room already covers it; it is held while any such room
- * shows a gap, and that room is resumed from its position. Delivering an event releases the held
- * events it unblocks, so a replay that races live events still comes out in offset order.
+ * other rooms that were also published to its own. Of the tracked rooms an event names: while
+ * any shows a gap, the event is held and that room is resumed from its position; otherwise it is
+ * delivered if it is the next one in at least one of them (or it names none), and it is a
+ * duplicate if all of them already cover it, as it is when its id was delivered. Delivering an
+ * event releases the held events it unblocks, so a replay racing live events comes out in order.
  */
 export class StreamTracker<E extends TrackedEvent = TrackedEvent> {
   private readonly known = new Map<string, StreamPosition>();
@@ -83,7 +83,7 @@ export class StreamTracker<E extends TrackedEvent = TrackedEvent> {
   }
 
   positions(): RoomPositions {
-    return Object.fromEntries(this.known);
+    return Object.fromEntries([...this.known].map(([room, position]) => [room, { ...position }]));
   }
 
   /** Positions kept from an earlier run; call before connecting. */
