@@ -14,8 +14,6 @@
 export {
   createRealtimeClient,
   type EnvelopeOf,
-  type NamespaceEnvelope,
-  type NamespaceEventName,
   type PositionStorage,
   type RealtimeClient,
   type RealtimeClientOptions,

@@ -8,10 +8,10 @@ import {
   RoomPositions,
   type Ack,
   type ClientToServerEvents,
-  type EventKey,
   type EventName,
   type HandshakeAuth,
   type NamespaceKey,
+  type RealtimeEnvelope,
   type ResetReason,
   type ServerToClientEvents,
   type StreamPosition,
@@ -19,14 +19,8 @@ import {
 import { RealtimeClientError } from './errors.js';
 import { StreamTracker, type TrackerOutcome } from './stream-tracker.js';
 
-/** The names of the events a namespace delivers. */
-export type NamespaceEventName<NS extends NamespaceKey> = {
-  [K in EventKey]: (typeof EVENTS)[K]['namespace'] extends NS ? (typeof EVENTS)[K]['name'] : never;
-}[EventKey];
 /** The envelope an event arrives in, typed from the protocol. */
 export type EnvelopeOf<N extends EventName> = Parameters<ServerToClientEvents[N]>[0];
-/** Any envelope a namespace delivers. */
-export type NamespaceEnvelope<NS extends NamespaceKey> = EnvelopeOf<NamespaceEventName<NS>>;
 
 /** Where positions outlive the process, e.g. localStorage in a browser or a file on a till. */
 export interface PositionStorage {
@@ -34,17 +28,17 @@ export interface PositionStorage {
   save(positions: RoomPositions): void | Promise<void>;
 }
 
-export interface RealtimeClientOptions<NS extends NamespaceKey> {
+export interface RealtimeClientOptions {
   /** The server's origin, e.g. `https://realtime.example.com`; the namespace path is added to it. */
   url: string;
-  namespace: NS;
+  namespace: NamespaceKey;
   /** Called on every (re)connect: return a valid token, refreshing it when the old one expired. */
   getToken: () => string | Promise<string>;
   /** Positions are loaded from it before the first connect and saved to it, throttled, as they change. */
   storage?: PositionStorage;
   transports?: ManagerOptions['transports'];
   /** Every envelope of the namespace, in room order, once per id; ephemeral ones as they come. */
-  onEvent?: (envelope: NamespaceEnvelope<NS>) => void;
+  onEvent?: (envelope: RealtimeEnvelope) => void;
   /** The room cannot be replayed: reload its state over REST; its later events follow. */
   onReset?: (room: string, reason: ResetReason) => void;
   /** Problems the client works around or stops on (see RealtimeClientErrorCode); defaults to console.error. */
@@ -61,9 +55,9 @@ export interface RealtimeClientOptions<NS extends NamespaceKey> {
   reconnectDelayMs?: { min: number; max: number };
 }
 
-export interface RealtimeClient<NS extends NamespaceKey> {
-  /** Calls `handler` with every envelope of `event`; returns a function that stops it. */
-  on<N extends NamespaceEventName<NS>>(event: N, handler: (envelope: EnvelopeOf<N>) => void): () => void;
+export interface RealtimeClient {
+  /** Calls `handler` with every envelope of `event` (one of the client's namespace); returns a function that stops it. */
+  on<N extends EventName>(event: N, handler: (envelope: EnvelopeOf<N>) => void): () => void;
   /** Joins a room and tracks it from its head, or resumes it from the position already held. */
   subscribe(room: string): Promise<{ room: string; position: StreamPosition }>;
   /** Leaves a room and stops tracking it. */
@@ -75,17 +69,19 @@ export interface RealtimeClient<NS extends NamespaceKey> {
 }
 
 /** Connects to one namespace and delivers its events in room order, once each, across reconnects and restarts. */
-export function createRealtimeClient<NS extends NamespaceKey>(options: RealtimeClientOptions<NS>): RealtimeClient<NS> {
+export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
   return new TrackedSocketClient(options);
 }
 
 // Refusals a new token can fix. token_missing follows a failed getToken().
 const TOKEN_REFUSALS = new Set(['token_expired', 'token_invalid', 'token_missing']);
 
-class TrackedSocketClient<NS extends NamespaceKey> implements RealtimeClient<NS> {
+class TrackedSocketClient implements RealtimeClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  private readonly tracker: StreamTracker<NamespaceEnvelope<NS>>;
-  private readonly handlers = new Map<EventName, Set<(envelope: NamespaceEnvelope<NS>) => void>>();
+  private readonly tracker: StreamTracker<RealtimeEnvelope>;
+  private readonly handlers = new Map<EventName, Set<(envelope: RealtimeEnvelope) => void>>();
+  /** The events of this client's namespace: the only ones it listens to. */
+  private readonly eventNames: ReadonlySet<EventName>;
   private readonly gapWatch: ReturnType<typeof setInterval>;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectAttempts = 0;
@@ -94,7 +90,7 @@ class TrackedSocketClient<NS extends NamespaceKey> implements RealtimeClient<NS>
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly options: RealtimeClientOptions<NS>) {
+  constructor(private readonly options: RealtimeClientOptions) {
     this.tracker = new StreamTracker({
       dedupeCapacity: options.dedupeCapacity,
       gapTimeoutMs: options.gapTimeoutMs,
@@ -109,17 +105,19 @@ class TrackedSocketClient<NS extends NamespaceKey> implements RealtimeClient<NS>
           if (!this.closed) send(auth);
         }),
     });
+    this.eventNames = new Set(Object.values(EVENTS).flatMap((event) => (event.namespace === options.namespace ? [event.name] : [])));
     this.listen();
     const gapTimeoutMs = options.gapTimeoutMs ?? 5_000;
     this.gapWatch = setInterval(() => this.resendStalledGaps(), gapTimeoutMs / 2);
     void this.start();
   }
 
-  on<N extends NamespaceEventName<NS>>(event: N, handler: (envelope: EnvelopeOf<N>) => void): () => void {
+  on<N extends EventName>(event: N, handler: (envelope: EnvelopeOf<N>) => void): () => void {
+    if (!this.eventNames.has(event)) throw new Error(`${event} is not an event of the ${this.options.namespace} namespace`);
     let handlers = this.handlers.get(event);
     if (!handlers) this.handlers.set(event, (handlers = new Set()));
     // Safe to widen: dispatch hands a handler only envelopes of the event it was registered for.
-    const listener = handler as (envelope: NamespaceEnvelope<NS>) => void;
+    const listener = handler as (envelope: RealtimeEnvelope) => void;
     handlers.add(listener);
     return () => handlers.delete(listener);
   }
@@ -160,9 +158,7 @@ class TrackedSocketClient<NS extends NamespaceKey> implements RealtimeClient<NS>
   }
 
   private listen(): void {
-    for (const { name } of Object.values(EVENTS).filter((event) => event.namespace === this.options.namespace)) {
-      this.untyped.on(name, (envelope: NamespaceEnvelope<NS>) => this.apply(this.tracker.receive(envelope)));
-    }
+    for (const name of this.eventNames) this.untyped.on(name, (envelope: RealtimeEnvelope) => this.apply(this.tracker.receive(envelope)));
     this.socket.on(CONTROL_EVENTS.sessionReady.name, (ready) => this.apply(this.tracker.sessionReady(ready)));
     this.socket.on(CONTROL_EVENTS.resumeOk.name, (resumed) => this.apply(this.tracker.resumeOk(resumed)));
     this.socket.on(CONTROL_EVENTS.resumeReset.name, (reset) => this.apply(this.tracker.resumeReset(reset)));
@@ -213,13 +209,13 @@ class TrackedSocketClient<NS extends NamespaceKey> implements RealtimeClient<NS>
     }, delay);
   }
 
-  private apply({ deliver, resume }: TrackerOutcome<NamespaceEnvelope<NS>>): void {
+  private apply({ deliver, resume }: TrackerOutcome<RealtimeEnvelope>): void {
     for (const envelope of deliver) this.dispatch(envelope);
     this.resume(resume);
     this.scheduleSave();
   }
 
-  private dispatch(envelope: NamespaceEnvelope<NS>): void {
+  private dispatch(envelope: RealtimeEnvelope): void {
     const handlers = [this.options.onEvent, ...(this.handlers.get(envelope.type) ?? [])];
     for (const handler of handlers) {
       try {
@@ -254,10 +250,7 @@ class TrackedSocketClient<NS extends NamespaceKey> implements RealtimeClient<NS>
   }
 
   /** Sends a command and resolves with its result; a refusal or a missing ack rejects with command_failed. */
-  private async command<T extends object, N extends keyof ClientToServerEvents = keyof ClientToServerEvents>(
-    name: N,
-    payload: Parameters<ClientToServerEvents[N]>[0],
-  ): Promise<T> {
+  private async command<T extends object>(name: keyof ClientToServerEvents, payload: object): Promise<T> {
     let ack: Ack<T>;
     try {
       ack = (await this.untyped.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck(name, payload)) as Ack<T>;
