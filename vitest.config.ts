@@ -14,6 +14,8 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
+  // The environment Vitest runs global setup files in.
+  environments: { __vitest__: { resolve: { conditions, externalConditions: conditions } } },
   test: {
     globals: true,
     maxWorkers,

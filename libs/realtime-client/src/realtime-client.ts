@@ -64,6 +64,8 @@ export interface RealtimeClient {
   unsubscribe(room: string): Promise<void>;
   /** The position reached in every tracked room. */
   positions(): RoomPositions;
+  /** Resolves once the first session has started: the client knows where every default room stands. */
+  ready(): Promise<void>;
   /** Disconnects for good and saves the positions. */
   close(): Promise<void>;
 }
@@ -89,8 +91,11 @@ class TrackedSocketClient implements RealtimeClient {
   private savedRevision = 0;
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly started: Promise<void>;
+  private markStarted!: () => void;
 
   constructor(private readonly options: RealtimeClientOptions) {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
     this.tracker = new StreamTracker({
       dedupeCapacity: options.dedupeCapacity,
       gapTimeoutMs: options.gapTimeoutMs,
@@ -137,6 +142,10 @@ class TrackedSocketClient implements RealtimeClient {
     return this.tracker.positions();
   }
 
+  ready(): Promise<void> {
+    return this.started;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.gapWatch);
@@ -159,7 +168,10 @@ class TrackedSocketClient implements RealtimeClient {
 
   private listen(): void {
     for (const name of this.eventNames) this.untyped.on(name, (envelope: RealtimeEnvelope) => this.apply(this.tracker.receive(envelope)));
-    this.socket.on(CONTROL_EVENTS.sessionReady.name, (ready) => this.apply(this.tracker.sessionReady(ready)));
+    this.socket.on(CONTROL_EVENTS.sessionReady.name, (ready) => {
+      this.apply(this.tracker.sessionReady(ready));
+      this.markStarted();
+    });
     this.socket.on(CONTROL_EVENTS.resumeOk.name, (resumed) => this.apply(this.tracker.resumeOk(resumed)));
     this.socket.on(CONTROL_EVENTS.resumeReset.name, (reset) => this.apply(this.tracker.resumeReset(reset)));
     this.socket.on('connect', () => {

@@ -13,6 +13,7 @@ export {
   type TestEnvelope,
 } from './clients.js';
 export { connectPrisma, createTestDatabase, type TestDatabase } from './database.js';
+export { consecutive, openDashboard, type Dashboard } from './dashboards.js';
 export { demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
 export { startNginx, type Nginx } from './nginx.js';
@@ -22,4 +23,5 @@ export { recordingRealtime, type SentEvent } from './recording-realtime.js';
 export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
 export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
+export { startPrivateRedis, type PrivateRedis } from './redis-server.js';
 export { craftToken, decodeClaims } from './tokens.js';

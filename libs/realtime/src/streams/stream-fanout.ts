@@ -46,9 +46,13 @@ export class StreamFanout implements OnModuleInit {
     void subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`subscribe: ${error.message}`));
   }
 
-  /** Delivers here, then publishes to the other replicas; rejects when Redis cannot take it. */
-  async publish(events: StreamEvent[]): Promise<void> {
+  /** This replica's own sockets: no network in between, so they get events even while Redis is down. */
+  deliverHere(events: StreamEvent[]): void {
     this.deliver(events);
+  }
+
+  /** To the other replicas; rejects at once when Redis cannot take it. */
+  async publishToOthers(events: StreamEvent[]): Promise<void> {
     if (!this.publisher) return;
     const message: FanoutMessage = {
       origin: this.origin,

@@ -29,6 +29,8 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private leader = false;
   private leaderSession?: pg.Client;
   private published = 0n;
+  /** The newest relay order delivered to this replica's own sockets. */
+  private deliveredHere = 0n;
   /** The newest relay order this leader knows was assigned; null right after taking over. */
   private relayed: bigint | null = null;
   private publishFailing = false;
@@ -111,8 +113,13 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async publish(events: StreamEvent[]): Promise<void> {
+    const fresh = events.filter((e) => e.relaySeq > this.deliveredHere);
+    if (fresh.length) {
+      this.fanout.deliverHere(fresh);
+      this.deliveredHere = fresh.at(-1)!.relaySeq;
+    }
     try {
-      await this.fanout.publish(events);
+      await this.fanout.publishToOthers(events);
     } catch (error) {
       if (!this.publishFailing) this.logger.warn(`publish failed, retrying from the database: ${(error as Error).message}`);
       this.publishFailing = true;

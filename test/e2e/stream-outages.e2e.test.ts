@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Rooms } from '@retail/realtime-protocol';
+import {
+  consecutive,
+  createTestDatabase,
+  demoIds,
+  describeWithServices,
+  login,
+  openDashboard,
+  productBySku,
+  REDIS_TEST_URL,
+  sell,
+  sleep,
+  startCluster,
+  startNginx,
+  startPrivateRedis,
+  type Cluster,
+  type Dashboard,
+  type Nginx,
+  type PrivateRedis,
+  type TestDatabase,
+} from '@retail/testing';
+
+/** Sells one water every `everyMs` until `stop()`; resolves with the ids of the committed sales. */
+function sellSteadily(baseUrl: string, token: string, water: string, everyMs: number) {
+  const committed: string[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const started = Date.now();
+      const sale = await sell(baseUrl, token, [{ productId: water, quantity: 1 }]).catch(() => undefined);
+      if (sale?.status === 201) committed.push(sale.body.id);
+      await sleep(Math.max(0, everyMs - (Date.now() - started)));
+    }
+  })();
+  return {
+    committed,
+    stop: async () => {
+      running = false;
+      await done;
+      return committed;
+    },
+  };
+}
+
+/** Waits until every dashboard holds every sale in `committed`; returns how long that took. */
+async function allCaughtUp(dashboards: Dashboard[], committed: string[], timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (dashboards.some((d) => committed.some((id) => !d.sales().includes(id)))) {
+    if (Date.now() - started > timeoutMs) break;
+    await sleep(100);
+  }
+  return Date.now() - started;
+}
+
+function expectEverySaleOnceInRoomOrder(dashboards: Dashboard[], committed: string[], room: string) {
+  for (const d of dashboards) {
+    expect(new Set(d.sales())).toEqual(new Set(committed));
+    expect(d.sales()).toHaveLength(committed.length);
+    expect(consecutive(d.offsets(room))).toBe(true);
+  }
+}
+
+describeWithServices(['postgres', 'redis', 'nginx'], 'streams: a replica dies behind nginx', () => {
+  const DASHBOARDS = 200;
+  let db: TestDatabase;
+  let cluster: Cluster;
+  let nginx: Nginx;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL });
+    nginx = await startNginx(cluster.replicas);
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await cluster?.stop();
+    await db?.drop();
+  });
+
+  it('every dashboard ends with every committed sale once, in room order, resumed within 10 s of a kill -9', async () => {
+    const ids = await demoIds(nginx.url);
+    const room = Rooms.workspace(ids.centro);
+    const manager = await login(nginx.url, 'manager@demo.local');
+    const dashboards = Array.from({ length: DASHBOARDS }, () => openDashboard(nginx.url, 'pos', manager));
+    await Promise.all(dashboards.map((d) => d.client.ready()));
+
+    // nginx pins one address to one replica: the one holding the dashboards is the one to kill.
+    const holding = await replicaWithSockets(cluster);
+    const survivor = cluster.replicas.find((r) => r !== holding)!;
+    const cashier = await login(survivor.httpUrl, 'cashier1@demo.local', { deviceId: ids.centroDevice });
+    const water = (await productBySku(survivor.httpUrl, cashier, 'WATER-500')).id;
+    const sales = sellSteadily(survivor.httpUrl, cashier, water, 250);
+
+    await sleep(3_000);
+    holding.process.kill('SIGKILL');
+    const killedAt = Date.now();
+    await sleep(4_000);
+    const committedByThen = [...sales.committed];
+    const resumedIn = Date.now() - killedAt + (await allCaughtUp(dashboards, committedByThen, 15_000));
+    await sleep(2_000);
+    const committed = await sales.stop();
+    await allCaughtUp(dashboards, committed, 20_000);
+
+    console.log(`${DASHBOARDS} dashboards, ${committed.length} sales: all resumed ${resumedIn} ms after the kill`);
+    expect(committed.length).toBeGreaterThan(10);
+    expect(resumedIn).toBeLessThan(10_000);
+    expectEverySaleOnceInRoomOrder(dashboards, committed, room);
+    await Promise.all(dashboards.map((d) => d.client.close()));
+  });
+});
+
+describeWithServices(['postgres'], 'streams: Redis restarts mid-stream', () => {
+  let db: TestDatabase;
+  let redis: PrivateRedis;
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    redis = await startPrivateRedis();
+    cluster = await startCluster({ replicas: 2, databaseUri: db.uri, redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    await redis?.stop();
+    await db?.drop();
+  });
+
+  it('leaves every client holding every committed event, with no gap', async () => {
+    const [a, b] = cluster.replicas;
+    const ids = await demoIds(a.httpUrl);
+    const room = Rooms.workspace(ids.centro);
+    const manager = await login(a.httpUrl, 'manager@demo.local');
+    const dashboards = [a, b, a, b, a, b].map((r) => openDashboard(r.wsUrl, 'pos', manager));
+    await Promise.all(dashboards.map((d) => d.client.ready()));
+    const cashier = await login(a.httpUrl, 'cashier1@demo.local', { deviceId: ids.centroDevice });
+    const water = (await productBySku(a.httpUrl, cashier, 'WATER-500')).id;
+    const sales = sellSteadily(a.httpUrl, cashier, water, 300);
+
+    await sleep(2_000);
+    await redis.kill();
+    await sleep(3_000);
+    await redis.start();
+    await sleep(4_000);
+    const committed = await sales.stop();
+    await allCaughtUp(dashboards, committed, 20_000);
+
+    expect(committed.length).toBeGreaterThan(10);
+    expectEverySaleOnceInRoomOrder(dashboards, committed, room);
+    await Promise.all(dashboards.map((d) => d.client.close()));
+  });
+});
+
+/** The replica with the most /pos sockets, read from each replica's own metrics. */
+async function replicaWithSockets(cluster: Cluster) {
+  const counts = await Promise.all(
+    cluster.replicas.map(async (r) => {
+      const text = await (await fetch(`${r.httpUrl}/metrics`)).text();
+      return Number(/realtime_sockets_connected\{namespace="\/pos"\} (\d+)/.exec(text)?.[1] ?? 0);
+    }),
+  );
+  return cluster.replicas[counts.indexOf(Math.max(...counts))];
+}
