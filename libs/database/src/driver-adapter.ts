@@ -21,7 +21,7 @@ export interface OpenedDriverAdapter {
  */
 export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<OpenedDriverAdapter> {
   if ('databaseUri' in opts && opts.databaseUri) {
-    const factory = new PrismaPg({ connectionString: opts.databaseUri });
+    const factory = new WholeScriptPgFactory({ connectionString: opts.databaseUri });
     // PrismaPg creates its pool lazily inside connect() and ends it in the adapter's dispose();
     // nothing is held open by the factory itself.
     return { factory, kind: 'postgres', close: async () => {} };
@@ -43,6 +43,32 @@ export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<Ope
       if (!db.closed) await db.close();
     },
   };
+}
+
+/**
+ * @prisma/adapter-pg splits a migration script on every `;`, which breaks any statement holding
+ * one (a function body, a string). PostgreSQL runs a whole script as one simple query, atomically.
+ */
+class WholeScriptPgFactory extends PrismaPg {
+  override async connect() {
+    return withWholeScripts(await super.connect());
+  }
+
+  override async connectToShadowDb() {
+    return withWholeScripts(await super.connectToShadowDb());
+  }
+}
+
+function withWholeScripts<A extends SqlDriverAdapter>(adapter: A): A {
+  const { client, onError } = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(e: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await client.query(script);
+    } catch (e) {
+      onError.call(adapter, e);
+    }
+  };
+  return adapter;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@retail/config';
-import { PrismaService, TransactionRunner } from '@retail/database';
+import { PrismaService } from '@retail/database';
 import { EVENTS } from '@retail/realtime-protocol';
 import pg from 'pg';
 import { StreamFanout } from './stream-fanout.js';
@@ -43,7 +43,6 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly config: AppConfig,
     private readonly prisma: PrismaService,
-    private readonly transactions: TransactionRunner,
     private readonly store: StreamStore,
     private readonly fanout: StreamFanout,
   ) {}
@@ -82,7 +81,7 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
     do {
       this.again = false;
       await this.catchUp();
-      const batch = await this.transactions.run((tx) => this.store.relayNext(tx));
+      const batch = await this.store.relayNext();
       if (!batch.length) continue;
       this.relayed = batch.at(-1)!.relaySeq;
       if (this.crashesBeforePublishing(batch)) process.kill(process.pid, 'SIGKILL');

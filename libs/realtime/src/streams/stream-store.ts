@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Db, type Tx } from '@retail/database';
-import type { RealtimeEnvelope, RoomPositions, StreamPosition } from '@retail/realtime-protocol';
+import { PrismaService, type Db } from '@retail/database';
+import type { RealtimeEnvelope, RoomPositions } from '@retail/realtime-protocol';
 
 /** A stream event as the business transaction writes it into the outbox. */
 export interface OutboxEvent {
@@ -34,11 +34,24 @@ export interface StreamHead {
 /** Rows per relay batch and per replay page: bounded memory whatever the backlog. */
 export const STREAM_PAGE = 500;
 
-const position = (offset: bigint, epoch: string): StreamPosition => ({ offset: offset.toString(), epoch });
+interface EventRow {
+  relay_seq: bigint;
+  namespace: string;
+  rooms: string[];
+  envelope: RealtimeEnvelope;
+  positions: RoomPositions;
+}
+
+const toStreamEvent = (row: EventRow): StreamEvent => ({
+  relaySeq: row.relay_seq,
+  namespace: row.namespace,
+  rooms: row.rooms,
+  envelope: { ...row.envelope, positions: row.positions },
+});
 
 /**
  * Every SQL statement of the streams: the outbox, offset assignment, heads and replay. Raw SQL,
- * because offsets are assigned set-wise (one statement per concern, whatever the batch size).
+ * because all of it is set-wise: one statement per concern, whatever the batch size.
  */
 @Injectable()
 export class StreamStore {
@@ -56,64 +69,14 @@ export class StreamStore {
   }
 
   /**
-   * Takes the oldest waiting events in the order they became visible, gives each a place in the
-   * relay order and the next offset in each of its rooms, all in one transaction. The caller is
-   * the single relay; the transaction lock keeps even two of them from interleaving.
+   * Takes the oldest waiting events in the order they became visible and gives each the next
+   * place in the relay order and the next offset in each of its rooms, in one round trip (the
+   * realtime_relay_next function of the migrations). A transaction lock inside keeps even two
+   * relays from interleaving.
    */
-  async relayNext(tx: Tx): Promise<StreamEvent[]> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('retail-realtime-relay'))`;
-    const waiting = await tx.$queryRaw<Array<{ seq: bigint; namespace: string; rooms: string[]; envelope: RealtimeEnvelope }>>`
-      SELECT seq, namespace, rooms, envelope FROM realtime_event WHERE relay_seq IS NULL ORDER BY seq LIMIT ${STREAM_PAGE}::int`;
-    if (!waiting.length) return [];
-
-    const counts = new Map<string, { namespace: string; room: string; count: number }>();
-    for (const { namespace, rooms } of waiting) {
-      for (const room of rooms) {
-        const key = `${namespace}\n${room}`;
-        const entry = counts.get(key) ?? counts.set(key, { namespace, room, count: 0 }).get(key)!;
-        entry.count += 1;
-      }
-    }
-    const streams = [...counts.values()];
-    const heads = await tx.$queryRaw<Array<{ namespace: string; room: string; head: bigint; epoch: string }>>`
-      INSERT INTO realtime_stream (namespace, room, epoch, head)
-      SELECT s.namespace, s.room, (SELECT epoch FROM realtime_relay WHERE id = 1), s.count
-      FROM jsonb_to_recordset(${JSON.stringify(streams)}::jsonb) AS s(namespace text, room text, count bigint)
-      ON CONFLICT (namespace, room) DO UPDATE SET head = realtime_stream.head + EXCLUDED.head
-      RETURNING namespace, room, head, epoch`;
-    const [{ relay_head: relayHead }] = await tx.$queryRaw<Array<{ relay_head: bigint }>>`
-      UPDATE realtime_relay SET relay_head = relay_head + ${waiting.length}::int WHERE id = 1 RETURNING relay_head`;
-
-    // Offsets continue from where each room stood, in the order the events are taken.
-    const next = new Map(
-      heads.map((h) => [
-        `${h.namespace}\n${h.room}`,
-        { offset: h.head - BigInt(counts.get(`${h.namespace}\n${h.room}`)!.count), epoch: h.epoch },
-      ]),
-    );
-    const firstSeq = relayHead - BigInt(waiting.length) + 1n;
-    const entries: Array<{ namespace: string; room: string; offset: string; relay_seq: string }> = [];
-    const events = waiting.map((row, i): StreamEvent & { seq: bigint } => {
-      const relaySeq = firstSeq + BigInt(i);
-      const positions: RoomPositions = {};
-      for (const room of row.rooms) {
-        const stream = next.get(`${row.namespace}\n${room}`)!;
-        stream.offset += 1n;
-        positions[room] = position(stream.offset, stream.epoch);
-        entries.push({ namespace: row.namespace, room, offset: stream.offset.toString(), relay_seq: relaySeq.toString() });
-      }
-      return { seq: row.seq, relaySeq, namespace: row.namespace, rooms: row.rooms, envelope: { ...row.envelope, positions } };
-    });
-    await tx.$executeRaw`
-      INSERT INTO realtime_stream_entry (namespace, room, "offset", relay_seq)
-      SELECT namespace, room, "offset", relay_seq FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb)
-        AS e(namespace text, room text, "offset" bigint, relay_seq bigint)`;
-    const relayed = events.map((e) => ({ seq: e.seq.toString(), relay_seq: e.relaySeq.toString(), positions: e.envelope.positions }));
-    await tx.$executeRaw`
-      UPDATE realtime_event SET relay_seq = r.relay_seq, positions = r.positions, relayed_at = now()
-      FROM jsonb_to_recordset(${JSON.stringify(relayed)}::jsonb) AS r(seq bigint, relay_seq bigint, positions jsonb)
-      WHERE realtime_event.seq = r.seq`;
-    return events.map(({ seq: _, ...event }) => event);
+  async relayNext(): Promise<StreamEvent[]> {
+    const rows = await this.prisma.$queryRaw<EventRow[]>`SELECT * FROM realtime_relay_next(${STREAM_PAGE}::int)`;
+    return rows.map(toStreamEvent).sort((x, y) => (x.relaySeq < y.relaySeq ? -1 : 1));
   }
 
   /** Relayed events after `afterRelaySeq`, in relay order: what a new relay republishes. */
