@@ -8,6 +8,8 @@
  *  - deliveries received vs expected S×K, with any missing / duplicate envelope ids;
  *  - sale HTTP latency (sell(): create cart, set items, pay, check out) and sales/s;
  *  - each replica's RSS (VmRSS) after the run.
+ * It measures twice in one run, with the delivery guarantees (EVENT_STREAMS=true: outbox, relay,
+ * positions) and without them (false: at most once, straight after the commit), side by side.
  * Run: npm run bench:fanout   (env: BENCH_REPLICAS=3 BENCH_SOCKETS=200 BENCH_SALES=50 BENCH_CONCURRENCY=5)
  * Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (TEST_POSTGRES_URI / TEST_REDIS_URL; loopback only).
  */
@@ -43,7 +45,7 @@ const REPLICAS = int('BENCH_REPLICAS', 3, 8); // startCluster names replicas A�
 const SOCKETS = int('BENCH_SOCKETS', 200, 5000);
 const SALES = int('BENCH_SALES', 50, 120); // the seed gives Centro 120 WATER-500
 const CONCURRENCY = int('BENCH_CONCURRENCY', 5, 50);
-const TIMEOUT_MS = 5 * 60_000; // the whole run, setup included
+const TIMEOUT_MS = 10 * 60_000; // the whole run (two measurements), setup included
 const DELIVERY_WAIT_MS = 30_000; // for the last deliveries after the last sale, then QUIET_MS for late duplicates
 
 /** Runs work(0…count-1), at most `limit` at a time. */
@@ -67,6 +69,19 @@ const rssMb = (pid?: number) => {
 // Everything to clean up; setup steps are kept as promises so a timeout mid-setup still cleans up.
 const state: { db?: Promise<TestDatabase>; cluster?: Promise<Cluster>; sockets: Socket[] } = { sockets: [] };
 
+async function cleanUp() {
+  state.sockets.splice(0).forEach((s) => s.close());
+  await state.cluster?.then(
+    (c) => c.stop(),
+    () => undefined,
+  );
+  await state.db?.then(
+    (d) => d.drop(),
+    () => undefined,
+  );
+  state.cluster = state.db = undefined;
+}
+
 async function run(): Promise<number> {
   for (const uri of [POSTGRES_ADMIN_URI, REDIS_TEST_URL]) {
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(uri).hostname)) throw new Error(`loopback addresses only: ${uri}`);
@@ -78,8 +93,29 @@ async function run(): Promise<number> {
     );
   if (!services.redis) throw new Error(`Redis unreachable at ${new URL(REDIS_TEST_URL).host}: start it or set TEST_REDIS_URL`);
 
+  const on = await measure(true);
+  await cleanUp();
+  const off = await measure(false);
+  console.log(
+    `\n${EVENTS.posSaleCompleted.name} fan-out: ${REPLICAS} replicas, ${SOCKETS} sockets, ${SALES} sales (concurrency ${CONCURRENCY})`,
+  );
+  console.log(`  ${''.padEnd(40)} ${'guarantees on'.padEnd(44)} guarantees off`);
+  for (const [i, [name, value]] of on.rows.entries()) console.log(`  ${name.padEnd(40)} ${value.padEnd(44)} ${off.rows[i][1]}`);
+  const problems = [...on.problems.map((p) => `on: ${p}`), ...off.problems.map((p) => `off: ${p}`)];
+  for (const line of problems.slice(0, 20)) console.error(`  ! ${line}`);
+  if (problems.length > 20) console.error(`  ! … ${problems.length - 20} more`);
+  return problems.length ? 1 : 0;
+}
+
+/** One cluster, sockets and sales, with the delivery guarantees on or off. */
+async function measure(streams: boolean): Promise<{ rows: Array<[string, string]>; problems: string[] }> {
   state.db = createTestDatabase();
-  state.cluster = startCluster({ replicas: REPLICAS, databaseUri: (await state.db).uri, redisUrl: REDIS_TEST_URL });
+  state.cluster = startCluster({
+    replicas: REPLICAS,
+    databaseUri: (await state.db).uri,
+    redisUrl: REDIS_TEST_URL,
+    env: { EVENT_STREAMS: String(streams) },
+  });
   const { replicas } = await state.cluster;
   const a = replicas[0].httpUrl;
   const ids = await demoIds(a);
@@ -148,13 +184,8 @@ async function run(): Promise<number> {
     ['sales/s', `${(SALES / salesSeconds).toFixed(1)} (${SALES} in ${salesSeconds.toFixed(2)} s)`],
     ['replica RSS after run', replicas.map((r) => `${r.name.slice(-1)} ${rssMb(r.process.pid)}`).join(', ') + ' MB'],
   ];
-  console.log(
-    `\n${EVENTS.posSaleCompleted.name} fan-out: ${REPLICAS} replicas, ${SOCKETS} sockets, ${SALES} sales (concurrency ${CONCURRENCY})`,
-  );
-  for (const [name, value] of rows) console.log(`  ${name.padEnd(40)} ${value}`);
-  for (const line of problems.slice(0, 20)) console.error(`  ! ${line}`);
-  if (problems.length > 20) console.error(`  ! … ${problems.length - 20} more`);
-  return problems.length || delivered !== expected ? 1 : 0;
+  if (delivered !== expected) problems.push(`${expected - delivered} deliveries missing`);
+  return { rows, problems };
 }
 
 let abort!: (error: Error) => void;
@@ -170,14 +201,6 @@ try {
 } finally {
   clearTimeout(timer);
   setTimeout(() => process.exit(1), 30_000).unref(); // cleanup is bounded too
-  state.sockets.forEach((s) => s.close());
-  await state.cluster?.then(
-    (c) => c.stop(),
-    () => undefined,
-  );
-  await state.db?.then(
-    (d) => d.drop(),
-    () => undefined,
-  );
+  await cleanUp();
 }
 process.exit(code); // replicas stopped, database dropped; startReplica's exit hook SIGKILLs any straggler
