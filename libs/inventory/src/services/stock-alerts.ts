@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@retail/database';
 import { NotificationsService } from '@retail/notifications';
-import type { ProductRef } from './stock-ledger.js';
+import type { ProductRef } from '../domain/product-ref.js';
 
 export interface LowStockCrossing {
   companyId: string;

@@ -6,12 +6,7 @@ import { crossedBelowMinimum } from '../domain/low-stock.js';
 import { stockDeltaOnCreate, transferRestock } from '../domain/movement-rules.js';
 import { type StockLevel, toMovementView, toStockLevel } from '../views/inventory.views.js';
 import { type LowStockCrossing, StockAlerts } from './stock-alerts.js';
-
-export interface ProductRef {
-  id: string;
-  sku: string;
-  name: string;
-}
+import type { ProductRef } from '../domain/product-ref.js';
 
 export interface MovementInput {
   companyId: string;
