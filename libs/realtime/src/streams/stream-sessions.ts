@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CONTROL_EVENTS, type ResetReason, type RoomPositions, type StreamPosition } from '@retail/realtime-protocol';
 import type { AuthedSocket } from '../handshake/socket-context.js';
 import { ReplayHolds } from './replay-holds.js';
-import { StreamStore, type ReplayRange, type StreamHead } from './stream-store.js';
+import { StreamStore, STREAM_PAGE, type ReplayRange, type StreamEvent, type StreamHead } from './stream-store.js';
 
 // Past this many packets waiting for a socket, a replay waits for it to drain: bounded memory.
 const MAX_QUEUED_PACKETS = 1_000;
@@ -84,18 +84,9 @@ export class StreamSessions {
         resumedTo[room] = positionOf(stream);
         if (BigInt(from[room].offset) < stream.head) ranges.push({ room, after: BigInt(from[room].offset), upTo: stream.head });
       }
-      let after = 0n;
-      while (ranges.length && socket.connected) {
-        const page = await this.store.replayPage(socket.nsp.name, ranges, after);
-        for (const [i, { envelope }] of page.entries()) {
-          // Other sockets of this replica get their turn between small slices of a long replay.
-          if (i && i % REPLAY_SLICE === 0) await setImmediate();
-          socket.emit(envelope.type, envelope as never);
-          sent.add(envelope.id);
-        }
-        if (!page.length) break;
-        after = page.at(-1)!.relaySeq;
-        await drained(socket);
+      for await (const { envelope } of this.merged(socket, ranges)) {
+        socket.emit(envelope.type, envelope as never);
+        sent.add(envelope.id);
       }
     } catch (error) {
       this.logger.warn(`replay for ${socket.id} failed: ${(error as Error).message}`);
@@ -108,6 +99,34 @@ export class StreamSessions {
         socket.emit(CONTROL_EVENTS.resumeOk.name, { rooms: resumedTo, refused });
         for (const envelope of held) if (!sent.has(envelope.id)) socket.emit(envelope.type, envelope as never);
       }
+    }
+  }
+
+  /**
+   * The rooms' histories merged in relay order: each room is read page by page along its own
+   * index, and an event of several rooms comes out once. Other sockets of this replica get their
+   * turn between small slices, and a slow socket is waited for: bounded time and memory.
+   */
+  private async *merged(socket: AuthedSocket, ranges: ReplayRange[]): AsyncGenerator<StreamEvent> {
+    const rooms = ranges.map((range) => ({ range, page: [] as StreamEvent[], exhausted: false }));
+    let last = -1n;
+    let emitted = 0;
+    while (socket.connected) {
+      for (const room of rooms) {
+        if (room.page.length || room.exhausted) continue;
+        room.page = await this.store.roomPage(socket.nsp.name, room.range);
+        room.exhausted = room.page.length < STREAM_PAGE;
+        const newest = room.page.at(-1);
+        if (newest) room.range = { ...room.range, after: BigInt(newest.envelope.positions![room.range.room].offset) };
+        await drained(socket);
+      }
+      const next = rooms.filter((r) => r.page.length).sort((x, y) => (x.page[0].relaySeq < y.page[0].relaySeq ? -1 : 1))[0];
+      if (!next) return;
+      const event = next.page.shift()!;
+      if (event.relaySeq === last) continue;
+      last = event.relaySeq;
+      if (++emitted % REPLAY_SLICE === 0) await setImmediate();
+      yield event;
     }
   }
 }

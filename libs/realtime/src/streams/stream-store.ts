@@ -122,24 +122,14 @@ export class StreamStore {
     return heads;
   }
 
-  /** One page of a replay across rooms, in relay order, each event once. */
-  async replayPage(namespace: string, ranges: ReplayRange[], afterRelaySeq: bigint): Promise<StreamEvent[]> {
-    const wanted = JSON.stringify(ranges.map((r) => ({ room: r.room, after: r.after.toString(), up_to: r.upTo.toString() })));
-    const rows = await this.prisma.$queryRaw<
-      Array<{ relay_seq: bigint; namespace: string; rooms: string[]; envelope: RealtimeEnvelope; positions: RoomPositions }>
-    >`
-      SELECT DISTINCT ON (s.relay_seq) s.relay_seq, ev.namespace, ev.rooms, ev.envelope, ev.positions
-      FROM jsonb_to_recordset(${wanted}::jsonb) AS w(room text, after bigint, up_to bigint)
-      JOIN realtime_stream_entry s ON s.namespace = ${namespace} AND s.room = w.room AND s."offset" > w.after AND s."offset" <= w.up_to
-      JOIN realtime_event ev ON ev.relay_seq = s.relay_seq
-      WHERE s.relay_seq > ${afterRelaySeq}::bigint
-      ORDER BY s.relay_seq LIMIT ${STREAM_PAGE}::int`;
-    return rows.map((r) => ({
-      relaySeq: r.relay_seq,
-      namespace: r.namespace,
-      rooms: r.rooms,
-      envelope: { ...r.envelope, positions: r.positions },
-    }));
+  /** One page of one room's history, in room order: an index range, however long the history. */
+  async roomPage(namespace: string, { room, after, upTo }: ReplayRange): Promise<StreamEvent[]> {
+    const rows = await this.prisma.$queryRaw<EventRow[]>`
+      SELECT ev.relay_seq, ev.namespace, ev.rooms, ev.envelope, ev.positions
+      FROM realtime_stream_entry s JOIN realtime_event ev ON ev.relay_seq = s.relay_seq
+      WHERE s.namespace = ${namespace} AND s.room = ${room} AND s."offset" > ${after}::bigint AND s."offset" <= ${upTo}::bigint
+      ORDER BY s."offset" LIMIT ${STREAM_PAGE}::int`;
+    return rows.map(toStreamEvent);
   }
 
   /** Drops history older than the retention, and beyond the per-room cap. */
