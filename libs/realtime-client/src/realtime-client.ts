@@ -51,7 +51,7 @@ export interface RealtimeClientOptions {
   saveThrottleMs?: number;
   /** How many delivered event ids are remembered for dedupe (default 10,000). */
   dedupeCapacity?: number;
-  /** Backoff of the reconnects the client makes itself, doubling from min to max (default 0.5 s to 30 s). */
+  /** Backoff of every reconnect, doubling from min to max (default 0.5 s to 30 s; socket.io's own, after a dropped transport, at most 5 s). */
   reconnectDelayMs?: { min: number; max: number };
 }
 
@@ -104,6 +104,9 @@ class TrackedSocketClient implements RealtimeClient {
     this.socket = io(`${options.url}${NAMESPACES[options.namespace].path}`, {
       autoConnect: false,
       transports: options.transports,
+      // After a dropped transport (a replica died) socket.io reconnects by itself: soon, and jittered.
+      reconnectionDelay: options.reconnectDelayMs?.min ?? 500,
+      reconnectionDelayMax: Math.min(options.reconnectDelayMs?.max ?? 30_000, 5_000),
       // A callback, so every (re)connect sends a fresh token and the positions reached so far.
       auth: (send) =>
         void this.handshakeAuth().then((auth) => {
