@@ -15,3 +15,5 @@ export {
   type Page,
 } from './pagination/keyset-cursor.js';
 export { PageQuery, pageOf } from './pagination/page.dto.js';
+// The one id schema: DTOs take it from here, socket commands from the protocol it is defined in.
+export { Id } from '@retail/realtime-protocol';

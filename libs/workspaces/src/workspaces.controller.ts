@@ -2,11 +2,11 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import { WorkspacesService } from './workspaces.service.js';
 
-const WorkspaceSchema = z.object({ id: z.uuid(), name: z.string(), timeZone: z.string(), companyId: z.uuid() }).meta({ id: 'Workspace' });
-const DeviceSchema = z.object({ id: z.uuid(), name: z.string(), workspaceId: z.uuid() }).meta({ id: 'PosDevice' });
+const WorkspaceSchema = z.object({ id: Id, name: z.string(), timeZone: z.string(), companyId: Id }).meta({ id: 'Workspace' });
+const DeviceSchema = z.object({ id: Id, name: z.string(), workspaceId: Id }).meta({ id: 'PosDevice' });
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -27,7 +27,7 @@ export class WorkspacesController {
   @ApiOperation({ summary: "A store's POS devices" })
   @ApiResponse({ status: 200, standardSchema: z.array(DeviceSchema) })
   @ApiErrors(400, 401, 403, 404)
-  devices(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string) {
+  devices(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.workspaces.devices(user, id);
   }
 }

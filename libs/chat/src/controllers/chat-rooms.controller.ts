@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import { ChatMessage } from '@retail/realtime-protocol';
 import {
   ChatHistoryQuerySchema,
@@ -43,7 +43,7 @@ export class ChatRoomsController {
   @ApiErrors(400, 401, 403, 404)
   history(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: z.uuid() }) roomId: string,
+    @Param('id', { schema: Id }) roomId: string,
     @Query({ schema: ChatHistoryQuerySchema }) query: ChatHistoryQueryDto,
   ) {
     return this.chat.history(user, roomId, query);
@@ -57,7 +57,7 @@ export class ChatRoomsController {
   @ApiErrors(400, 401, 403, 404, 409)
   send(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: z.uuid() }) roomId: string,
+    @Param('id', { schema: Id }) roomId: string,
     @Body({ schema: SendChatMessageSchema }) body: SendChatMessageDto,
   ) {
     return this.chat.sendMessage(user, { roomId, ...body });

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import {
   ClosedCountSchema,
   CountSchema,
@@ -12,8 +11,6 @@ import {
   type PutCountLinesDto,
 } from '../dto/count.dto.js';
 import { CountsService } from '../services/counts.service.js';
-
-const CountId = z.uuid();
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -35,7 +32,7 @@ export class CountsController {
   @ApiOperation({ summary: 'A count with its lines' })
   @ApiResponse({ status: 200, standardSchema: CountSchema })
   @ApiErrors(400, 401, 403, 404)
-  get(@CurrentUser() user: Principal, @Param('id', { schema: CountId }) id: string) {
+  get(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.counts.get(user, id);
   }
 
@@ -46,7 +43,7 @@ export class CountsController {
   @ApiErrors(400, 401, 403, 404, 409)
   putLines(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: CountId }) id: string,
+    @Param('id', { schema: Id }) id: string,
     @Body({ schema: PutCountLinesSchema }) body: PutCountLinesDto,
   ) {
     return this.counts.putLines(user, id, body);
@@ -58,7 +55,7 @@ export class CountsController {
   @ApiOperation({ summary: 'Close a count, applying every counted difference as an ADJUSTMENT movement' })
   @ApiResponse({ status: 200, standardSchema: ClosedCountSchema })
   @ApiErrors(400, 401, 403, 404, 409)
-  close(@CurrentUser() user: Principal, @Param('id', { schema: CountId }) id: string) {
+  close(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.counts.close(user, id);
   }
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { Id } from '@retail/common';
 import { MovementSchema } from './movement.dto.js';
 
 export const CreateCountSchema = z
   .object({
-    workspaceId: z.uuid(),
-    productIds: z.array(z.uuid()).min(1).max(1000).optional().describe('Default: every product of the company'),
+    workspaceId: Id,
+    productIds: z.array(Id).min(1).max(1000).optional().describe('Default: every product of the company'),
   })
   .meta({ id: 'CreateCountRequest' });
 export type CreateCountDto = z.output<typeof CreateCountSchema>;
@@ -12,7 +13,7 @@ export type CreateCountDto = z.output<typeof CreateCountSchema>;
 export const PutCountLinesSchema = z
   .object({
     lines: z
-      .array(z.object({ productId: z.uuid(), countedQuantity: z.number().int().min(0).max(1_000_000).nullable() }))
+      .array(z.object({ productId: Id, countedQuantity: z.number().int().min(0).max(1_000_000).nullable() }))
       .min(1)
       .max(1000)
       .refine((lines) => new Set(lines.map((l) => l.productId)).size === lines.length, 'Each product at most once'),
@@ -22,12 +23,12 @@ export type PutCountLinesDto = z.output<typeof PutCountLinesSchema>;
 
 export const CountSchema = z
   .object({
-    id: z.uuid(),
-    workspaceId: z.uuid(),
+    id: Id,
+    workspaceId: Id,
     status: z.enum(['OPEN', 'CLOSED']),
     lines: z.array(
       z.object({
-        productId: z.uuid(),
+        productId: Id,
         sku: z.string(),
         name: z.string(),
         expectedQuantity: z.number().int().describe('Stock when the line was added'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '@retail/common';
+import { PageQuery, pageOf, Id } from '@retail/common';
 import { MovementPayload, StockLevel, TransferStatus } from '@retail/realtime-protocol';
 
 const Quantity = z.number().int().min(1).max(1_000_000);
@@ -10,17 +10,17 @@ export const CreateMovementSchema = z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('IN'),
-      workspaceId: z.uuid(),
-      productId: z.uuid(),
+      workspaceId: Id,
+      productId: Id,
       quantity: Quantity,
       reason: Reason.optional(),
       expiresAt: z.iso.datetime({ offset: true }).optional().describe('Records the goods as a lot with this expiry'),
     }),
-    z.object({ type: z.literal('OUT'), workspaceId: z.uuid(), productId: z.uuid(), quantity: Quantity, reason: Reason.optional() }),
+    z.object({ type: z.literal('OUT'), workspaceId: Id, productId: Id, quantity: Quantity, reason: Reason.optional() }),
     z.object({
       type: z.literal('ADJUSTMENT'),
-      workspaceId: z.uuid(),
-      productId: z.uuid(),
+      workspaceId: Id,
+      productId: Id,
       quantity: z
         .number()
         .int()
@@ -33,9 +33,9 @@ export const CreateMovementSchema = z
     z
       .object({
         type: z.literal('TRANSFER'),
-        fromWorkspaceId: z.uuid(),
-        toWorkspaceId: z.uuid(),
-        productId: z.uuid(),
+        fromWorkspaceId: Id,
+        toWorkspaceId: Id,
+        productId: Id,
         quantity: Quantity,
         reason: Reason.optional(),
       })
@@ -48,8 +48,8 @@ export const UpdateTransferSchema = z.object({ status: TransferStatus.exclude(['
 export type UpdateTransferDto = z.output<typeof UpdateTransferSchema>;
 
 export const MovementQuerySchema = PageQuery.extend({
-  workspaceId: z.uuid().optional().describe('Default: every store the caller may see; transfers match either end'),
-  productId: z.uuid().optional(),
+  workspaceId: Id.optional().describe('Default: every store the caller may see; transfers match either end'),
+  productId: Id.optional(),
 });
 export type MovementQueryDto = z.output<typeof MovementQuerySchema>;
 
