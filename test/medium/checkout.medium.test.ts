@@ -32,7 +32,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
   afterAll(() => h?.close());
 
   const quantity = async (workspaceId: string, productId: string) =>
-    (await h.prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: { workspaceId, productId } } })).quantity;
+    Number((await h.prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: { workspaceId, productId } } })).quantity);
   const today = (workspaceId: string) => totals.get(manager, { workspaceId });
   /** A cart with these items, paid with `payments` (default: exactly its total by card). */
   const paidCart = async (
@@ -177,7 +177,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       { event: 'posCartUpdated', payload: expect.objectContaining({ cartId: cart.id, status: 'CANCELLED', paid: 2 * water.price }) },
     ]);
     expect(await h.prisma.payment.findMany({ where: { cartId: cart.id } })).toMatchObject([
-      { method: 'CARD', amount: 2 * water.price, saleId: null },
+      { method: 'CARD', amount: BigInt(2 * water.price), saleId: null },
     ]);
     expect([await quantity(centro, water.id), await h.prisma.inventoryMovement.count()]).toEqual([water0, movements0]);
 
@@ -308,6 +308,63 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(await code(sessions.close(cashier2, session.id, {}))).toBe('cash_session_closed');
     const again = await Promise.all(Array.from({ length: 4 }, () => code(sessions.open(cashier2, { openingFloat: 0, cashLimit: 100 }))));
     expect(again.sort()).toEqual(['cash_session_open', 'cash_session_open', 'cash_session_open', 'ok']);
+  });
+
+  it('keeps money exact past 2^31: 30 cash sales of 100,000,000 minor units in one store-day', async () => {
+    const { centro, centroDevice } = h.ids;
+    const price = 100_000_000;
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'BIG-TICKET', name: 'Tractor', price } });
+    await h.prisma.stock.create({ data: { workspaceId: centro, productId: product.id, quantity: 30 } });
+    const session = await sessions.open(manager, { deviceId: centroDevice, openingFloat: price, cashLimit: price });
+    const carts = await Promise.all(
+      Array.from({ length: 30 }, () => paidCart(cashier1, [{ productId: product.id, quantity: 1 }], [{ method: 'CASH', amount: price }])),
+    );
+    const totals0 = await today(centro);
+
+    const sold = await Promise.all(carts.map((cart) => checkouts.checkout(cashier1, cart.id)));
+    expect(sold.map((s) => s.total)).toEqual(Array(30).fill(price));
+    const totals1 = await today(centro);
+    expect(totals1.salesCount - totals0.salesCount).toBe(30);
+    expect(totals1.grossAmount - totals0.grossAmount).toBe(3_000_000_000);
+    expect(totals1.byMethod.CASH - totals0.byMethod.CASH).toBe(3_000_000_000);
+    expect(await sessions.close(manager, session.id, { countedCash: price })).toMatchObject({
+      expectedCash: 3_100_000_000,
+      difference: -3e9,
+    });
+    expect(await quantity(centro, product.id)).toBe(0);
+  });
+
+  it('caps a cart and its payments far below 2^53, and keeps stock exact past 2^31', async () => {
+    const { centro, water } = h.ids;
+    const product = await h.prisma.product.create({
+      data: { companyId: h.ids.companyId, sku: 'PRICEY', name: 'Pricey', price: 100_000_000 },
+    });
+    const cart = await carts.create(cashier1, {});
+    const at = (quantity: number) => carts.setItems(cashier1, cart.id, { items: [{ productId: product.id, quantity }] });
+    expect((await at(10_000)).total).toBe(1_000_000_000_000); // 10^12: the most a cart may total
+    const refusal = await carts
+      .setItems(cashier1, cart.id, {
+        items: [
+          { productId: product.id, quantity: 10_000 },
+          { productId: water.id, quantity: 1 },
+        ],
+      })
+      .catch((e) => e);
+    expect(refusal).toMatchObject({ code: 'cart_total_too_large', details: { max: 1_000_000_000_000 } });
+    expect(refusal.getStatus()).toBe(422);
+    expect((await carts.get(cashier1, cart.id)).total).toBe(1_000_000_000_000);
+
+    await h.prisma.stock.upsert({
+      where: { workspaceId_productId: { workspaceId: centro, productId: product.id } },
+      create: { workspaceId: centro, productId: product.id, quantity: 3_000_000_000 },
+      update: { quantity: 3_000_000_000 },
+    });
+    const sale = await checkouts.checkout(
+      cashier1,
+      (await paidCart(cashier1, [{ productId: product.id, quantity: 1 }], [{ method: 'CARD', amount: 100_000_000 }])).id,
+    );
+    expect(sale.total).toBe(100_000_000);
+    expect(await quantity(centro, product.id)).toBe(2_999_999_999);
   });
 
   it("keys daily totals by the store's local day", async () => {

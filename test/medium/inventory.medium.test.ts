@@ -25,7 +25,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
   afterAll(() => h?.close());
 
   const quantity = async (workspaceId: string, productId: string) =>
-    (await h.prisma.stock.findUnique({ where: { workspaceId_productId: { workspaceId, productId } } }))?.quantity ?? 0;
+    Number((await h.prisma.stock.findUnique({ where: { workspaceId_productId: { workspaceId, productId } } }))?.quantity ?? 0);
   const move = (user: Principal, body: Parameters<MovementsService['create']>[1]) => movements.create(user, body);
 
   it('applies IN, OUT and signed ADJUSTMENT, and emits each movement with the resulting stock after commit', async () => {
@@ -223,7 +223,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     await move(staff, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 5, expiresAt: lot(2) });
     await move(staff, { type: 'OUT', workspaceId: centro, productId: product.id, quantity: 7 });
     const lots = await h.prisma.stockLot.findMany({ where: { productId: product.id }, orderBy: { expiresAt: 'asc' } });
-    expect(lots.map((l) => l.quantity)).toEqual([0, 3]);
+    expect(lots.map((l) => Number(l.quantity))).toEqual([0, 3]);
   });
 
   it('keeps other stores and companies out: 404, never visible; adjustments need inventory:manage', async () => {

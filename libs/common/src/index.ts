@@ -2,6 +2,7 @@ export { AppError, type ErrorBody } from './errors/app-error.js';
 export { describeError, isUniqueViolation, type DescribedError } from './errors/describe-error.js';
 export { HttpExceptionFilter } from './errors/http-exception.filter.js';
 export { parseWith, toValidationIssues, validationError, type ValidationIssue } from './validation/issues.js';
+export { toSafeInteger } from './validation/safe-integer.js';
 export { ErrorResponseSchema } from './validation/error-response.schema.js';
 export { ApiErrors } from './swagger/api-errors.decorator.js';
 export {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Db, PrismaService, TransactionRunner, type Tx } from '@retail/database';
 import { visibleInWorkspace, type Principal } from '@retail/auth';
-import { AppError } from '@retail/common';
+import { AppError, toSafeInteger } from '@retail/common';
 import { RealtimeService } from '@retail/realtime';
 import type { CountPayload } from '@retail/realtime-protocol';
 import { WorkspacesService } from '@retail/workspaces';
@@ -89,14 +89,15 @@ export class CountsService {
       });
       const entries = [];
       for (const line of lines) {
-        if (line.countedQuantity === null || line.countedQuantity === line.expectedQuantity) continue;
+        const expected = toSafeInteger(line.expectedQuantity);
+        if (line.countedQuantity === null || line.countedQuantity === expected) continue;
         entries.push(
           await this.ledger.record(tx, {
             companyId: user.companyId,
             type: 'ADJUSTMENT',
             product: line.product,
             workspaceId: count.workspaceId,
-            quantity: line.countedQuantity - line.expectedQuantity,
+            quantity: line.countedQuantity - expected,
             reason: `Inventory count ${id}`,
             userId: user.userId,
             countId: id,

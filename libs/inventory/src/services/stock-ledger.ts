@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { InventoryMovement, MovementType, TransferStatus, Tx } from '@retail/database';
-import { AppError } from '@retail/common';
+import { AppError, toSafeInteger } from '@retail/common';
 import { RealtimeService } from '@retail/realtime';
 import { crossedBelowMinimum } from '../domain/low-stock.js';
 import { stockDeltaOnCreate, transferRestock } from '../domain/movement-rules.js';
@@ -94,7 +94,7 @@ export class StockLedger {
     if (!movement) throw AppError.conflict('transfer_changed', 'The transfer changed meanwhile; reload it and retry');
     if (restock) {
       const target = restock === 'destination' ? movement.toWorkspaceId! : movement.workspaceId;
-      await this.changeStock(tx, companyId, target, transfer.product, movement.quantity);
+      await this.changeStock(tx, companyId, target, transfer.product, toSafeInteger(movement.quantity));
     }
     const stock = [
       await this.level(tx, movement.workspaceId, movement.productId),
@@ -134,14 +134,15 @@ export class StockLedger {
         productId,
         sku: product.sku,
         requested: take,
-        available: current?.quantity ?? 0,
+        available: toStockLevel(workspaceId, productId, current).quantity,
       });
     }
     await this.consumeLots(tx, workspaceId, productId, take);
-    const crossed = crossedBelowMinimum(row.quantity + take, row.quantity, row.minQuantity);
+    const level = toStockLevel(workspaceId, productId, row);
+    const crossed = crossedBelowMinimum(level.quantity + take, level.quantity, level.minQuantity);
     return {
-      level: toStockLevel(workspaceId, productId, row),
-      crossing: crossed ? { companyId, workspaceId, product, quantity: row.quantity, minQuantity: row.minQuantity } : null,
+      level,
+      crossing: crossed ? { companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity } : null,
     };
   }
 
@@ -157,7 +158,7 @@ export class StockLedger {
     let left = quantity;
     for (const lot of lots) {
       if (left === 0) break;
-      const used = Math.min(lot.quantity, left);
+      const used = Math.min(toSafeInteger(lot.quantity), left);
       await tx.stockLot.update({ where: { id: lot.id }, data: { quantity: { decrement: used } } });
       left -= used;
     }

@@ -1,4 +1,5 @@
 import type { InventoryMovement, Prisma, Product, Stock } from '@retail/database';
+import { toSafeInteger } from '@retail/common';
 import type { MovementPayload } from '@retail/realtime-protocol';
 
 export type MovementView = MovementPayload['movement'];
@@ -12,7 +13,7 @@ export function toMovementView(m: InventoryMovement): MovementView {
     type: m.type,
     status: m.status,
     productId: m.productId,
-    quantity: m.quantity,
+    quantity: toSafeInteger(m.quantity),
     workspaceId: transfer ? null : m.workspaceId,
     fromWorkspaceId: transfer ? m.workspaceId : null,
     toWorkspaceId: m.toWorkspaceId,
@@ -25,14 +26,14 @@ export function toMovementView(m: InventoryMovement): MovementView {
 
 /** A missing stock row means nothing was ever moved there: quantity 0, no threshold. */
 export function toStockLevel(workspaceId: string, productId: string, row: Pick<Stock, 'quantity' | 'minQuantity'> | null): StockLevel {
-  return { workspaceId, productId, quantity: row?.quantity ?? 0, minQuantity: row?.minQuantity ?? 0 };
+  return { workspaceId, productId, quantity: row ? toSafeInteger(row.quantity) : 0, minQuantity: row?.minQuantity ?? 0 };
 }
 
 export const toProductView = (p: Product) => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
-  price: p.price,
+  price: toSafeInteger(p.price),
   unit: p.unit,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
@@ -52,7 +53,7 @@ export function toCountView(count: CountWithLines) {
       productId: l.productId,
       sku: l.product.sku,
       name: l.product.name,
-      expectedQuantity: l.expectedQuantity,
+      expectedQuantity: toSafeInteger(l.expectedQuantity),
       countedQuantity: l.countedQuantity,
     })),
     createdAt: count.createdAt.toISOString(),

@@ -1,3 +1,4 @@
+import { toSafeInteger } from '@retail/common';
 import type { Db } from '@retail/database';
 import type { PublishNotificationInput } from '../services/notifications.service.js';
 
@@ -34,7 +35,7 @@ export async function lotExpiryAlerts(db: Db, now: Date, companyId?: string): Pr
     },
     orderBy: { expiresAt: 'asc' },
   });
-  return lots.map((lot) => lotExpiryAlert(lot, now));
+  return lots.map((lot) => lotExpiryAlert({ ...lot, quantity: toSafeInteger(lot.quantity) }, now));
 }
 
 /**

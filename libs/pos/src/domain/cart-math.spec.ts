@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assertPaymentAccepted, cartStatus, cartTotal, passedCashLimit, settle } from './cart-math.js';
+import {
+  assertCartTotalAllowed,
+  assertPaymentAccepted,
+  cartStatus,
+  cartTotal,
+  MAX_CART_AMOUNT,
+  passedCashLimit,
+  settle,
+} from './cart-math.js';
 
 const code = (fn: () => unknown) => {
   try {
@@ -36,6 +44,16 @@ describe('cart math', () => {
     expect(code(() => assertPaymentAccepted(100, 40, { method: 'CARD', amount: 61 }))).toBe('overpayment');
     expect(code(() => assertPaymentAccepted(100, 100, { method: 'CASH', amount: 1 }))).toBe('cart_paid');
     expect(code(() => assertPaymentAccepted(0, 0, { method: 'CASH', amount: 1 }))).toBe('cart_empty');
+  });
+
+  it('caps a cart total and the sum of its payments at 10^12 minor units', () => {
+    expect(MAX_CART_AMOUNT).toBe(1_000_000_000_000);
+    expect(code(() => assertCartTotalAllowed(MAX_CART_AMOUNT))).toBe('none');
+    expect(code(() => assertCartTotalAllowed(MAX_CART_AMOUNT + 1))).toBe('cart_total_too_large');
+    expect(code(() => assertPaymentAccepted(MAX_CART_AMOUNT, MAX_CART_AMOUNT - 1, { method: 'CASH', amount: 1 }))).toBe('none');
+    expect(code(() => assertPaymentAccepted(MAX_CART_AMOUNT, MAX_CART_AMOUNT - 1, { method: 'CASH', amount: 2 }))).toBe(
+      'payments_too_large',
+    );
   });
 
   it('settles with change from cash, keeping cash net of change', () => {

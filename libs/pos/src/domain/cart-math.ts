@@ -11,10 +11,22 @@ export interface Tender {
 }
 export type AmountsByMethod = Record<PaymentMethod, number>;
 
+/**
+ * The most a cart may total, and the most its payments may add up to, in minor units. Far below
+ * 2^53 (where JSON numbers stop being exact), so a store-day holds thousands of maximal sales.
+ */
+export const MAX_CART_AMOUNT = 1_000_000_000_000;
+
 /** All integer minor units: sums of integers stay exact. */
 export const lineTotal = (item: PricedItem) => item.quantity * item.unitPrice;
 export const cartTotal = (items: PricedItem[]) => items.reduce((sum, item) => sum + lineTotal(item), 0);
 const sumOf = (payments: Tender[]) => payments.reduce((sum, p) => sum + p.amount, 0);
+
+export function assertCartTotalAllowed(total: number): void {
+  if (total > MAX_CART_AMOUNT) {
+    throw AppError.unprocessable('cart_total_too_large', `A cart may total at most ${MAX_CART_AMOUNT}`, { total, max: MAX_CART_AMOUNT });
+  }
+}
 
 /** PAID once payments cover a non-empty total; changing the items can take a cart back to OPEN. */
 export const cartStatus = (total: number, paid: number): CartStatus => (total > 0 && paid >= total ? 'PAID' : 'OPEN');
@@ -26,6 +38,12 @@ export function assertPaymentAccepted(total: number, paid: number, payment: Tend
   if (remaining <= 0) throw AppError.conflict('cart_paid', 'The cart is already paid');
   if (payment.method !== 'CASH' && payment.amount > remaining) {
     throw AppError.unprocessable('overpayment', `Only cash can exceed the ${remaining} still due`, { remaining });
+  }
+  if (paid + payment.amount > MAX_CART_AMOUNT) {
+    throw AppError.unprocessable('payments_too_large', `A cart's payments may add up to at most ${MAX_CART_AMOUNT}`, {
+      paid,
+      max: MAX_CART_AMOUNT,
+    });
   }
 }
 

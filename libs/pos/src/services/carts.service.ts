@@ -3,11 +3,12 @@ import type { Principal } from '@retail/auth';
 import { PrismaService, TransactionRunner, type Tx } from '@retail/database';
 import { ProductsService } from '@retail/inventory';
 import { RealtimeService } from '@retail/realtime';
-import { assertPaymentAccepted, cartStatus, cartTotal } from '../domain/cart-math.js';
+import { toSafeInteger } from '@retail/common';
+import { assertCartTotalAllowed, assertPaymentAccepted, cartStatus, cartTotal } from '../domain/cart-math.js';
 import type { AddPaymentDto, CreateCartDto, SetCartItemsDto } from '../dto/cart.dto.js';
 import { lockOpenCart } from './cart-lock.js';
 import { PosAccess } from './pos-access.js';
-import { CART_INCLUDE, type CartWithLines, toCartPayload, toCartView } from '../views/pos.views.js';
+import { CART_INCLUDE, type CartWithLines, toCartPayload, toCartView, toPricedItem } from '../views/pos.views.js';
 
 /** Carts before checkout. Every change takes the cart's row lock first, so it serialises with checkout. */
 @Injectable()
@@ -54,8 +55,13 @@ export class CartsService {
       }));
       await tx.cartItem.deleteMany({ where: { cartId: id } });
       await tx.cartItem.createMany({ data: priced });
-      const total = cartTotal(priced);
-      const cart = await tx.cart.update({ where: { id }, data: { total, status: cartStatus(total, locked.paid) }, include: CART_INCLUDE });
+      const total = cartTotal(priced.map(toPricedItem));
+      assertCartTotalAllowed(total);
+      const cart = await tx.cart.update({
+        where: { id },
+        data: { total, status: cartStatus(total, toSafeInteger(locked.paid)) },
+        include: CART_INCLUDE,
+      });
       return this.announce(tx, user.companyId, cart);
     });
   }
@@ -64,10 +70,11 @@ export class CartsService {
     await this.access.cart(user, id);
     return this.transactions.run(async (tx) => {
       const locked = await lockOpenCart(tx, id);
-      assertPaymentAccepted(locked.total, locked.paid, { method, amount });
+      const [total, paidBefore] = [toSafeInteger(locked.total), toSafeInteger(locked.paid)];
+      assertPaymentAccepted(total, paidBefore, { method, amount });
       const payment = await tx.payment.create({ data: { cartId: id, method, amount } });
-      const paid = locked.paid + amount;
-      const cart = await tx.cart.update({ where: { id }, data: { paid, status: cartStatus(locked.total, paid) }, include: CART_INCLUDE });
+      const paid = paidBefore + amount;
+      const cart = await tx.cart.update({ where: { id }, data: { paid, status: cartStatus(total, paid) }, include: CART_INCLUDE });
       const view = this.announce(tx, user.companyId, cart);
       this.realtime.emit(
         'posCartPayment',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CashSession, Tx } from '@retail/database';
 import { NotificationsService, type PublishNotificationInput } from '@retail/notifications';
+import { toCashSessionView } from '../views/pos.views.js';
 
 const asMoney = (minor: number) => (minor / 100).toFixed(2);
 
@@ -21,6 +22,7 @@ export class CashAlerts {
     const scopes: PublishNotificationInput['scope'][] = managers.length
       ? managers.map(({ userId }) => ({ type: 'user', userId }))
       : [{ type: 'workspace', workspaceId: session.workspaceId }];
+    const { expectedCash, cashLimit } = toCashSessionView(session);
     for (const scope of scopes) {
       await this.notifications.publish(
         {
@@ -29,13 +31,13 @@ export class CashAlerts {
           kind: 'CASH_LIMIT',
           scope,
           title: 'Cash limit exceeded',
-          message: `The drawer of ${deviceName} holds ${asMoney(session.expectedCash)}, over its limit of ${asMoney(session.cashLimit)}`,
+          message: `The drawer of ${deviceName} holds ${asMoney(expectedCash)}, over its limit of ${asMoney(cashLimit)}`,
           data: {
             cashSessionId: session.id,
             workspaceId: session.workspaceId,
             deviceId: session.deviceId,
-            expectedCash: session.expectedCash,
-            cashLimit: session.cashLimit,
+            expectedCash,
+            cashLimit,
           },
         },
         { tx },

@@ -18,7 +18,9 @@ import {
   toCartView,
   toDailyTotalsPayload,
   toSalePayload,
+  toPricedItem,
   toSaleView,
+  toTender,
 } from '../views/pos.views.js';
 
 /**
@@ -53,7 +55,7 @@ export class CheckoutService {
         },
       });
       if (!cart.items.length) throw AppError.unprocessable('cart_empty', 'The cart has no items');
-      const money = settle(cartTotal(cart.items), cart.payments);
+      const money = settle(cartTotal(cart.items.map(toPricedItem)), cart.payments.map(toTender));
 
       const completedAt = new Date();
       const day = businessDate(completedAt, workspace.timeZone);
@@ -76,7 +78,7 @@ export class CheckoutService {
               name: item.product.name,
               quantity: item.quantity,
               unitPrice: item.unitPrice,
-              lineTotal: lineTotal(item),
+              lineTotal: lineTotal(toPricedItem(item)),
             })),
           },
           payments: { connect: cart.payments.map((p) => ({ id: p.id })) },
