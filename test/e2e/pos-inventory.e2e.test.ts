@@ -19,6 +19,7 @@ import {
   describeWithServices,
 } from '@retail/testing';
 
+import { businessDate } from '@retail/pos';
 import { EVENTS } from '@retail/realtime-protocol';
 
 describeWithServices(['postgres', 'redis'], 'POS and inventory across three replicas', () => {
@@ -245,5 +246,29 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
       status: 400,
       body: { code: 'validation_failed' },
     });
+  });
+
+  it('refuses a store time zone that Intl does not know, and sells on the local day of one it does', async () => {
+    const admin = await login(a, 'admin@demo.local');
+    const manager = await login(a, 'manager@demo.local');
+    const store = `/workspaces/${ids.norte}`;
+    expect(await api(b, 'PATCH', store, admin, { timeZone: 'Mars/Olympus_Mons' })).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    });
+    expect(await api(b, 'PATCH', store, manager, { timeZone: 'UTC' })).toMatchObject({ status: 403 });
+    expect(await api(b, 'PATCH', store, admin, { timeZone: 'pacific/kiritimati' })).toMatchObject({
+      status: 200,
+      body: { id: ids.norte, timeZone: 'Pacific/Kiritimati' },
+    });
+    try {
+      const cashier = await login(c, 'cashier2@demo.local', { deviceId: ids.norteDevice });
+      const water = await productBySku(c, cashier, 'WATER-500');
+      const sale = await sell(c, cashier, [{ productId: water.id, quantity: 1 }]);
+      expect(sale.status).toBe(201);
+      expect(sale.body.businessDate).toBe(businessDate(new Date(sale.body.completedAt), 'Pacific/Kiritimati'));
+    } finally {
+      await api(a, 'PATCH', store, admin, { timeZone: 'UTC' });
+    }
   });
 });

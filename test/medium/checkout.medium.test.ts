@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { businessDate, CartsService, CashSessionsService, CheckoutService, DailyTotalsService, SalesService } from '@retail/pos';
 
@@ -365,6 +365,16 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     );
     expect(sale.total).toBe(100_000_000);
     expect(await quantity(centro, product.id)).toBe(2_999_999_999);
+  });
+
+  it("stamps a sale and its business day with the database's clock, not the replica's", async () => {
+    const cart = await paidCart(cashier1, [{ productId: h.ids.water.id, quantity: 1 }]);
+    const skewed = new Date(Date.now() + 36 * 3600_000); // this replica's clock runs a day and a half fast
+    vi.useFakeTimers({ toFake: ['Date'], now: skewed });
+    const sale = await checkouts.checkout(cashier1, cart.id).finally(() => vi.useRealTimers());
+    expect(Math.abs(new Date(sale.completedAt).getTime() - Date.now())).toBeLessThan(60_000);
+    expect(sale.businessDate).toBe(businessDate(new Date(), 'UTC'));
+    expect(sale.businessDate).not.toBe(businessDate(skewed, 'UTC'));
   });
 
   it("keys daily totals by the store's local day", async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
-import { PrismaService, type DailyTotals, type Tx } from '@retail/database';
+import { databaseNow, PrismaService, type DailyTotals, type Tx } from '@retail/database';
 import { WorkspacesService } from '@retail/workspaces';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
 import type { AmountsByMethod } from '../domain/cart-math.js';
@@ -34,7 +34,7 @@ export class DailyTotalsService {
 
   async get(user: Principal, { workspaceId, date }: DailyTotalsQueryDto) {
     const workspace = await this.workspaces.assertVisible(user, workspaceId);
-    const day = date ?? businessDate(new Date(), workspace.timeZone);
+    const day = date ?? businessDate(await databaseNow(this.prisma), workspace.timeZone);
     const row = await this.prisma.dailyTotals.findUnique({
       where: { workspaceId_businessDate: { workspaceId, businessDate: toDateColumn(day) } },
     });
