@@ -106,7 +106,8 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       saleId: sale.id,
       ...Object.fromEntries(Object.entries(sale).filter(([k]) => k !== 'id')),
     });
-    expect(events[2].payload).toEqual(after);
+    const { refunds: _, ...sales } = after;
+    expect(events[2].payload).toEqual(sales);
     expect(events[3].payload.movement).toMatchObject({ type: 'SALE', workspaceId: centro });
   });
 
@@ -367,6 +368,51 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(await quantity(centro, product.id)).toBe(2_999_999_999);
   });
 
+  it('refunds each payment of a cancelled cart once, as refunds in the daily totals, leaving the drawer exact', async () => {
+    const { centro, centroDevice, water } = h.ids;
+    const session = await sessions.open(manager, { deviceId: centroDevice, openingFloat: 1000, cashLimit: 100_000 });
+    const totals0 = await today(centro);
+    const cart = await paidCart(
+      cashier1,
+      [{ productId: water.id, quantity: 3 }],
+      [
+        { method: 'CARD', amount: water.price },
+        { method: 'CASH', amount: 500 },
+      ],
+    );
+    const mark = h.sent.length;
+    const cancelled = await carts.cancel(cashier1, cart.id);
+    expect(cancelled.payments.map((p) => [p.method, p.amount, typeof p.refundedAt])).toEqual([
+      ['CARD', water.price, 'string'],
+      ['CASH', 500, 'string'],
+    ]);
+    expect(h.since(mark).map((e) => e.event)).toEqual(['posCartUpdated']);
+    const refunds = await h.prisma.refund.findMany({ where: { payment: { cartId: cart.id } }, include: { payment: true } });
+    expect(refunds.map((r) => [r.payment.method, Number(r.amount), r.refundedById]).sort()).toEqual([
+      ['CARD', water.price, cashier1.userId],
+      ['CASH', 500, cashier1.userId],
+    ]);
+
+    const totals1 = await today(centro);
+    const { refunds: refunds0, ...sales0 } = totals0;
+    expect(totals1).toMatchObject(sales0); // not a sale
+    expect(totals1.refunds).toEqual({
+      count: refunds0.count + 2,
+      amount: refunds0.amount + water.price + 500,
+      byMethod: { CASH: refunds0.byMethod.CASH + 500, CARD: refunds0.byMethod.CARD + water.price, OTHER: refunds0.byMethod.OTHER },
+    });
+    // The drawer counts cash at checkout: the 500 handed back never entered its expected cash.
+    expect(await sessions.close(manager, session.id, { countedCash: 1000 })).toMatchObject({ expectedCash: 1000, difference: 0 });
+
+    // One cancel, one refund: a second cancel, or racing ones, refund nothing more.
+    expect(await code(carts.cancel(cashier1, cart.id))).toBe('cart_closed');
+    const raced = await paidCart(cashier1, [{ productId: water.id, quantity: 1 }]);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => code(carts.cancel(cashier1, raced.id))));
+    expect(outcomes.sort()).toEqual(['cart_closed', 'cart_closed', 'cart_closed', 'cart_closed', 'ok']);
+    expect(await h.prisma.refund.count({ where: { payment: { cartId: { in: [cart.id, raced.id] } } } })).toBe(3);
+    expect((await today(centro)).refunds).toMatchObject({ count: totals1.refunds.count + 1, amount: totals1.refunds.amount + water.price });
+  });
+
   it("stamps a sale and its business day with the database's clock, not the replica's", async () => {
     const cart = await paidCart(cashier1, [{ productId: h.ids.water.id, quantity: 1 }]);
     const skewed = new Date(Date.now() + 36 * 3600_000); // this replica's clock runs a day and a half fast
@@ -409,14 +455,24 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     const paid = await carts.addPayment(cashier1, cart.id, { method: 'CARD', amount: 2 * water.price });
     expect(paid).toMatchObject({ status: 'PAID', remaining: 0 });
     expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 1 }))).toBe('cart_paid');
-    // Fewer items after a card payment: the card now exceeds the total, and change is only given in cash.
-    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] })).toMatchObject({
-      status: 'PAID',
-      change: water.price,
+    // Fewer items after a card payment would leave the card above the total, and change is only given
+    // in cash: refused, so the cart stays payable. More items reopen it for the rest.
+    const mark = h.sent.length;
+    expect(await code(carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] }))).toBe('overpayment');
+    expect(await code(carts.setItems(cashier1, cart.id, { items: [] }))).toBe('overpayment');
+    expect(h.since(mark)).toEqual([]);
+    expect((await h.prisma.cartItem.findMany({ where: { cartId: cart.id } })).map((i) => i.quantity)).toEqual([2]);
+    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 3 }] })).toMatchObject({
+      status: 'OPEN',
+      remaining: water.price,
     });
-    expect(await code(checkouts.checkout(cashier1, cart.id))).toBe('overpayment');
-    expect((await h.prisma.cartItem.findMany({ where: { cartId: cart.id } })).map((i) => i.quantity)).toEqual([1]);
-    expect(await carts.setItems(cashier1, cart.id, { items: [] })).toMatchObject({ items: [], total: 0, status: 'OPEN' });
+    await carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 500 });
+    // Cash may end above a smaller total: it becomes change, and the cart still checks out.
+    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 2 }] })).toMatchObject({
+      status: 'PAID',
+      change: 500,
+    });
+    expect(await checkouts.checkout(cashier1, cart.id)).toMatchObject({ total: 2 * water.price, change: 500 });
   });
 
   it("binds cashiers to their device and keeps other stores' and companies' carts out of sight", async () => {

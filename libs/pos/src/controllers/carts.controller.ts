@@ -44,9 +44,12 @@ export class CartsController {
 
   @Patch(':id')
   @RequirePermissions('pos:sell')
-  @ApiOperation({ summary: "Replace the cart's items; answers the cart with its totals" })
+  @ApiOperation({
+    summary:
+      "Replace the cart's items; answers the cart with its totals. 422 overpayment if card or other payments would exceed the new total",
+  })
   @ApiResponse({ status: 200, standardSchema: CartSchema })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors(400, 401, 403, 404, 409, 422)
   setItems(
     @CurrentUser() user: Principal,
     @Param('id', { schema: Id }) id: string,
@@ -70,7 +73,10 @@ export class CartsController {
 
   @Post(':id/cancel')
   @RequirePermissions('pos:sell')
-  @ApiOperation({ summary: 'Cancel an open or paid cart; its payments stay recorded, no stock was taken. 409 cart_closed' })
+  @ApiOperation({
+    summary:
+      'Cancel an open or paid cart, refunding each of its payments once (daily totals count refunds, not sales); no stock was taken. 409 cart_closed',
+  })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404, 409)
   cancel(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {

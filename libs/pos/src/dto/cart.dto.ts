@@ -35,7 +35,15 @@ export const CartSchema = z
     cashierId: Id,
     status: z.enum(['OPEN', 'PAID', 'COMPLETED', 'CANCELLED']),
     items: z.array(SaleLinePayload),
-    payments: z.array(z.object({ id: Id, method: PaymentMethod, amount: Money, createdAt: z.iso.datetime() })),
+    payments: z.array(
+      z.object({
+        id: Id,
+        method: PaymentMethod,
+        amount: Money,
+        createdAt: z.iso.datetime(),
+        refundedAt: z.iso.datetime().nullable().describe('Set when the cart was cancelled: the payment was given back'),
+      }),
+    ),
     total: Money,
     paid: Money,
     remaining: Money.describe('Still due; 0 when covered'),

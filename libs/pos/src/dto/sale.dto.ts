@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PageQuery, pageOf, Id } from '@retail/common';
-import { PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
+import { DailyTotalsPayload, Money, PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
 
 const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
@@ -35,3 +35,13 @@ export const SaleSchema = z
   .meta({ id: 'Sale' });
 export type SaleView = z.output<typeof SaleSchema>;
 export const SalePageSchema = pageOf(SaleSchema, 'SalePage');
+
+/** GET /pos/daily-totals: the event's sales figures, plus the day's refunds (payments of cancelled carts given back). */
+export const DailyTotalsSchema = DailyTotalsPayload.extend({
+  refunds: z.object({
+    count: z.number().int().describe('Payments refunded'),
+    amount: Money,
+    byMethod: z.object({ CASH: Money, CARD: Money, OTHER: Money }),
+  }),
+}).meta({ id: 'DailyTotals' });
+export type DailyTotalsView = z.output<typeof DailyTotalsSchema>;

@@ -1,14 +1,14 @@
 import { toSafeInteger } from '@retail/common';
-import type { CashSession, PaymentMethod, Prisma } from '@retail/database';
+import type { CashSession, DailyTotals, PaymentMethod, Prisma } from '@retail/database';
 import type { CartPayload, DailyTotalsPayload, SaleCompletedPayload } from '@retail/realtime-protocol';
 import type { CartView } from '../dto/cart.dto.js';
-import type { SaleView } from '../dto/sale.dto.js';
+import type { DailyTotalsView, SaleView } from '../dto/sale.dto.js';
 import { lineTotal, type PricedItem, type Tender } from '../domain/cart-math.js';
 import { fromDateColumn } from '../domain/business-date.js';
 
 export const CART_INCLUDE = {
   items: { include: { product: { select: { sku: true, name: true } } }, orderBy: { position: 'asc' } },
-  payments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  payments: { include: { refund: { select: { createdAt: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.CartInclude;
 export type CartWithLines = Prisma.CartGetPayload<{ include: typeof CART_INCLUDE }>;
 
@@ -40,7 +40,12 @@ export function toCartView(cart: CartWithLines): CartView {
       const priced = toPricedItem(i);
       return { productId: i.productId, sku: i.product.sku, name: i.product.name, ...priced, lineTotal: lineTotal(priced) };
     }),
-    payments: cart.payments.map((p) => ({ id: p.id, ...toTender(p), createdAt: p.createdAt.toISOString() })),
+    payments: cart.payments.map((p) => ({
+      id: p.id,
+      ...toTender(p),
+      createdAt: p.createdAt.toISOString(),
+      refundedAt: p.refund?.createdAt.toISOString() ?? null,
+    })),
     total,
     paid,
     remaining: Math.max(0, total - paid),
@@ -84,16 +89,17 @@ export function toSalePayload(companyId: string, sale: SaleView): SaleCompletedP
   return { companyId, saleId: id, ...rest };
 }
 
-type TotalsRow = Pick<Prisma.DailyTotalsGetPayload<object>, 'salesCount' | 'grossAmount' | 'cashAmount' | 'cardAmount' | 'otherAmount'>;
+type MoneyColumn = { [K in keyof DailyTotals]: DailyTotals[K] extends bigint ? K : never }[keyof DailyTotals];
+const amountOf = (row: DailyTotals | null, column: MoneyColumn) => (row ? toSafeInteger(row[column]) : 0);
 
 /** A day without sales has no row: all zeros. */
 export function toDailyTotalsPayload(
   companyId: string,
   workspaceId: string,
   businessDate: string,
-  row: TotalsRow | null,
+  row: DailyTotals | null,
 ): DailyTotalsPayload {
-  const amount = (column: Exclude<keyof TotalsRow, 'salesCount'>) => (row ? toSafeInteger(row[column]) : 0);
+  const amount = (column: MoneyColumn) => amountOf(row, column);
   return {
     companyId,
     workspaceId,
@@ -101,6 +107,19 @@ export function toDailyTotalsPayload(
     salesCount: row?.salesCount ?? 0,
     grossAmount: amount('grossAmount'),
     byMethod: { CASH: amount('cashAmount'), CARD: amount('cardAmount'), OTHER: amount('otherAmount') },
+  };
+}
+
+/** The day's sales as the event carries them, and its refunds, which are never sales. */
+export function toDailyTotalsView(companyId: string, workspaceId: string, businessDate: string, row: DailyTotals | null): DailyTotalsView {
+  const amount = (column: MoneyColumn) => amountOf(row, column);
+  return {
+    ...toDailyTotalsPayload(companyId, workspaceId, businessDate, row),
+    refunds: {
+      count: row?.refundsCount ?? 0,
+      amount: amount('refundAmount'),
+      byMethod: { CASH: amount('cashRefunded'), CARD: amount('cardRefunded'), OTHER: amount('otherRefunded') },
+    },
   };
 }
 
