@@ -197,8 +197,10 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     ).toBe(200);
     expect((await api(c, 'POST', `/inventory/counts/${count.id}/close`, staff)).status).toBe(403); // closing needs inventory:manage
     const closed = await api(a, 'POST', `/inventory/counts/${count.id}/close`, manager);
-    expect(closed.status).toBe(200);
-    expect(closed.body.adjustments).toMatchObject([{ type: 'ADJUSTMENT', productId: water.id, quantity: -3 }]);
+    expect(closed).toMatchObject({ status: 200, body: { status: 'CLOSED', summary: { lines: 1, counted: 1, adjusted: 1 } } });
+    expect((await api(b, 'GET', `/inventory/movements?countId=${count.id}`, manager)).body.items).toMatchObject([
+      { type: 'ADJUSTMENT', productId: water.id, quantity: -3 },
+    ]);
     expect(await stockOf(manager, ids.centro, water.id)).toBe(water0 - 3);
     expect((await api(a, 'POST', `/inventory/counts/${count.id}/close`, manager)).body.code).toBe('count_closed');
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { CountsService, MovementsService, StockService } from '@retail/inventory';
+import { CartsService, CheckoutService } from '@retail/pos';
 
 import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
 
@@ -180,30 +181,39 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const { norte, bread, water, milk } = h.ids;
     const [bread0, water0, milk0] = [await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)];
     const opened = await counts.create(manager, { workspaceId: norte, productIds: [bread.id, water.id] });
-    expect(opened.lines.map((l) => [l.sku, l.expectedQuantity, l.countedQuantity])).toEqual([
+    expect(opened).toMatchObject({ status: 'OPEN', summary: { lines: 2, counted: 0, adjusted: 0 } });
+    expect(
+      (await counts.lines(manager, opened.id, { limit: 10 })).items.map((l) => [l.sku, l.expectedQuantity, l.countedQuantity]),
+    ).toEqual([
       ['BREAD-LOAF', bread0, null],
       ['WATER-500', water0, null],
     ]);
-    // Milk was not in the count: it joins with today's stock as expected.
-    const lines = await counts.putLines(manager, opened.id, {
+    // Milk was not in the count: it joins it.
+    const put = await counts.putLines(manager, opened.id, {
       lines: [
         { productId: bread.id, countedQuantity: bread0 - 2 },
         { productId: water.id, countedQuantity: water0 },
         { productId: milk.id, countedQuantity: milk0 + 4 },
       ],
     });
-    expect(lines.lines).toHaveLength(3);
+    expect(put.lines.map((l) => [l.sku, l.expectedQuantity, l.countedQuantity])).toEqual([
+      ['BREAD-LOAF', bread0, bread0 - 2],
+      ['MILK-1L', milk0, milk0 + 4],
+      ['WATER-500', water0, water0],
+    ]);
+    expect(put.count.summary).toEqual({ lines: 3, counted: 3, adjusted: 0 });
 
     const mark = h.sent.length;
     const closed = await counts.close(manager, opened.id);
-    expect(closed.count).toMatchObject({ status: 'CLOSED' });
-    expect(closed.adjustments.map((m) => [m.productId, m.quantity, m.type])).toEqual(
+    expect(closed).toMatchObject({ status: 'CLOSED', summary: { lines: 3, counted: 3, adjusted: 2 } });
+    const adjustments = (await movements.list(manager, { countId: opened.id, limit: 10 })).items;
+    expect(adjustments.map((m) => [m.productId, m.quantity, m.type])).toEqual(
       expect.arrayContaining([
         [bread.id, -2, 'ADJUSTMENT'],
         [milk.id, 4, 'ADJUSTMENT'],
       ]),
     );
-    expect(closed.adjustments).toHaveLength(2);
+    expect(adjustments).toHaveLength(2);
     expect([await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)]).toEqual([
       bread0 - 2,
       water0,
@@ -213,6 +223,99 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
 
     expect(await code(counts.close(manager, opened.id))).toBe('count_closed');
     expect(await code(counts.putLines(manager, opened.id, { lines: [{ productId: bread.id, countedQuantity: 1 }] }))).toBe('count_closed');
+  });
+
+  it('keeps a count right while the store sells and receives: stock ends as counted, plus what moved after', async () => {
+    const { norte, norteDevice } = h.ids;
+    const cashier = await h.as('cashier2@demo.local', norteDevice);
+    const [carts, checkouts] = [h.get(CartsService), h.get(CheckoutService)];
+    const sell = async (productId: string, quantity: number) => {
+      const cart = await carts.create(cashier, {});
+      const { total } = await carts.setItems(cashier, cart.id, { items: [{ productId, quantity }] });
+      await carts.addPayment(cashier, cart.id, { method: 'CARD', amount: total });
+      await checkouts.checkout(cashier, cart.id);
+    };
+    const stocked = async (sku: string, quantity: number) => {
+      const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku, name: sku, price: 10 } });
+      await move(manager, { type: 'IN', workspaceId: norte, productId: product.id, quantity });
+      return product.id;
+    };
+    const [sold, emptied, short, miscounted] = [
+      await stocked('LIVE-SOLD', 10),
+      await stocked('LIVE-EMPTIED', 4),
+      await stocked('LIVE-SHORT', 10),
+      await stocked('LIVE-MISCOUNTED', 10),
+    ];
+    const count = await counts.create(manager, { workspaceId: norte, productIds: [sold, emptied, short, miscounted] });
+    const countNow = (productId: string, countedQuantity: number) =>
+      counts.putLines(manager, count.id, { lines: [{ productId, countedQuantity }] });
+
+    await sell(sold, 3);
+    await countNow(sold, 7); // the 7 left on the shelf
+    await move(manager, { type: 'IN', workspaceId: norte, productId: sold, quantity: 5 });
+    await sell(sold, 1);
+
+    await sell(emptied, 4);
+    await countNow(emptied, 0); // a count of 0 after sales
+
+    await countNow(short, 8); // two went missing
+    await sell(short, 3);
+
+    await countNow(miscounted, 2); // counted 2 of 10, yet 5 are sold afterwards: the count was wrong
+    await sell(miscounted, 5);
+
+    const closed = await counts.close(manager, count.id);
+    expect(closed.summary).toEqual({ lines: 4, counted: 4, adjusted: 2 });
+    expect([
+      await quantity(norte, sold),
+      await quantity(norte, emptied),
+      await quantity(norte, short),
+      await quantity(norte, miscounted),
+    ]).toEqual([
+      11, // 7 counted + 5 received − 1 sold since
+      0,
+      5, // 8 counted − 3 sold since
+      0, // never below zero
+    ]);
+    const adjustments = (await movements.list(manager, { countId: count.id, limit: 10 })).items;
+    expect(adjustments.map((m) => [m.productId, m.quantity]).sort()).toEqual(
+      [
+        [short, -2],
+        [miscounted, -5],
+      ].sort(),
+    );
+  });
+
+  it('opens a count of every product as a summary, pages its lines, and announces only what changed', async () => {
+    const { norte, bread } = h.ids;
+    const products = await h.prisma.product.count({ where: { companyId: h.ids.companyId } });
+    let mark = h.sent.length;
+    const count = await counts.create(manager, { workspaceId: norte });
+    expect(count.summary).toEqual({ lines: products, counted: 0, adjusted: 0 });
+    expect(h.since(mark)).toMatchObject([{ event: 'inventoryCountUpdated', payload: { count: { summary: count.summary }, lines: [] } }]);
+
+    const skus: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await counts.lines(manager, count.id, { cursor, limit: 3 });
+      skus.push(...page.items.map((l) => l.sku));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(skus).toHaveLength(products);
+    expect([...skus].sort()).toEqual(skus);
+
+    mark = h.sent.length;
+    await counts.putLines(manager, count.id, { lines: [{ productId: bread.id, countedQuantity: await quantity(norte, bread.id) }] });
+    const [updated] = h.since(mark);
+    expect(updated.payload.count.summary).toEqual({ lines: products, counted: 1, adjusted: 0 });
+    expect(updated.payload.lines).toEqual([
+      { productId: bread.id, expectedQuantity: await quantity(norte, bread.id), countedQuantity: await quantity(norte, bread.id) },
+    ]);
+
+    mark = h.sent.length;
+    await counts.close(manager, count.id);
+    expect(h.since(mark)).toMatchObject([{ event: 'inventoryCountUpdated', payload: { count: { status: 'CLOSED' }, lines: [] } }]);
+    expect(await code(counts.get(otherAdmin, count.id))).toBe('not_found');
   });
 
   it('consumes lots first-expiring-first', async () => {

@@ -50,6 +50,7 @@ export type UpdateTransferDto = z.output<typeof UpdateTransferSchema>;
 export const MovementQuerySchema = PageQuery.extend({
   workspaceId: Id.optional().describe('Default: every store the caller may see; transfers match either end'),
   productId: Id.optional(),
+  countId: Id.optional().describe("A closed count's ADJUSTMENT movements"),
 });
 export type MovementQueryDto = z.output<typeof MovementQuerySchema>;
 

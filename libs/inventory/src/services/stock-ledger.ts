@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { InventoryMovement, MovementType, TransferStatus, Tx } from '@retail/database';
+import { type InventoryMovement, type MovementType, Prisma, type TransferStatus, type Tx } from '@retail/database';
 import { AppError, toSafeInteger } from '@retail/common';
 import { RealtimeService } from '@retail/realtime';
 import { crossedBelowMinimum } from '../domain/low-stock.js';
@@ -28,6 +28,14 @@ export interface MovementInput {
   expiresAt?: Date;
   saleId?: string;
   countId?: string;
+}
+
+export interface CountToApply {
+  companyId: string;
+  workspaceId: string;
+  countId: string;
+  userId: string;
+  reason: string;
 }
 
 /** A movement as written, the stock it left in every store it touched, and the thresholds it crossed. */
@@ -103,6 +111,60 @@ export class StockLedger {
     return { companyId, movement, stock, lowStock: [] };
   }
 
+  /**
+   * Applies a closed count in a fixed number of statements, whatever its size. Each counted line
+   * moves stock by counted − the stock when it was counted, so what was sold or received since
+   * stays on top of the count; never below zero (counted stock cannot have been sold twice). One
+   * ADJUSTMENT per line that changes stock. Stock rows are locked in product order, as everywhere.
+   */
+  async applyCount(tx: Tx, { companyId, workspaceId, countId, userId, reason }: CountToApply): Promise<LedgerEntry[]> {
+    const differs = Prisma.sql`l."countId" = ${countId}::uuid AND l."countedQuantity" IS NOT NULL AND l."countedQuantity" <> l."expectedQuantity"`;
+    // Absent stock rows first, so the update below finds (and locks) a row for every line.
+    await tx.$executeRaw`
+      INSERT INTO "Stock" ("workspaceId", "productId", "updatedAt")
+      SELECT ${workspaceId}::uuid, l."productId", now() FROM "InventoryCountLine" l WHERE ${differs}
+      ORDER BY l."productId"
+      ON CONFLICT DO NOTHING`;
+    const changed = await tx.$queryRaw<Array<{ productId: string; delta: bigint; quantity: bigint; minQuantity: number }>>`
+      WITH locked AS MATERIALIZED (
+        SELECT s."productId", s.quantity, GREATEST(l."countedQuantity" - l."expectedQuantity", -s.quantity) AS delta
+        FROM "InventoryCountLine" l
+        JOIN "Stock" s ON s."workspaceId" = ${workspaceId}::uuid AND s."productId" = l."productId"
+        WHERE ${differs}
+        ORDER BY s."productId"
+        FOR UPDATE OF s
+      ), updated AS (
+        UPDATE "Stock" s SET quantity = locked.quantity + locked.delta, "updatedAt" = now()
+        FROM locked
+        WHERE s."workspaceId" = ${workspaceId}::uuid AND s."productId" = locked."productId" AND locked.delta <> 0
+        RETURNING s."productId", locked.delta, s.quantity, s."minQuantity"
+      ), moved AS (
+        INSERT INTO "InventoryMovement" (id, type, "productId", "workspaceId", quantity, reason, "userId", "countId", "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), 'ADJUSTMENT', "productId", ${workspaceId}::uuid, delta, ${reason}, ${userId}::uuid, ${countId}::uuid, now(), now()
+        FROM updated
+      )
+      SELECT * FROM updated`;
+    await this.consumeLots(
+      tx,
+      workspaceId,
+      changed.filter((c) => c.delta < 0n).map((c) => ({ productId: c.productId, quantity: -c.delta })),
+    );
+    const movements = await tx.inventoryMovement.findMany({
+      where: { countId },
+      include: { product: { select: { id: true, sku: true, name: true } } },
+      orderBy: { productId: 'asc' },
+    });
+    const byProduct = new Map(changed.map((c) => [c.productId, c]));
+    return movements.map(({ product, ...movement }) => {
+      const { delta, ...row } = byProduct.get(product.id)!;
+      const level = toStockLevel(workspaceId, product.id, row);
+      const before = level.quantity - toSafeInteger(delta);
+      const crossed = crossedBelowMinimum(before, level.quantity, level.minQuantity);
+      const lowStock = crossed ? [{ companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity }] : [];
+      return { companyId, movement, stock: [level], lowStock };
+    });
+  }
+
   /** Queues the movement event and its low-stock warnings; both leave only after `tx` commits. */
   async announce(tx: Tx, entry: LedgerEntry, event: 'created' | 'updated'): Promise<void> {
     const payload = { companyId: entry.companyId, movement: toMovementView(entry.movement), stock: entry.stock };
@@ -137,7 +199,7 @@ export class StockLedger {
         available: toStockLevel(workspaceId, productId, current).quantity,
       });
     }
-    await this.consumeLots(tx, workspaceId, productId, take);
+    await this.consumeLots(tx, workspaceId, [{ productId, quantity: BigInt(take) }]);
     const level = toStockLevel(workspaceId, productId, row);
     const crossed = crossedBelowMinimum(level.quantity + take, level.quantity, level.minQuantity);
     return {
@@ -147,21 +209,25 @@ export class StockLedger {
   }
 
   /**
-   * First-expiring-first-out, so the expiry sweep does not warn about goods already gone.
-   * Runs after the stock row's update, whose row lock serialises it with other decreases.
+   * First-expiring-first-out, so the expiry sweep does not warn about goods already gone: one
+   * statement for any number of products. Each lot gives what is still wanted after the lots that
+   * expire before it. Runs after the stock rows' updates, whose row locks serialise it with other
+   * decreases of the same products.
    */
-  private async consumeLots(tx: Tx, workspaceId: string, productId: string, quantity: number) {
-    const lots = await tx.stockLot.findMany({
-      where: { workspaceId, productId, quantity: { gt: 0 } },
-      orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
-    });
-    let left = quantity;
-    for (const lot of lots) {
-      if (left === 0) break;
-      const used = Math.min(toSafeInteger(lot.quantity), left);
-      await tx.stockLot.update({ where: { id: lot.id }, data: { quantity: { decrement: used } } });
-      left -= used;
-    }
+  private async consumeLots(tx: Tx, workspaceId: string, takes: Array<{ productId: string; quantity: bigint }>) {
+    if (!takes.length) return;
+    await tx.$executeRaw`
+      WITH wanted AS (
+        SELECT * FROM unnest(${takes.map((t) => t.productId)}::uuid[], ${takes.map((t) => t.quantity)}::bigint[]) AS w("productId", quantity)
+      ), ranked AS (
+        SELECT l.id, l.quantity, wanted.quantity AS wanted,
+          (SUM(l.quantity) OVER (PARTITION BY l."productId" ORDER BY l."expiresAt", l.id) - l.quantity)::bigint AS before
+        FROM "StockLot" l JOIN wanted ON wanted."productId" = l."productId"
+        WHERE l."workspaceId" = ${workspaceId}::uuid AND l.quantity > 0
+      )
+      UPDATE "StockLot" l SET quantity = l.quantity - LEAST(ranked.quantity, ranked.wanted - ranked.before)
+      FROM ranked
+      WHERE l.id = ranked.id AND ranked.before < ranked.wanted`;
   }
 
   private async level(tx: Tx, workspaceId: string, productId: string): Promise<StockLevel> {

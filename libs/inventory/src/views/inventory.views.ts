@@ -1,4 +1,4 @@
-import type { InventoryMovement, Prisma, Product, Stock } from '@retail/database';
+import type { InventoryCountLine, InventoryMovement, Product, Stock } from '@retail/database';
 import { toSafeInteger } from '@retail/common';
 import type { MovementPayload } from '@retail/realtime-protocol';
 
@@ -39,24 +39,12 @@ export const toProductView = (p: Product) => ({
   updatedAt: p.updatedAt.toISOString(),
 });
 
-export const COUNT_INCLUDE = {
-  lines: { include: { product: { select: { sku: true, name: true } } }, orderBy: { product: { sku: 'asc' } } },
-} satisfies Prisma.InventoryCountInclude;
-export type CountWithLines = Prisma.InventoryCountGetPayload<{ include: typeof COUNT_INCLUDE }>;
+export const COUNT_LINE_INCLUDE = { product: { select: { sku: true, name: true } } } as const;
 
-export function toCountView(count: CountWithLines) {
-  return {
-    id: count.id,
-    workspaceId: count.workspaceId,
-    status: count.status,
-    lines: count.lines.map((l) => ({
-      productId: l.productId,
-      sku: l.product.sku,
-      name: l.product.name,
-      expectedQuantity: toSafeInteger(l.expectedQuantity),
-      countedQuantity: l.countedQuantity,
-    })),
-    createdAt: count.createdAt.toISOString(),
-    closedAt: count.closedAt?.toISOString() ?? null,
-  };
-}
+export const toCountLineView = (line: InventoryCountLine & { product: { sku: string; name: string } }) => ({
+  productId: line.productId,
+  sku: line.product.sku,
+  name: line.product.name,
+  expectedQuantity: toSafeInteger(line.expectedQuantity),
+  countedQuantity: line.countedQuantity,
+});
