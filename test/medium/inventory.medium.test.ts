@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { CountsService, MovementsService, StockService } from '@retail/inventory';
+import { AlertSweepService } from '@retail/notifications';
 import { CartsService, CheckoutService } from '@retail/pos';
 
 import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
@@ -327,6 +328,53 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     await move(staff, { type: 'OUT', workspaceId: centro, productId: product.id, quantity: 7 });
     const lots = await h.prisma.stockLot.findMany({ where: { productId: product.id }, orderBy: { expiresAt: 'asc' } });
     expect(lots.map((l) => Number(l.quantity))).toEqual([0, 3]);
+  });
+
+  it('lets lots follow the goods: a received or cancelled transfer and a positive adjustment lot them, and expiry alerts see them', async () => {
+    const { centro, norte } = h.ids;
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'LOT-FOLLOW', name: 'Kefir', price: 90 } });
+    const [soon, later] = [2, 20].map((days) => new Date(Date.now() + days * 86_400_000));
+    const lotsIn = async (workspaceId: string) => {
+      const lots = await h.prisma.stockLot.findMany({ where: { workspaceId, productId: product.id, quantity: { gt: 0 } } });
+      const byExpiry: Record<string, number> = {};
+      for (const lot of lots) byExpiry[lot.expiresAt.toISOString()] = (byExpiry[lot.expiresAt.toISOString()] ?? 0) + Number(lot.quantity);
+      return byExpiry;
+    };
+    const transfer = (quantity: number) =>
+      move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: product.id, quantity });
+    await move(manager, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 4, expiresAt: soon.toISOString() });
+    await move(manager, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 6, expiresAt: later.toISOString() });
+
+    const received = await transfer(7); // takes the 4 expiring soon, then 3 of the later ones
+    await movements.updateTransfer(manager, received.movement.id, { status: 'RECEIVED' });
+    expect(await lotsIn(norte)).toEqual({ [soon.toISOString()]: 4, [later.toISOString()]: 3 });
+
+    const cancelled = await transfer(2);
+    expect(await lotsIn(centro)).toEqual({ [later.toISOString()]: 1 });
+    await movements.updateTransfer(manager, cancelled.movement.id, { status: 'CANCELLED' });
+    expect(await lotsIn(centro)).toEqual({ [later.toISOString()]: 3 });
+
+    await move(manager, {
+      type: 'ADJUSTMENT',
+      workspaceId: norte,
+      productId: product.id,
+      quantity: 5,
+      reason: 'found',
+      expiresAt: soon.toISOString(),
+    });
+    expect(await lotsIn(norte)).toEqual({ [soon.toISOString()]: 9, [later.toISOString()]: 3 });
+    expect([await quantity(centro, product.id), await quantity(norte, product.id)]).toEqual([3, 12]);
+
+    const mark = h.sent.length;
+    await h.get(AlertSweepService).sweepOnce({ now: new Date(soon.getTime() + 3_600_000), companyId: h.ids.companyId });
+    const expired = h
+      .since(mark)
+      .filter((e) => e.event === 'systemAlert' && e.payload.data.productId === product.id)
+      .map((e) => [e.payload.scope.workspaceId, e.payload.data.quantity]);
+    expect(expired.sort()).toEqual([
+      [norte, 4],
+      [norte, 5],
+    ]);
   });
 
   it('keeps other stores and companies out: 404, never visible; adjustments need inventory:manage', async () => {

@@ -4,6 +4,7 @@ import { MovementPayload, StockLevel, TransferStatus } from '@retail/realtime-pr
 
 const Quantity = z.number().int().min(1).max(1_000_000);
 const Reason = z.string().trim().min(1).max(500);
+const ExpiresAt = z.iso.datetime({ offset: true }).describe('Records the goods as a lot with this expiry');
 
 /** SALE movements are written by checkout only. */
 export const CreateMovementSchema = z
@@ -14,22 +15,25 @@ export const CreateMovementSchema = z
       productId: Id,
       quantity: Quantity,
       reason: Reason.optional(),
-      expiresAt: z.iso.datetime({ offset: true }).optional().describe('Records the goods as a lot with this expiry'),
+      expiresAt: ExpiresAt.optional(),
     }),
     z.object({ type: z.literal('OUT'), workspaceId: Id, productId: Id, quantity: Quantity, reason: Reason.optional() }),
-    z.object({
-      type: z.literal('ADJUSTMENT'),
-      workspaceId: Id,
-      productId: Id,
-      quantity: z
-        .number()
-        .int()
-        .min(-1_000_000)
-        .max(1_000_000)
-        .refine((q) => q !== 0, 'must not be 0')
-        .describe('Signed'),
-      reason: Reason.describe('Required for adjustments'),
-    }),
+    z
+      .object({
+        type: z.literal('ADJUSTMENT'),
+        workspaceId: Id,
+        productId: Id,
+        quantity: z
+          .number()
+          .int()
+          .min(-1_000_000)
+          .max(1_000_000)
+          .refine((q) => q !== 0, 'must not be 0')
+          .describe('Signed'),
+        reason: Reason.describe('Required for adjustments'),
+        expiresAt: ExpiresAt.optional().describe('Positive adjustments only: records the goods found as a lot with this expiry'),
+      })
+      .refine((a) => !a.expiresAt || a.quantity > 0, { path: ['expiresAt'], message: 'only a positive adjustment adds a lot' }),
     z
       .object({
         type: z.literal('TRANSFER'),

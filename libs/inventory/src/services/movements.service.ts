@@ -40,7 +40,7 @@ export class MovementsService {
         quantity: dto.quantity,
         reason: dto.reason,
         userId: user.userId,
-        expiresAt: dto.type === 'IN' && dto.expiresAt ? new Date(dto.expiresAt) : undefined,
+        expiresAt: (dto.type === 'IN' || dto.type === 'ADJUSTMENT') && dto.expiresAt ? new Date(dto.expiresAt) : undefined,
       });
       await this.ledger.announce(tx, entry, 'created');
       return toResult(entry);

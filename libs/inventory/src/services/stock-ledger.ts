@@ -24,10 +24,15 @@ export interface MovementInput {
   quantity: number;
   userId: string;
   reason?: string | null;
-  /** IN only: the goods are also recorded as a lot with this expiry. */
+  /** IN or a positive ADJUSTMENT: the goods are also recorded as a lot with this expiry. */
   expiresAt?: Date;
   saleId?: string;
   countId?: string;
+}
+
+interface LotDraw {
+  lotId: string;
+  quantity: bigint;
 }
 
 export interface CountToApply {
@@ -80,12 +85,19 @@ export class StockLedger {
     if (input.expiresAt) {
       await tx.stockLot.create({ data: { workspaceId, productId: product.id, quantity, expiresAt: input.expiresAt } });
     }
+    // Remembered so that receiving or cancelling the transfer lots the goods again, expiry and all.
+    if (type === 'TRANSFER' && change.draws.length) {
+      await tx.transferLot.createMany({ data: change.draws.map((draw) => ({ movementId: movement.id, ...draw })) });
+    }
     const stock = [change.level];
     if (toWorkspaceId) stock.push(await this.level(tx, toWorkspaceId, product.id));
     return { companyId, movement, stock, lowStock: change.crossing ? [change.crossing] : [] };
   }
 
-  /** Moves a transfer to its next status; RECEIVED stocks the destination, CANCELLED returns the goods to the source. */
+  /**
+   * Moves a transfer to its next status; RECEIVED stocks the destination, CANCELLED returns the
+   * goods to the source, each with the lots the goods left, so expiry alerts follow them.
+   */
   async transition(
     tx: Tx,
     companyId: string,
@@ -103,6 +115,7 @@ export class StockLedger {
     if (restock) {
       const target = restock === 'destination' ? movement.toWorkspaceId! : movement.workspaceId;
       await this.changeStock(tx, companyId, target, transfer.product, toSafeInteger(movement.quantity));
+      await this.relot(tx, movement.id, target);
     }
     const stock = [
       await this.level(tx, movement.workspaceId, movement.productId),
@@ -181,7 +194,7 @@ export class StockLedger {
         create: { workspaceId, productId, quantity: delta },
         update: { quantity: { increment: delta } },
       });
-      return { level: toStockLevel(workspaceId, productId, row), crossing: null };
+      return { level: toStockLevel(workspaceId, productId, row), crossing: null, draws: [] };
     }
 
     const take = -delta;
@@ -199,24 +212,37 @@ export class StockLedger {
         available: toStockLevel(workspaceId, productId, current).quantity,
       });
     }
-    await this.consumeLots(tx, workspaceId, [{ productId, quantity: BigInt(take) }]);
+    const draws = await this.consumeLots(tx, workspaceId, [{ productId, quantity: BigInt(take) }]);
     const level = toStockLevel(workspaceId, productId, row);
     const crossed = crossedBelowMinimum(level.quantity + take, level.quantity, level.minQuantity);
     return {
       level,
       crossing: crossed ? { companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity } : null,
+      draws,
     };
+  }
+
+  /**
+   * The lots a transfer took, as new lots of `workspaceId` with the same expiry: the goods arrived
+   * there or came back. New rows, not refilled old ones, so the expiry sweep sees them as new goods.
+   */
+  private async relot(tx: Tx, transferId: string, workspaceId: string) {
+    const draws = await tx.transferLot.findMany({ where: { movementId: transferId }, include: { lot: true } });
+    if (!draws.length) return;
+    await tx.stockLot.createMany({
+      data: draws.map(({ lot, quantity }) => ({ workspaceId, productId: lot.productId, quantity, expiresAt: lot.expiresAt })),
+    });
   }
 
   /**
    * First-expiring-first-out, so the expiry sweep does not warn about goods already gone: one
    * statement for any number of products. Each lot gives what is still wanted after the lots that
    * expire before it. Runs after the stock rows' updates, whose row locks serialise it with other
-   * decreases of the same products.
+   * decreases of the same products. Answers what it took from which lot.
    */
-  private async consumeLots(tx: Tx, workspaceId: string, takes: Array<{ productId: string; quantity: bigint }>) {
-    if (!takes.length) return;
-    await tx.$executeRaw`
+  private async consumeLots(tx: Tx, workspaceId: string, takes: Array<{ productId: string; quantity: bigint }>): Promise<LotDraw[]> {
+    if (!takes.length) return [];
+    return tx.$queryRaw<LotDraw[]>`
       WITH wanted AS (
         SELECT * FROM unnest(${takes.map((t) => t.productId)}::uuid[], ${takes.map((t) => t.quantity)}::bigint[]) AS w("productId", quantity)
       ), ranked AS (
@@ -227,7 +253,8 @@ export class StockLedger {
       )
       UPDATE "StockLot" l SET quantity = l.quantity - LEAST(ranked.quantity, ranked.wanted - ranked.before)
       FROM ranked
-      WHERE l.id = ranked.id AND ranked.before < ranked.wanted`;
+      WHERE l.id = ranked.id AND ranked.before < ranked.wanted
+      RETURNING l.id AS "lotId", LEAST(ranked.quantity, ranked.wanted - ranked.before) AS quantity`;
   }
 
   private async level(tx: Tx, workspaceId: string, productId: string): Promise<StockLevel> {
