@@ -132,7 +132,7 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     }
     const otherAdmin = await tokenOf('admin@other.local');
     expect((await api(c.httpUrl, 'GET', `/chat/rooms/${roomId}/messages`, otherAdmin)).status).toBe(404);
-    expect((await api(c.httpUrl, 'GET', '/chat/rooms', otherAdmin)).body).toEqual([]);
+    expect((await api(c.httpUrl, 'GET', '/chat/rooms', otherAdmin)).body).toEqual({ items: [], nextCursor: null });
   });
 
   it('raises an expired lot once, with three replicas sweeping on schedule and on demand', async () => {

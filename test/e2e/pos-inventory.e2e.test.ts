@@ -48,7 +48,7 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
     return s;
   };
   const stockOf = async (token: string, workspaceId: string, productId: string) =>
-    (await api(a, 'GET', `/inventory/stock?workspaceId=${workspaceId}&productId=${productId}`, token)).body[0].quantity as number;
+    (await api(a, 'GET', `/inventory/stock?workspaceId=${workspaceId}&productId=${productId}`, token)).body.items[0].quantity as number;
   const totalsOf = async (token: string, workspaceId: string) =>
     (await api(a, 'GET', `/pos/daily-totals?workspaceId=${workspaceId}`, token)).body;
 

@@ -388,7 +388,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(
       await code(move(admin, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: sur, productId: coffee.id, quantity: 1 })),
     ).toBe('not_found');
-    expect(await code(stock.list(otherAdmin, { workspaceId: centro }))).toBe('not_found');
+    expect(await code(stock.list(otherAdmin, { workspaceId: centro, limit: 10 }))).toBe('not_found');
     const centroMovement = await h.prisma.inventoryMovement.findFirstOrThrow({ where: { workspaceId: centro, type: 'IN' } });
     expect((await movements.list(otherAdmin, { limit: 100 })).items.map((m) => m.id)).not.toContain(centroMovement.id);
     expect(await code(movements.updateTransfer(otherAdmin, centroMovement.id, { status: 'RECEIVED' }))).toBe('not_found');
@@ -397,9 +397,26 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
 
   it('lists stock for every product, including ones never moved in a store', async () => {
     const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'NEW-1', name: 'Brand new', price: 10 } });
-    const rows = await stock.list(cashier2, {});
-    expect(rows.every((r) => r.workspaceId === h.ids.norte)).toBe(true);
-    expect(rows.find((r) => r.productId === product.id)).toMatchObject({ quantity: 0, minQuantity: 0, low: false });
+    const { items } = await stock.list(cashier2, { productId: product.id, limit: 10 });
+    expect(items).toEqual([
+      { workspaceId: h.ids.norte, productId: product.id, sku: 'NEW-1', name: 'Brand new', quantity: 0, minQuantity: 0, low: false },
+    ]);
+  });
+
+  it('pages stock by sku and store, every store × product once, however many there are', async () => {
+    const products = await h.prisma.product.findMany({ where: { companyId: h.ids.companyId }, orderBy: { sku: 'asc' } });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stock.list(admin, { cursor, limit: 5 });
+      expect(page.items.length).toBeLessThanOrEqual(5);
+      seen.push(...page.items.map((r) => `${r.sku}@${r.workspaceId}`));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const stores = [h.ids.centro, h.ids.norte].sort();
+    expect(seen).toEqual(products.flatMap((p) => stores.map((w) => `${p.sku}@${w}`)));
+    const water = (await stock.list(manager, { workspaceId: h.ids.centro, productId: h.ids.water.id, limit: 1 })).items[0];
+    expect(water).toMatchObject({ quantity: await quantity(h.ids.centro, h.ids.water.id), minQuantity: 24 });
   });
 
   it('pages movements newest first with no duplicates or gaps', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '@retail/common';
+import { Id, PageQuery, pageOf } from '@retail/common';
 
 export const ChatRoomType = z.enum(['SUPPORT', 'EMPLOYEE', 'DIRECT']);
 export type ChatRoomType = z.infer<typeof ChatRoomType>;
@@ -27,3 +27,7 @@ export const ChatRoomSchema = z
   })
   .meta({ id: 'ChatRoom' });
 export type ChatRoomView = z.infer<typeof ChatRoomSchema>;
+
+export const ChatRoomsQuerySchema = PageQuery;
+export type ChatRoomsQueryDto = z.output<typeof ChatRoomsQuerySchema>;
+export const ChatRoomPageSchema = pageOf(ChatRoomSchema, 'ChatRoomPage');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Id } from '@retail/common';
+import { Id, PageQuery, pageOf } from '@retail/common';
 
-export const StockQuerySchema = z.object({
+export const StockQuerySchema = PageQuery.extend({
   workspaceId: Id.optional().describe('Default: every store the caller may see'),
   productId: Id.optional(),
 });
@@ -23,3 +23,4 @@ export const StockRowSchema = z
     low: z.boolean().describe('quantity < minQuantity'),
   })
   .meta({ id: 'StockRow' });
+export const StockPageSchema = pageOf(StockRowSchema, 'StockPage');
