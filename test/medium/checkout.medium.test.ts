@@ -423,6 +423,36 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(sale.businessDate).not.toBe(businessDate(skewed, 'UTC'));
   });
 
+  it("alerts the company's admins, not the store's cashiers, when a store without a manager passes its cash limit", async () => {
+    const { companyId, water } = h.ids;
+    const store = await h.prisma.workspace.create({
+      data: { companyId, name: 'Este', devices: { create: { name: 'POS-ESTE-1' } } },
+      include: { devices: true },
+    });
+    await h.prisma.user.create({
+      data: {
+        companyId,
+        email: 'cashier3@demo.local',
+        name: 'Cleo Cashier',
+        role: 'CASHIER',
+        passwordHash: '-',
+        workspaces: { create: { workspaceId: store.id } },
+      },
+    });
+    await h.prisma.stock.create({ data: { workspaceId: store.id, productId: water.id, quantity: 5 } });
+    const cashier3 = await h.as('cashier3@demo.local', store.devices[0].id);
+    const admin = await h.as('admin@demo.local');
+    await sessions.open(cashier3, { openingFloat: 0, cashLimit: 50 });
+    const cart = await paidCart(cashier3, [{ productId: water.id, quantity: 1 }], [{ method: 'CASH', amount: water.price }]);
+    const mark = h.sent.length;
+    await checkouts.checkout(cashier3, cart.id);
+    const alerts = h.since(mark).filter((e) => e.event === 'systemAlert');
+    expect(alerts).toMatchObject([
+      { payload: { kind: 'CASH_LIMIT', scope: { type: 'user', userId: admin.userId } }, rooms: [`user:${admin.userId}`] },
+    ]);
+    expect(await h.prisma.notification.count({ where: { kind: 'CASH_LIMIT', workspaceId: store.id } })).toBe(0);
+  });
+
   it("keys daily totals by the store's local day", async () => {
     const { norte, water } = h.ids;
     // UTC+14 or UTC−11: at any hour one of them is on another day than UTC.
