@@ -101,6 +101,22 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     expect(page).toMatchObject({ ok: true, nextCursor: null, items: [{ id: sent.message.id }] });
   });
 
+  it('delivers a message whose room id is written in upper case to the room', async () => {
+    const roomId = await teamRoom();
+    const upper = roomId.toUpperCase();
+    const manager = await chatSocket(a.wsUrl, 'manager@demo.local');
+    const cashier = await chatSocket(b.wsUrl, 'cashier1@demo.local');
+    expect(await ack(manager, COMMANDS.chatJoin.name, { roomId })).toEqual({ ok: true, roomId });
+    expect(await ack(cashier, COMMANDS.chatJoin.name, { roomId: upper })).toEqual({ ok: true, roomId });
+
+    const toManager = nextEvent(manager, EVENTS.chatMessage.name, (e) => e.data.roomId === roomId);
+    const sent = await ack(cashier, COMMANDS.chatMessage.name, { roomId: upper, body: 'On my way', clientMessageId: randomUUID() });
+    expect(sent).toMatchObject({ ok: true, message: { roomId, body: 'On my way' } });
+    expect((await toManager).data.message).toEqual(sent.message);
+    const viaRest = await api(a.httpUrl, 'GET', `/chat/rooms/${upper}/messages?limit=5`, await tokenOf('manager@demo.local'));
+    expect(viaRest.body.items.map((m: { id: string }) => m.id)).toEqual([sent.message.id]);
+  });
+
   it('refuses a non-member on join, message and history, and hides rooms from other companies', async () => {
     const roomId = await teamRoom();
     const staff = await chatSocket(c.wsUrl, 'staff@demo.local');
@@ -116,7 +132,7 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     }
     const otherAdmin = await tokenOf('admin@other.local');
     expect((await api(c.httpUrl, 'GET', `/chat/rooms/${roomId}/messages`, otherAdmin)).status).toBe(404);
-    expect((await api(c.httpUrl, 'GET', '/chat/rooms', otherAdmin)).body).toEqual([]);
+    expect((await api(c.httpUrl, 'GET', '/chat/rooms', otherAdmin)).body).toEqual({ items: [], nextCursor: null });
   });
 
   it('raises an expired lot once, with three replicas sweeping on schedule and on demand', async () => {

@@ -27,6 +27,7 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     chat.createRoom(manager, { type: 'EMPLOYEE', name: 'Team', memberIds: members.map((m) => m.userId) });
   const send = (user: Principal, roomId: string, body = 'hello', clientMessageId = randomUUID()) =>
     chat.sendMessage(user, { roomId, body, clientMessageId });
+  const roomIds = async (user: Principal) => (await chat.listRooms(user, { limit: 100 })).items.map((r) => r.id);
   const code = (promise: Promise<unknown>) =>
     promise.then(
       () => 'ok',
@@ -112,19 +113,38 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     expect(attempts).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden']);
     expect(await code(chat.assertMember(otherAdmin, room.id))).toBe('not_found');
     expect(await code(send(otherAdmin, room.id))).toBe('not_found');
-    expect((await chat.listRooms(otherAdmin)).map((r) => r.id)).not.toContain(room.id);
-    expect((await chat.listRooms(staff)).map((r) => r.id)).not.toContain(room.id);
-    expect((await chat.listRooms(cashier1)).map((r) => r.id)).toContain(room.id);
+    expect(await roomIds(otherAdmin)).not.toContain(room.id);
+    expect(await roomIds(staff)).not.toContain(room.id);
+    expect(await roomIds(cashier1)).toContain(room.id);
   });
 
   it('shows a SUPPORT room to every admin of its company, and only theirs', async () => {
     const support = await chat.createRoom(cashier2, { type: 'SUPPORT', name: 'Till is stuck', memberIds: [] });
-    expect((await chat.listRooms(admin)).map((r) => r.id)).toContain(support.id);
+    expect(await roomIds(admin)).toContain(support.id);
     await send(admin, support.id, 'On it');
     expect((await chat.history(cashier2, support.id, { limit: 10 })).items[0].body).toBe('On it');
-    expect((await chat.listRooms(otherAdmin)).map((r) => r.id)).not.toContain(support.id);
-    expect((await chat.listRooms(manager)).map((r) => r.id)).not.toContain(support.id);
+    expect(await roomIds(otherAdmin)).not.toContain(support.id);
+    expect(await roomIds(manager)).not.toContain(support.id);
     expect(await code(send(manager, support.id))).toBe('forbidden');
+  });
+
+  it('pages the rooms newest first, without duplicates', async () => {
+    const opened: string[] = [];
+    for (let i = 0; i < 7; i++) opened.push((await chat.createRoom(cashier2, { type: 'SUPPORT', name: `Ticket ${i}`, memberIds: [] })).id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await chat.listRooms(admin, { cursor, limit: 3 });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    const newestFirst = await h.prisma.chatRoom.findMany({
+      where: { id: { in: opened } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
+    expect(seen.filter((id) => opened.includes(id))).toEqual(newestFirst.map((r) => r.id));
   });
 
   it('keeps members in one company and one direct room per pair, even when opened concurrently', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { businessDate, CartsService, CashSessionsService, CheckoutService, DailyTotalsService, SalesService } from '@retail/pos';
 
@@ -32,7 +32,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
   afterAll(() => h?.close());
 
   const quantity = async (workspaceId: string, productId: string) =>
-    (await h.prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: { workspaceId, productId } } })).quantity;
+    Number((await h.prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: { workspaceId, productId } } })).quantity);
   const today = (workspaceId: string) => totals.get(manager, { workspaceId });
   /** A cart with these items, paid with `payments` (default: exactly its total by card). */
   const paidCart = async (
@@ -106,7 +106,8 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       saleId: sale.id,
       ...Object.fromEntries(Object.entries(sale).filter(([k]) => k !== 'id')),
     });
-    expect(events[2].payload).toEqual(after);
+    const { refunds: _, ...sales } = after;
+    expect(events[2].payload).toEqual(sales);
     expect(events[3].payload.movement).toMatchObject({ type: 'SALE', workspaceId: centro });
   });
 
@@ -177,7 +178,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       { event: 'posCartUpdated', payload: expect.objectContaining({ cartId: cart.id, status: 'CANCELLED', paid: 2 * water.price }) },
     ]);
     expect(await h.prisma.payment.findMany({ where: { cartId: cart.id } })).toMatchObject([
-      { method: 'CARD', amount: 2 * water.price, saleId: null },
+      { method: 'CARD', amount: BigInt(2 * water.price), saleId: null },
     ]);
     expect([await quantity(centro, water.id), await h.prisma.inventoryMovement.count()]).toEqual([water0, movements0]);
 
@@ -310,6 +311,148 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(again.sort()).toEqual(['cash_session_open', 'cash_session_open', 'cash_session_open', 'ok']);
   });
 
+  it('keeps money exact past 2^31: 30 cash sales of 100,000,000 minor units in one store-day', async () => {
+    const { centro, centroDevice } = h.ids;
+    const price = 100_000_000;
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'BIG-TICKET', name: 'Tractor', price } });
+    await h.prisma.stock.create({ data: { workspaceId: centro, productId: product.id, quantity: 30 } });
+    const session = await sessions.open(manager, { deviceId: centroDevice, openingFloat: price, cashLimit: price });
+    const carts = await Promise.all(
+      Array.from({ length: 30 }, () => paidCart(cashier1, [{ productId: product.id, quantity: 1 }], [{ method: 'CASH', amount: price }])),
+    );
+    const totals0 = await today(centro);
+
+    const sold = await Promise.all(carts.map((cart) => checkouts.checkout(cashier1, cart.id)));
+    expect(sold.map((s) => s.total)).toEqual(Array(30).fill(price));
+    const totals1 = await today(centro);
+    expect(totals1.salesCount - totals0.salesCount).toBe(30);
+    expect(totals1.grossAmount - totals0.grossAmount).toBe(3_000_000_000);
+    expect(totals1.byMethod.CASH - totals0.byMethod.CASH).toBe(3_000_000_000);
+    expect(await sessions.close(manager, session.id, { countedCash: price })).toMatchObject({
+      expectedCash: 3_100_000_000,
+      difference: -3e9,
+    });
+    expect(await quantity(centro, product.id)).toBe(0);
+  });
+
+  it('caps a cart and its payments far below 2^53, and keeps stock exact past 2^31', async () => {
+    const { centro, water } = h.ids;
+    const product = await h.prisma.product.create({
+      data: { companyId: h.ids.companyId, sku: 'PRICEY', name: 'Pricey', price: 100_000_000 },
+    });
+    const cart = await carts.create(cashier1, {});
+    const at = (quantity: number) => carts.setItems(cashier1, cart.id, { items: [{ productId: product.id, quantity }] });
+    expect((await at(10_000)).total).toBe(1_000_000_000_000); // 10^12: the most a cart may total
+    const refusal = await carts
+      .setItems(cashier1, cart.id, {
+        items: [
+          { productId: product.id, quantity: 10_000 },
+          { productId: water.id, quantity: 1 },
+        ],
+      })
+      .catch((e) => e);
+    expect(refusal).toMatchObject({ code: 'cart_total_too_large', details: { max: 1_000_000_000_000 } });
+    expect(refusal.getStatus()).toBe(422);
+    expect((await carts.get(cashier1, cart.id)).total).toBe(1_000_000_000_000);
+
+    await h.prisma.stock.upsert({
+      where: { workspaceId_productId: { workspaceId: centro, productId: product.id } },
+      create: { workspaceId: centro, productId: product.id, quantity: 3_000_000_000 },
+      update: { quantity: 3_000_000_000 },
+    });
+    const sale = await checkouts.checkout(
+      cashier1,
+      (await paidCart(cashier1, [{ productId: product.id, quantity: 1 }], [{ method: 'CARD', amount: 100_000_000 }])).id,
+    );
+    expect(sale.total).toBe(100_000_000);
+    expect(await quantity(centro, product.id)).toBe(2_999_999_999);
+  });
+
+  it('refunds each payment of a cancelled cart once, as refunds in the daily totals, leaving the drawer exact', async () => {
+    const { centro, centroDevice, water } = h.ids;
+    const session = await sessions.open(manager, { deviceId: centroDevice, openingFloat: 1000, cashLimit: 100_000 });
+    const totals0 = await today(centro);
+    const cart = await paidCart(
+      cashier1,
+      [{ productId: water.id, quantity: 3 }],
+      [
+        { method: 'CARD', amount: water.price },
+        { method: 'CASH', amount: 500 },
+      ],
+    );
+    const mark = h.sent.length;
+    const cancelled = await carts.cancel(cashier1, cart.id);
+    expect(cancelled.payments.map((p) => [p.method, p.amount, typeof p.refundedAt])).toEqual([
+      ['CARD', water.price, 'string'],
+      ['CASH', 500, 'string'],
+    ]);
+    expect(h.since(mark).map((e) => e.event)).toEqual(['posCartUpdated']);
+    const refunds = await h.prisma.refund.findMany({ where: { payment: { cartId: cart.id } }, include: { payment: true } });
+    expect(refunds.map((r) => [r.payment.method, Number(r.amount), r.refundedById]).sort()).toEqual([
+      ['CARD', water.price, cashier1.userId],
+      ['CASH', 500, cashier1.userId],
+    ]);
+
+    const totals1 = await today(centro);
+    const { refunds: refunds0, ...sales0 } = totals0;
+    expect(totals1).toMatchObject(sales0); // not a sale
+    expect(totals1.refunds).toEqual({
+      count: refunds0.count + 2,
+      amount: refunds0.amount + water.price + 500,
+      byMethod: { CASH: refunds0.byMethod.CASH + 500, CARD: refunds0.byMethod.CARD + water.price, OTHER: refunds0.byMethod.OTHER },
+    });
+    // The drawer counts cash at checkout: the 500 handed back never entered its expected cash.
+    expect(await sessions.close(manager, session.id, { countedCash: 1000 })).toMatchObject({ expectedCash: 1000, difference: 0 });
+
+    // One cancel, one refund: a second cancel, or racing ones, refund nothing more.
+    expect(await code(carts.cancel(cashier1, cart.id))).toBe('cart_closed');
+    const raced = await paidCart(cashier1, [{ productId: water.id, quantity: 1 }]);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => code(carts.cancel(cashier1, raced.id))));
+    expect(outcomes.sort()).toEqual(['cart_closed', 'cart_closed', 'cart_closed', 'cart_closed', 'ok']);
+    expect(await h.prisma.refund.count({ where: { payment: { cartId: { in: [cart.id, raced.id] } } } })).toBe(3);
+    expect((await today(centro)).refunds).toMatchObject({ count: totals1.refunds.count + 1, amount: totals1.refunds.amount + water.price });
+  });
+
+  it("stamps a sale and its business day with the database's clock, not the replica's", async () => {
+    const cart = await paidCart(cashier1, [{ productId: h.ids.water.id, quantity: 1 }]);
+    const skewed = new Date(Date.now() + 36 * 3600_000); // this replica's clock runs a day and a half fast
+    vi.useFakeTimers({ toFake: ['Date'], now: skewed });
+    const sale = await checkouts.checkout(cashier1, cart.id).finally(() => vi.useRealTimers());
+    expect(Math.abs(new Date(sale.completedAt).getTime() - Date.now())).toBeLessThan(60_000);
+    expect(sale.businessDate).toBe(businessDate(new Date(), 'UTC'));
+    expect(sale.businessDate).not.toBe(businessDate(skewed, 'UTC'));
+  });
+
+  it("alerts the company's admins, not the store's cashiers, when a store without a manager passes its cash limit", async () => {
+    const { companyId, water } = h.ids;
+    const store = await h.prisma.workspace.create({
+      data: { companyId, name: 'Este', devices: { create: { name: 'POS-ESTE-1' } } },
+      include: { devices: true },
+    });
+    await h.prisma.user.create({
+      data: {
+        companyId,
+        email: 'cashier3@demo.local',
+        name: 'Cleo Cashier',
+        role: 'CASHIER',
+        passwordHash: '-',
+        workspaces: { create: { workspaceId: store.id } },
+      },
+    });
+    await h.prisma.stock.create({ data: { workspaceId: store.id, productId: water.id, quantity: 5 } });
+    const cashier3 = await h.as('cashier3@demo.local', store.devices[0].id);
+    const admin = await h.as('admin@demo.local');
+    await sessions.open(cashier3, { openingFloat: 0, cashLimit: 50 });
+    const cart = await paidCart(cashier3, [{ productId: water.id, quantity: 1 }], [{ method: 'CASH', amount: water.price }]);
+    const mark = h.sent.length;
+    await checkouts.checkout(cashier3, cart.id);
+    const alerts = h.since(mark).filter((e) => e.event === 'systemAlert');
+    expect(alerts).toMatchObject([
+      { payload: { kind: 'CASH_LIMIT', scope: { type: 'user', userId: admin.userId } }, rooms: [`user:${admin.userId}`] },
+    ]);
+    expect(await h.prisma.notification.count({ where: { kind: 'CASH_LIMIT', workspaceId: store.id } })).toBe(0);
+  });
+
   it("keys daily totals by the store's local day", async () => {
     const { norte, water } = h.ids;
     // UTC+14 or UTC−11: at any hour one of them is on another day than UTC.
@@ -342,14 +485,24 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     const paid = await carts.addPayment(cashier1, cart.id, { method: 'CARD', amount: 2 * water.price });
     expect(paid).toMatchObject({ status: 'PAID', remaining: 0 });
     expect(await code(carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 1 }))).toBe('cart_paid');
-    // Fewer items after a card payment: the card now exceeds the total, and change is only given in cash.
-    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] })).toMatchObject({
-      status: 'PAID',
-      change: water.price,
+    // Fewer items after a card payment would leave the card above the total, and change is only given
+    // in cash: refused, so the cart stays payable. More items reopen it for the rest.
+    const mark = h.sent.length;
+    expect(await code(carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 1 }] }))).toBe('overpayment');
+    expect(await code(carts.setItems(cashier1, cart.id, { items: [] }))).toBe('overpayment');
+    expect(h.since(mark)).toEqual([]);
+    expect((await h.prisma.cartItem.findMany({ where: { cartId: cart.id } })).map((i) => i.quantity)).toEqual([2]);
+    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 3 }] })).toMatchObject({
+      status: 'OPEN',
+      remaining: water.price,
     });
-    expect(await code(checkouts.checkout(cashier1, cart.id))).toBe('overpayment');
-    expect((await h.prisma.cartItem.findMany({ where: { cartId: cart.id } })).map((i) => i.quantity)).toEqual([1]);
-    expect(await carts.setItems(cashier1, cart.id, { items: [] })).toMatchObject({ items: [], total: 0, status: 'OPEN' });
+    await carts.addPayment(cashier1, cart.id, { method: 'CASH', amount: 500 });
+    // Cash may end above a smaller total: it becomes change, and the cart still checks out.
+    expect(await carts.setItems(cashier1, cart.id, { items: [{ productId: water.id, quantity: 2 }] })).toMatchObject({
+      status: 'PAID',
+      change: 500,
+    });
+    expect(await checkouts.checkout(cashier1, cart.id)).toMatchObject({ total: 2 * water.price, change: 500 });
   });
 
   it("binds cashiers to their device and keeps other stores' and companies' carts out of sight", async () => {

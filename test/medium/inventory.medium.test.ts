@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { CountsService, MovementsService, StockService } from '@retail/inventory';
+import { AlertSweepService } from '@retail/notifications';
+import { CartsService, CheckoutService } from '@retail/pos';
 
 import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
 
@@ -25,7 +27,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
   afterAll(() => h?.close());
 
   const quantity = async (workspaceId: string, productId: string) =>
-    (await h.prisma.stock.findUnique({ where: { workspaceId_productId: { workspaceId, productId } } }))?.quantity ?? 0;
+    Number((await h.prisma.stock.findUnique({ where: { workspaceId_productId: { workspaceId, productId } } }))?.quantity ?? 0);
   const move = (user: Principal, body: Parameters<MovementsService['create']>[1]) => movements.create(user, body);
 
   it('applies IN, OUT and signed ADJUSTMENT, and emits each movement with the resulting stock after commit', async () => {
@@ -180,30 +182,39 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const { norte, bread, water, milk } = h.ids;
     const [bread0, water0, milk0] = [await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)];
     const opened = await counts.create(manager, { workspaceId: norte, productIds: [bread.id, water.id] });
-    expect(opened.lines.map((l) => [l.sku, l.expectedQuantity, l.countedQuantity])).toEqual([
+    expect(opened).toMatchObject({ status: 'OPEN', summary: { lines: 2, counted: 0, adjusted: 0 } });
+    expect(
+      (await counts.lines(manager, opened.id, { limit: 10 })).items.map((l) => [l.sku, l.expectedQuantity, l.countedQuantity]),
+    ).toEqual([
       ['BREAD-LOAF', bread0, null],
       ['WATER-500', water0, null],
     ]);
-    // Milk was not in the count: it joins with today's stock as expected.
-    const lines = await counts.putLines(manager, opened.id, {
+    // Milk was not in the count: it joins it.
+    const put = await counts.putLines(manager, opened.id, {
       lines: [
         { productId: bread.id, countedQuantity: bread0 - 2 },
         { productId: water.id, countedQuantity: water0 },
         { productId: milk.id, countedQuantity: milk0 + 4 },
       ],
     });
-    expect(lines.lines).toHaveLength(3);
+    expect(put.lines.map((l) => [l.sku, l.expectedQuantity, l.countedQuantity])).toEqual([
+      ['BREAD-LOAF', bread0, bread0 - 2],
+      ['MILK-1L', milk0, milk0 + 4],
+      ['WATER-500', water0, water0],
+    ]);
+    expect(put.count.summary).toEqual({ lines: 3, counted: 3, adjusted: 0 });
 
     const mark = h.sent.length;
     const closed = await counts.close(manager, opened.id);
-    expect(closed.count).toMatchObject({ status: 'CLOSED' });
-    expect(closed.adjustments.map((m) => [m.productId, m.quantity, m.type])).toEqual(
+    expect(closed).toMatchObject({ status: 'CLOSED', summary: { lines: 3, counted: 3, adjusted: 2 } });
+    const adjustments = (await movements.list(manager, { countId: opened.id, limit: 10 })).items;
+    expect(adjustments.map((m) => [m.productId, m.quantity, m.type])).toEqual(
       expect.arrayContaining([
         [bread.id, -2, 'ADJUSTMENT'],
         [milk.id, 4, 'ADJUSTMENT'],
       ]),
     );
-    expect(closed.adjustments).toHaveLength(2);
+    expect(adjustments).toHaveLength(2);
     expect([await quantity(norte, bread.id), await quantity(norte, water.id), await quantity(norte, milk.id)]).toEqual([
       bread0 - 2,
       water0,
@@ -215,6 +226,99 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(await code(counts.putLines(manager, opened.id, { lines: [{ productId: bread.id, countedQuantity: 1 }] }))).toBe('count_closed');
   });
 
+  it('keeps a count right while the store sells and receives: stock ends as counted, plus what moved after', async () => {
+    const { norte, norteDevice } = h.ids;
+    const cashier = await h.as('cashier2@demo.local', norteDevice);
+    const [carts, checkouts] = [h.get(CartsService), h.get(CheckoutService)];
+    const sell = async (productId: string, quantity: number) => {
+      const cart = await carts.create(cashier, {});
+      const { total } = await carts.setItems(cashier, cart.id, { items: [{ productId, quantity }] });
+      await carts.addPayment(cashier, cart.id, { method: 'CARD', amount: total });
+      await checkouts.checkout(cashier, cart.id);
+    };
+    const stocked = async (sku: string, quantity: number) => {
+      const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku, name: sku, price: 10 } });
+      await move(manager, { type: 'IN', workspaceId: norte, productId: product.id, quantity });
+      return product.id;
+    };
+    const [sold, emptied, short, miscounted] = [
+      await stocked('LIVE-SOLD', 10),
+      await stocked('LIVE-EMPTIED', 4),
+      await stocked('LIVE-SHORT', 10),
+      await stocked('LIVE-MISCOUNTED', 10),
+    ];
+    const count = await counts.create(manager, { workspaceId: norte, productIds: [sold, emptied, short, miscounted] });
+    const countNow = (productId: string, countedQuantity: number) =>
+      counts.putLines(manager, count.id, { lines: [{ productId, countedQuantity }] });
+
+    await sell(sold, 3);
+    await countNow(sold, 7); // the 7 left on the shelf
+    await move(manager, { type: 'IN', workspaceId: norte, productId: sold, quantity: 5 });
+    await sell(sold, 1);
+
+    await sell(emptied, 4);
+    await countNow(emptied, 0); // a count of 0 after sales
+
+    await countNow(short, 8); // two went missing
+    await sell(short, 3);
+
+    await countNow(miscounted, 2); // counted 2 of 10, yet 5 are sold afterwards: the count was wrong
+    await sell(miscounted, 5);
+
+    const closed = await counts.close(manager, count.id);
+    expect(closed.summary).toEqual({ lines: 4, counted: 4, adjusted: 2 });
+    expect([
+      await quantity(norte, sold),
+      await quantity(norte, emptied),
+      await quantity(norte, short),
+      await quantity(norte, miscounted),
+    ]).toEqual([
+      11, // 7 counted + 5 received − 1 sold since
+      0,
+      5, // 8 counted − 3 sold since
+      0, // never below zero
+    ]);
+    const adjustments = (await movements.list(manager, { countId: count.id, limit: 10 })).items;
+    expect(adjustments.map((m) => [m.productId, m.quantity]).sort()).toEqual(
+      [
+        [short, -2],
+        [miscounted, -5],
+      ].sort(),
+    );
+  });
+
+  it('opens a count of every product as a summary, pages its lines, and announces only what changed', async () => {
+    const { norte, bread } = h.ids;
+    const products = await h.prisma.product.count({ where: { companyId: h.ids.companyId } });
+    let mark = h.sent.length;
+    const count = await counts.create(manager, { workspaceId: norte });
+    expect(count.summary).toEqual({ lines: products, counted: 0, adjusted: 0 });
+    expect(h.since(mark)).toMatchObject([{ event: 'inventoryCountUpdated', payload: { count: { summary: count.summary }, lines: [] } }]);
+
+    const skus: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await counts.lines(manager, count.id, { cursor, limit: 3 });
+      skus.push(...page.items.map((l) => l.sku));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(skus).toHaveLength(products);
+    expect([...skus].sort()).toEqual(skus);
+
+    mark = h.sent.length;
+    await counts.putLines(manager, count.id, { lines: [{ productId: bread.id, countedQuantity: await quantity(norte, bread.id) }] });
+    const [updated] = h.since(mark);
+    expect(updated.payload.count.summary).toEqual({ lines: products, counted: 1, adjusted: 0 });
+    expect(updated.payload.lines).toEqual([
+      { productId: bread.id, expectedQuantity: await quantity(norte, bread.id), countedQuantity: await quantity(norte, bread.id) },
+    ]);
+
+    mark = h.sent.length;
+    await counts.close(manager, count.id);
+    expect(h.since(mark)).toMatchObject([{ event: 'inventoryCountUpdated', payload: { count: { status: 'CLOSED' }, lines: [] } }]);
+    expect(await code(counts.get(otherAdmin, count.id))).toBe('not_found');
+  });
+
   it('consumes lots first-expiring-first', async () => {
     const { centro } = h.ids;
     const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'YOGURT-1', name: 'Yogurt', price: 80 } });
@@ -223,7 +327,54 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     await move(staff, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 5, expiresAt: lot(2) });
     await move(staff, { type: 'OUT', workspaceId: centro, productId: product.id, quantity: 7 });
     const lots = await h.prisma.stockLot.findMany({ where: { productId: product.id }, orderBy: { expiresAt: 'asc' } });
-    expect(lots.map((l) => l.quantity)).toEqual([0, 3]);
+    expect(lots.map((l) => Number(l.quantity))).toEqual([0, 3]);
+  });
+
+  it('lets lots follow the goods: a received or cancelled transfer and a positive adjustment lot them, and expiry alerts see them', async () => {
+    const { centro, norte } = h.ids;
+    const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'LOT-FOLLOW', name: 'Kefir', price: 90 } });
+    const [soon, later] = [2, 20].map((days) => new Date(Date.now() + days * 86_400_000));
+    const lotsIn = async (workspaceId: string) => {
+      const lots = await h.prisma.stockLot.findMany({ where: { workspaceId, productId: product.id, quantity: { gt: 0 } } });
+      const byExpiry: Record<string, number> = {};
+      for (const lot of lots) byExpiry[lot.expiresAt.toISOString()] = (byExpiry[lot.expiresAt.toISOString()] ?? 0) + Number(lot.quantity);
+      return byExpiry;
+    };
+    const transfer = (quantity: number) =>
+      move(manager, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: product.id, quantity });
+    await move(manager, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 4, expiresAt: soon.toISOString() });
+    await move(manager, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 6, expiresAt: later.toISOString() });
+
+    const received = await transfer(7); // takes the 4 expiring soon, then 3 of the later ones
+    await movements.updateTransfer(manager, received.movement.id, { status: 'RECEIVED' });
+    expect(await lotsIn(norte)).toEqual({ [soon.toISOString()]: 4, [later.toISOString()]: 3 });
+
+    const cancelled = await transfer(2);
+    expect(await lotsIn(centro)).toEqual({ [later.toISOString()]: 1 });
+    await movements.updateTransfer(manager, cancelled.movement.id, { status: 'CANCELLED' });
+    expect(await lotsIn(centro)).toEqual({ [later.toISOString()]: 3 });
+
+    await move(manager, {
+      type: 'ADJUSTMENT',
+      workspaceId: norte,
+      productId: product.id,
+      quantity: 5,
+      reason: 'found',
+      expiresAt: soon.toISOString(),
+    });
+    expect(await lotsIn(norte)).toEqual({ [soon.toISOString()]: 9, [later.toISOString()]: 3 });
+    expect([await quantity(centro, product.id), await quantity(norte, product.id)]).toEqual([3, 12]);
+
+    const mark = h.sent.length;
+    await h.get(AlertSweepService).sweepOnce({ now: new Date(soon.getTime() + 3_600_000), companyId: h.ids.companyId });
+    const expired = h
+      .since(mark)
+      .filter((e) => e.event === 'systemAlert' && e.payload.data.productId === product.id)
+      .map((e) => [e.payload.scope.workspaceId, e.payload.data.quantity]);
+    expect(expired.sort()).toEqual([
+      [norte, 4],
+      [norte, 5],
+    ]);
   });
 
   it('keeps other stores and companies out: 404, never visible; adjustments need inventory:manage', async () => {
@@ -237,7 +388,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(
       await code(move(admin, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: sur, productId: coffee.id, quantity: 1 })),
     ).toBe('not_found');
-    expect(await code(stock.list(otherAdmin, { workspaceId: centro }))).toBe('not_found');
+    expect(await code(stock.list(otherAdmin, { workspaceId: centro, limit: 10 }))).toBe('not_found');
     const centroMovement = await h.prisma.inventoryMovement.findFirstOrThrow({ where: { workspaceId: centro, type: 'IN' } });
     expect((await movements.list(otherAdmin, { limit: 100 })).items.map((m) => m.id)).not.toContain(centroMovement.id);
     expect(await code(movements.updateTransfer(otherAdmin, centroMovement.id, { status: 'RECEIVED' }))).toBe('not_found');
@@ -246,9 +397,26 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
 
   it('lists stock for every product, including ones never moved in a store', async () => {
     const product = await h.prisma.product.create({ data: { companyId: h.ids.companyId, sku: 'NEW-1', name: 'Brand new', price: 10 } });
-    const rows = await stock.list(cashier2, {});
-    expect(rows.every((r) => r.workspaceId === h.ids.norte)).toBe(true);
-    expect(rows.find((r) => r.productId === product.id)).toMatchObject({ quantity: 0, minQuantity: 0, low: false });
+    const { items } = await stock.list(cashier2, { productId: product.id, limit: 10 });
+    expect(items).toEqual([
+      { workspaceId: h.ids.norte, productId: product.id, sku: 'NEW-1', name: 'Brand new', quantity: 0, minQuantity: 0, low: false },
+    ]);
+  });
+
+  it('pages stock by sku and store, every store × product once, however many there are', async () => {
+    const products = await h.prisma.product.findMany({ where: { companyId: h.ids.companyId }, orderBy: { sku: 'asc' } });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stock.list(admin, { cursor, limit: 5 });
+      expect(page.items.length).toBeLessThanOrEqual(5);
+      seen.push(...page.items.map((r) => `${r.sku}@${r.workspaceId}`));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const stores = [h.ids.centro, h.ids.norte].sort();
+    expect(seen).toEqual(products.flatMap((p) => stores.map((w) => `${p.sku}@${w}`)));
+    const water = (await stock.list(manager, { workspaceId: h.ids.centro, productId: h.ids.water.id, limit: 1 })).items[0];
+    expect(water).toMatchObject({ quantity: await quantity(h.ids.centro, h.ids.water.id), minQuantity: 24 });
   });
 
   it('pages movements newest first with no duplicates or gaps', async () => {

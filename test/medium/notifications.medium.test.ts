@@ -158,4 +158,31 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     expect(await sweep.sweepOnce({ now, companyId: admin.companyId })).toEqual({ created: 1 });
     expect(await h.prisma.notification.count({ where: { dedupeKey: movedKey, companyId: admin.companyId } })).toBe(1);
   });
+
+  it('looks only at lots that changed since the last sweep, however many expired lots lie behind its watermark', async () => {
+    await sweep.sweepOnce(); // a scheduled run: sets the watermark
+    const product = await h.prisma.product.create({ data: { companyId: admin.companyId, sku: 'SWEEP-HISTORY', name: 'Milk', price: 99 } });
+    // Years of history: lots that expired, and arrived, long before the watermark (alerted back then).
+    const longAgo = Date.now() - 400 * 24 * HOUR;
+    const history = Array.from({ length: 2000 }, (_, i) => ({
+      workspaceId: centro,
+      productId: product.id,
+      quantity: 1,
+      expiresAt: new Date(longAgo + i * 60_000),
+      createdAt: new Date(longAgo - 30 * 24 * HOUR),
+    }));
+    await h.prisma.stockLot.createMany({ data: history });
+    const arrived = await h.prisma.stockLot.create({
+      data: { workspaceId: centro, productId: product.id, quantity: 2, expiresAt: new Date(Date.now() - 60_000) },
+    });
+
+    const run = await sweep.sweepOnce();
+    const keys = (await h.prisma.notification.findMany({ select: { dedupeKey: true } })).map((n) => n.dedupeKey);
+    expect(keys).toContain(`EXPIRED:${arrived.id}`); // arrived already expired, after the watermark: still seen
+    const historic = new Set(
+      (await h.prisma.stockLot.findMany({ where: { productId: product.id, quantity: 1 } })).map((l) => `EXPIRED:${l.id}`),
+    );
+    expect(keys.filter((k) => historic.has(k!))).toEqual([]);
+    expect(run.created).toBeLessThan(10);
+  });
 });

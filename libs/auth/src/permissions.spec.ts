@@ -7,12 +7,13 @@ describe('role permissions', () => {
     expect(permissionsFor('STAFF')).toContain('inventory:write');
   });
 
-  it('lets only ADMIN broadcast and answer support chats', () => {
+  it('lets only ADMIN set up stores, broadcast and answer support chats', () => {
     for (const role of ['MANAGER', 'CASHIER', 'STAFF'] as const) {
+      expect(permissionsFor(role)).not.toContain('workspaces:manage');
       expect(permissionsFor(role)).not.toContain('notifications:broadcast');
       expect(permissionsFor(role)).not.toContain('chat:support');
     }
-    expect(permissionsFor('ADMIN')).toEqual(expect.arrayContaining(['notifications:broadcast', 'chat:support']));
+    expect(permissionsFor('ADMIN')).toEqual(expect.arrayContaining(['workspaces:manage', 'notifications:broadcast', 'chat:support']));
   });
 
   it('gives every role the namespaces it needs', () => {

@@ -3,6 +3,7 @@ import type { Role } from '@retail/database';
 /** Every permission the product checks. HTTP guards and socket namespaces use the same names. */
 export const PERMISSIONS = [
   'workspaces:read',
+  'workspaces:manage',
   'pos:read',
   'pos:sell',
   'pos:manage',
@@ -16,8 +17,8 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** What only a company's ADMIN may do: broadcast alerts and answer support chats. */
-const ADMIN_ONLY: readonly Permission[] = ['notifications:broadcast', 'chat:support'];
+/** What only a company's ADMIN may do: set up stores, broadcast alerts and answer support chats. */
+const ADMIN_ONLY: readonly Permission[] = ['workspaces:manage', 'notifications:broadcast', 'chat:support'];
 
 /** The one role-to-permission map. STAFF is warehouse staff: no POS access at all. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

@@ -1,3 +1,4 @@
+export { databaseNow } from './database-clock.js';
 export { DatabaseModule } from './database.module.js';
 export { openDriverAdapter, type OpenedDriverAdapter } from './driver-adapter.js';
 export { createMigration, defaultMigrationPaths, deployMigrations } from './migrations/migrator.js';

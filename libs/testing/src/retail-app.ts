@@ -47,7 +47,11 @@ export type RetailApp = Awaited<ReturnType<typeof startRetailApp>>;
 
 async function demoIds(prisma: PrismaService) {
   const workspace = (name: string) => prisma.workspace.findFirstOrThrow({ where: { name }, include: { devices: true } });
-  const product = (sku: string) => prisma.product.findFirstOrThrow({ where: { sku } });
+  // Prices as the API gives them: JS numbers (the column is BIGINT).
+  const product = async (sku: string) => {
+    const row = await prisma.product.findFirstOrThrow({ where: { sku } });
+    return { ...row, price: Number(row.price) };
+  };
   const [centro, norte, sur] = await Promise.all([workspace('Centro'), workspace('Norte'), workspace('Sur')]);
   const [coffee, milk, bread, water, tea] = await Promise.all(
     ['COFFEE-250', 'MILK-1L', 'BREAD-LOAF', 'WATER-500', 'TEA-GREEN'].map(product),

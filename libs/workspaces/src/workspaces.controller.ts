@@ -1,12 +1,10 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
+import { DeviceSchema, UpdateWorkspaceSchema, WorkspaceSchema, type UpdateWorkspaceDto } from './workspace.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
-
-const WorkspaceSchema = z.object({ id: z.uuid(), name: z.string(), timeZone: z.string(), companyId: z.uuid() }).meta({ id: 'Workspace' });
-const DeviceSchema = z.object({ id: z.uuid(), name: z.string(), workspaceId: z.uuid() }).meta({ id: 'PosDevice' });
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -23,11 +21,24 @@ export class WorkspacesController {
     return this.workspaces.list(user);
   }
 
+  @Patch(':id')
+  @RequirePermissions('workspaces:manage')
+  @ApiOperation({ summary: 'Rename a store or set its time zone (an IANA zone; anything else is 400)' })
+  @ApiResponse({ status: 200, standardSchema: WorkspaceSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  update(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: UpdateWorkspaceSchema }) body: UpdateWorkspaceDto,
+  ) {
+    return this.workspaces.update(user, id, body);
+  }
+
   @Get(':id/devices')
   @ApiOperation({ summary: "A store's POS devices" })
   @ApiResponse({ status: 200, standardSchema: z.array(DeviceSchema) })
   @ApiErrors(400, 401, 403, 404)
-  devices(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string) {
+  devices(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.workspaces.devices(user, id);
   }
 }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { canAccessWorkspace, type Principal } from '@retail/auth';
-import { AppError } from '@retail/common';
+import { AppError, isUniqueViolation } from '@retail/common';
 import { PrismaService, type Workspace } from '@retail/database';
+import type { UpdateWorkspaceDto } from './workspace.dto.js';
 
 /** What listings say of a store. */
 export type WorkspaceSummary = Pick<Workspace, 'id' | 'name' | 'timeZone' | 'companyId'>;
+const SUMMARY = { id: true, name: true, timeZone: true, companyId: true } as const;
 
 @Injectable()
 export class WorkspacesService {
@@ -14,9 +16,19 @@ export class WorkspacesService {
   list(user: Principal): Promise<WorkspaceSummary[]> {
     return this.prisma.workspace.findMany({
       where: { companyId: user.companyId, ...(user.role === 'ADMIN' ? {} : { id: { in: user.workspaceIds } }) },
-      select: { id: true, name: true, timeZone: true, companyId: true },
+      select: SUMMARY,
       orderBy: { name: 'asc' },
     });
+  }
+
+  /** The time zone arrives validated (and named) by Intl, which every business date is computed with. */
+  async update(user: Principal, workspaceId: string, dto: UpdateWorkspaceDto): Promise<WorkspaceSummary> {
+    await this.assertVisible(user, workspaceId);
+    try {
+      return await this.prisma.workspace.update({ where: { id: workspaceId }, data: dto, select: SUMMARY });
+    } catch (error) {
+      throw isUniqueViolation(error) ? AppError.conflict('workspace_name_taken', `A store named ${dto.name} already exists`) : error;
+    }
   }
 
   async devices(user: Principal, workspaceId: string) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id } from '@retail/common';
 import { PERMISSIONS } from '../permissions.js';
 
 export const LoginSchema = z
@@ -8,7 +9,7 @@ export const LoginSchema = z
       .max(254)
       .transform((e) => e.toLowerCase()),
     password: z.string().min(1).max(200),
-    deviceId: z.uuid().optional().describe("POS device the session runs on; must belong to one of the user's stores"),
+    deviceId: Id.optional().describe("POS device the session runs on; must belong to one of the user's stores"),
   })
   .meta({ id: 'LoginRequest' });
 export type LoginDto = z.output<typeof LoginSchema>;
@@ -19,13 +20,13 @@ export const TokenResponseSchema = z
 
 export const MeResponseSchema = z
   .object({
-    id: z.uuid(),
+    id: Id,
     email: z.string(),
     name: z.string(),
     role: z.enum(['ADMIN', 'MANAGER', 'CASHIER', 'STAFF']),
-    companyId: z.uuid(),
-    workspaceIds: z.array(z.uuid()),
+    companyId: Id,
+    workspaceIds: z.array(Id),
     permissions: z.array(z.enum(PERMISSIONS)),
-    deviceId: z.uuid().optional(),
+    deviceId: Id.optional(),
   })
   .meta({ id: 'Me' });

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import { ChatMessage } from '@retail/realtime-protocol';
 import {
   ChatHistoryQuerySchema,
@@ -11,7 +10,14 @@ import {
   type ChatHistoryQueryDto,
   type SendChatMessageDto,
 } from '../dto/chat-messages.dto.js';
-import { ChatRoomSchema, CreateChatRoomSchema, type CreateChatRoomDto } from '../dto/chat-rooms.dto.js';
+import {
+  ChatRoomPageSchema,
+  ChatRoomSchema,
+  ChatRoomsQuerySchema,
+  CreateChatRoomSchema,
+  type ChatRoomsQueryDto,
+  type CreateChatRoomDto,
+} from '../dto/chat-rooms.dto.js';
 import { ChatService } from '../services/chat.service.js';
 
 @ApiTags('chat')
@@ -22,11 +28,11 @@ export class ChatRoomsController {
   constructor(private readonly chat: ChatService) {}
 
   @Get()
-  @ApiOperation({ summary: "The caller's chat rooms (admins: also every support room of the company)" })
-  @ApiResponse({ status: 200, standardSchema: z.array(ChatRoomSchema) })
-  @ApiErrors(401, 403)
-  list(@CurrentUser() user: Principal) {
-    return this.chat.listRooms(user);
+  @ApiOperation({ summary: "The caller's chat rooms (admins: also every support room of the company), newest first, cursor-paged" })
+  @ApiResponse({ status: 200, standardSchema: ChatRoomPageSchema })
+  @ApiErrors(400, 401, 403)
+  list(@CurrentUser() user: Principal, @Query({ schema: ChatRoomsQuerySchema }) query: ChatRoomsQueryDto) {
+    return this.chat.listRooms(user, query);
   }
 
   @Post()
@@ -43,7 +49,7 @@ export class ChatRoomsController {
   @ApiErrors(400, 401, 403, 404)
   history(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: z.uuid() }) roomId: string,
+    @Param('id', { schema: Id }) roomId: string,
     @Query({ schema: ChatHistoryQuerySchema }) query: ChatHistoryQueryDto,
   ) {
     return this.chat.history(user, roomId, query);
@@ -57,7 +63,7 @@ export class ChatRoomsController {
   @ApiErrors(400, 401, 403, 404, 409)
   send(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: z.uuid() }) roomId: string,
+    @Param('id', { schema: Id }) roomId: string,
     @Body({ schema: SendChatMessageSchema }) body: SendChatMessageDto,
   ) {
     return this.chat.sendMessage(user, { roomId, ...body });

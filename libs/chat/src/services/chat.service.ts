@@ -24,13 +24,15 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
     private readonly realtime: RealtimeService,
   ) {}
 
-  async listRooms(user: Principal): Promise<ChatRoomView[]> {
+  /** Newest first, cursor-paged: an admin sees every support room of the company, which only grows. */
+  async listRooms(user: Principal, page: { cursor?: string; limit: number }): Promise<Page<ChatRoomView>> {
     const rooms = await this.prisma.chatRoom.findMany({
-      where: roomsVisibleTo(user),
+      where: { AND: [roomsVisibleTo(user), newestFirstAfter('createdAt', page.cursor)] },
       include: { members: { select: { userId: true } } },
       orderBy: newestFirstOrder('createdAt'),
+      take: page.limit + 1,
     });
-    return rooms.map(toRoomView);
+    return toPage(rooms, page.limit, byCreatedAt, toRoomView);
   }
 
   /** A DIRECT room is one per pair of users: asking again answers the existing room. */

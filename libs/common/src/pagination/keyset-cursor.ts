@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id } from '@retail/realtime-protocol';
 import { AppError } from '../errors/app-error.js';
 
 /** A page position: the sort key of the last item returned and its id (the tie-breaker). */
@@ -13,7 +14,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-const KeysetTuple = z.tuple([z.string().max(200), z.uuid()]);
+const KeysetTuple = z.tuple([z.string().max(200), Id]);
 
 /** A cursor we did not issue (or tampered with) is the client's mistake: validation_failed. */
 const invalidCursor = () => AppError.validation([{ path: 'cursor', message: 'Invalid cursor' }]);

@@ -1,19 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import {
-  ClosedCountSchema,
+  CountChangeSchema,
+  CountLinePageSchema,
+  CountLinesQuerySchema,
   CountSchema,
   CreateCountSchema,
   PutCountLinesSchema,
+  type CountLinesQueryDto,
   type CreateCountDto,
   type PutCountLinesDto,
 } from '../dto/count.dto.js';
 import { CountsService } from '../services/counts.service.js';
-
-const CountId = z.uuid();
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -23,7 +23,7 @@ export class CountsController {
 
   @Post()
   @RequirePermissions('inventory:write')
-  @ApiOperation({ summary: "Open a count of a store; each line's expected quantity is the current stock" })
+  @ApiOperation({ summary: "Open a count of a store; each line's expected quantity is the current stock. Answers its summary" })
   @ApiResponse({ status: 201, standardSchema: CountSchema })
   @ApiErrors(400, 401, 403, 404)
   create(@CurrentUser() user: Principal, @Body({ schema: CreateCountSchema }) body: CreateCountDto) {
@@ -32,21 +32,37 @@ export class CountsController {
 
   @Get(':id')
   @RequirePermissions('inventory:read')
-  @ApiOperation({ summary: 'A count with its lines' })
+  @ApiOperation({ summary: 'A count with its summary' })
   @ApiResponse({ status: 200, standardSchema: CountSchema })
   @ApiErrors(400, 401, 403, 404)
-  get(@CurrentUser() user: Principal, @Param('id', { schema: CountId }) id: string) {
+  get(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.counts.get(user, id);
+  }
+
+  @Get(':id/lines')
+  @RequirePermissions('inventory:read')
+  @ApiOperation({ summary: "A count's lines by sku, cursor-paged" })
+  @ApiResponse({ status: 200, standardSchema: CountLinePageSchema })
+  @ApiErrors(400, 401, 403, 404)
+  lines(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: Id }) id: string,
+    @Query({ schema: CountLinesQuerySchema }) query: CountLinesQueryDto,
+  ) {
+    return this.counts.lines(user, id, query);
   }
 
   @Put(':id/lines')
   @RequirePermissions('inventory:write')
-  @ApiOperation({ summary: 'Set counted quantities of an open count' })
-  @ApiResponse({ status: 200, standardSchema: CountSchema })
+  @ApiOperation({
+    summary:
+      'Set counted quantities of an open count as they are counted: each line keeps the stock at that moment, so close adds only what moved after it',
+  })
+  @ApiResponse({ status: 200, standardSchema: CountChangeSchema })
   @ApiErrors(400, 401, 403, 404, 409)
   putLines(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: CountId }) id: string,
+    @Param('id', { schema: Id }) id: string,
     @Body({ schema: PutCountLinesSchema }) body: PutCountLinesDto,
   ) {
     return this.counts.putLines(user, id, body);
@@ -55,10 +71,13 @@ export class CountsController {
   @Post(':id/close')
   @HttpCode(200)
   @RequirePermissions('inventory:manage')
-  @ApiOperation({ summary: 'Close a count, applying every counted difference as an ADJUSTMENT movement' })
-  @ApiResponse({ status: 200, standardSchema: ClosedCountSchema })
+  @ApiOperation({
+    summary:
+      'Close a count: each counted line moves stock by (counted − stock when counted) as an ADJUSTMENT, never below zero; list them with GET /inventory/movements?countId=',
+  })
+  @ApiResponse({ status: 200, standardSchema: CountSchema })
   @ApiErrors(400, 401, 403, 404, 409)
-  close(@CurrentUser() user: Principal, @Param('id', { schema: CountId }) id: string) {
+  close(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.counts.close(user, id);
   }
 }

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import {
   CreateProductSchema,
   ProductPageSchema,
@@ -46,7 +45,7 @@ export class ProductsController {
   @ApiErrors(400, 401, 403, 404, 409)
   update(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: z.uuid() }) id: string,
+    @Param('id', { schema: Id }) id: string,
     @Body({ schema: UpdateProductSchema }) body: UpdateProductDto,
   ) {
     return this.products.update(user, id, body);

@@ -1,9 +1,15 @@
 import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { SetMinQuantitySchema, StockQuerySchema, StockRowSchema, type SetMinQuantityDto, type StockQueryDto } from '../dto/stock.dto.js';
+import {
+  SetMinQuantitySchema,
+  StockPageSchema,
+  StockQuerySchema,
+  StockRowSchema,
+  type SetMinQuantityDto,
+  type StockQueryDto,
+} from '../dto/stock.dto.js';
 import { StockService } from '../services/stock.service.js';
 
 @ApiTags('inventory')
@@ -14,8 +20,8 @@ export class StockController {
 
   @Get()
   @RequirePermissions('inventory:read')
-  @ApiOperation({ summary: 'Stock per store and product, with its low-stock threshold' })
-  @ApiResponse({ status: 200, standardSchema: z.array(StockRowSchema) })
+  @ApiOperation({ summary: 'Stock per store and product, with its low-stock threshold; by sku then store, cursor-paged' })
+  @ApiResponse({ status: 200, standardSchema: StockPageSchema })
   @ApiErrors(400, 401, 403, 404)
   list(@CurrentUser() user: Principal, @Query({ schema: StockQuerySchema }) query: StockQueryDto) {
     return this.stock.list(user, query);

@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { MovementSchema } from './movement.dto.js';
+import { Id, PageQuery, pageOf } from '@retail/common';
+import { CountPayload } from '@retail/realtime-protocol';
 
 export const CreateCountSchema = z
   .object({
-    workspaceId: z.uuid(),
-    productIds: z.array(z.uuid()).min(1).max(1000).optional().describe('Default: every product of the company'),
+    workspaceId: Id,
+    productIds: z
+      .array(Id)
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('Default: every product of the company; the answer is a summary either way, the lines are paged'),
   })
   .meta({ id: 'CreateCountRequest' });
 export type CreateCountDto = z.output<typeof CreateCountSchema>;
@@ -12,7 +18,7 @@ export type CreateCountDto = z.output<typeof CreateCountSchema>;
 export const PutCountLinesSchema = z
   .object({
     lines: z
-      .array(z.object({ productId: z.uuid(), countedQuantity: z.number().int().min(0).max(1_000_000).nullable() }))
+      .array(z.object({ productId: Id, countedQuantity: z.number().int().min(0).max(1_000_000).nullable() }))
       .min(1)
       .max(1000)
       .refine((lines) => new Set(lines.map((l) => l.productId)).size === lines.length, 'Each product at most once'),
@@ -20,25 +26,15 @@ export const PutCountLinesSchema = z
   .meta({ id: 'PutCountLinesRequest' });
 export type PutCountLinesDto = z.output<typeof PutCountLinesSchema>;
 
-export const CountSchema = z
-  .object({
-    id: z.uuid(),
-    workspaceId: z.uuid(),
-    status: z.enum(['OPEN', 'CLOSED']),
-    lines: z.array(
-      z.object({
-        productId: z.uuid(),
-        sku: z.string(),
-        name: z.string(),
-        expectedQuantity: z.number().int().describe('Stock when the line was added'),
-        countedQuantity: z.number().int().nullable(),
-      }),
-    ),
-    createdAt: z.iso.datetime(),
-    closedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'InventoryCount' });
+export const CountLinesQuerySchema = PageQuery;
+export type CountLinesQueryDto = z.output<typeof CountLinesQuerySchema>;
 
-export const ClosedCountSchema = z
-  .object({ count: CountSchema, adjustments: z.array(MovementSchema).describe('One ADJUSTMENT per line whose count differed') })
-  .meta({ id: 'ClosedInventoryCount' });
+/** A count without its lines: they are paged (GET …/lines), so a count of any size answers small. */
+export const CountSchema = CountPayload.shape.count.extend({ workspaceId: Id }).meta({ id: 'InventoryCount' });
+export const CountLineSchema = CountPayload.shape.lines.element
+  .extend({ sku: z.string(), name: z.string() })
+  .meta({ id: 'InventoryCountLine' });
+export const CountLinePageSchema = pageOf(CountLineSchema, 'InventoryCountLinePage');
+export const CountChangeSchema = z
+  .object({ count: CountSchema, lines: z.array(CountLineSchema).describe('The lines this request counted or added') })
+  .meta({ id: 'InventoryCountChange' });

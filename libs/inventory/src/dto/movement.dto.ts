@@ -1,41 +1,45 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '@retail/common';
+import { PageQuery, pageOf, Id } from '@retail/common';
 import { MovementPayload, StockLevel, TransferStatus } from '@retail/realtime-protocol';
 
 const Quantity = z.number().int().min(1).max(1_000_000);
 const Reason = z.string().trim().min(1).max(500);
+const ExpiresAt = z.iso.datetime({ offset: true }).describe('Records the goods as a lot with this expiry');
 
 /** SALE movements are written by checkout only. */
 export const CreateMovementSchema = z
   .discriminatedUnion('type', [
     z.object({
       type: z.literal('IN'),
-      workspaceId: z.uuid(),
-      productId: z.uuid(),
+      workspaceId: Id,
+      productId: Id,
       quantity: Quantity,
       reason: Reason.optional(),
-      expiresAt: z.iso.datetime({ offset: true }).optional().describe('Records the goods as a lot with this expiry'),
+      expiresAt: ExpiresAt.optional(),
     }),
-    z.object({ type: z.literal('OUT'), workspaceId: z.uuid(), productId: z.uuid(), quantity: Quantity, reason: Reason.optional() }),
-    z.object({
-      type: z.literal('ADJUSTMENT'),
-      workspaceId: z.uuid(),
-      productId: z.uuid(),
-      quantity: z
-        .number()
-        .int()
-        .min(-1_000_000)
-        .max(1_000_000)
-        .refine((q) => q !== 0, 'must not be 0')
-        .describe('Signed'),
-      reason: Reason.describe('Required for adjustments'),
-    }),
+    z.object({ type: z.literal('OUT'), workspaceId: Id, productId: Id, quantity: Quantity, reason: Reason.optional() }),
+    z
+      .object({
+        type: z.literal('ADJUSTMENT'),
+        workspaceId: Id,
+        productId: Id,
+        quantity: z
+          .number()
+          .int()
+          .min(-1_000_000)
+          .max(1_000_000)
+          .refine((q) => q !== 0, 'must not be 0')
+          .describe('Signed'),
+        reason: Reason.describe('Required for adjustments'),
+        expiresAt: ExpiresAt.optional().describe('Positive adjustments only: records the goods found as a lot with this expiry'),
+      })
+      .refine((a) => !a.expiresAt || a.quantity > 0, { path: ['expiresAt'], message: 'only a positive adjustment adds a lot' }),
     z
       .object({
         type: z.literal('TRANSFER'),
-        fromWorkspaceId: z.uuid(),
-        toWorkspaceId: z.uuid(),
-        productId: z.uuid(),
+        fromWorkspaceId: Id,
+        toWorkspaceId: Id,
+        productId: Id,
         quantity: Quantity,
         reason: Reason.optional(),
       })
@@ -48,8 +52,9 @@ export const UpdateTransferSchema = z.object({ status: TransferStatus.exclude(['
 export type UpdateTransferDto = z.output<typeof UpdateTransferSchema>;
 
 export const MovementQuerySchema = PageQuery.extend({
-  workspaceId: z.uuid().optional().describe('Default: every store the caller may see; transfers match either end'),
-  productId: z.uuid().optional(),
+  workspaceId: Id.optional().describe('Default: every store the caller may see; transfers match either end'),
+  productId: Id.optional(),
+  countId: Id.optional().describe("A closed count's ADJUSTMENT movements"),
 });
 export type MovementQueryDto = z.output<typeof MovementQuerySchema>;
 

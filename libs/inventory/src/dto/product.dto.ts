@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '@retail/common';
+import { PageQuery, pageOf, Id } from '@retail/common';
 
 const Sku = z
   .string()
@@ -36,7 +36,7 @@ export type ProductQueryDto = z.output<typeof ProductQuerySchema>;
 
 export const ProductSchema = z
   .object({
-    id: z.uuid(),
+    id: Id,
     sku: z.string(),
     name: z.string(),
     price: z.number().int(),

@@ -1,18 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, PrismaService, TransactionRunner, type Tx } from '@retail/database';
 import { visibleInWorkspace, type Principal } from '@retail/auth';
-import { AppError } from '@retail/common';
+import { AppError, decodeCursor, toPage } from '@retail/common';
+import { type Db, type InventoryCount, Prisma, PrismaService, TransactionRunner, type Tx } from '@retail/database';
 import { RealtimeService } from '@retail/realtime';
 import type { CountPayload } from '@retail/realtime-protocol';
 import { WorkspacesService } from '@retail/workspaces';
-import type { CreateCountDto, PutCountLinesDto } from '../dto/count.dto.js';
-import { COUNT_INCLUDE, toCountView, toMovementView, type CountWithLines } from '../views/inventory.views.js';
+import type { CountLinesQueryDto, CreateCountDto, PutCountLinesDto } from '../dto/count.dto.js';
+import { COUNT_LINE_INCLUDE, toCountLineView } from '../views/inventory.views.js';
 import { ProductsService } from './products.service.js';
 import { StockLedger } from './stock-ledger.js';
 
+type CountLineView = ReturnType<typeof toCountLineView>;
+
 /**
- * Stock counts: lines hold the expected quantity (stock when the line was added) and the counted
- * one; closing applies each difference as an ADJUSTMENT movement, in the same transaction.
+ * Stock counts, taken while the store trades. A line keeps the stock at the moment it was counted
+ * (`expectedQuantity`); closing moves stock by counted − that, so whatever was sold or received
+ * after the counting stays on top of the count. Every step is a fixed number of statements,
+ * whatever the size of the count: its answers are summaries, and its lines are paged.
  */
 @Injectable()
 export class CountsService {
@@ -25,51 +29,48 @@ export class CountsService {
     private readonly realtime: RealtimeService,
   ) {}
 
+  /** One line per product (the given ones, or all of the company's), expecting today's stock. */
   async create(user: Principal, { workspaceId, productIds }: CreateCountDto) {
     await this.workspaces.assertVisible(user, workspaceId);
-    const products = productIds
-      ? await this.products.requireMany(user.companyId, productIds)
-      : await this.prisma.product.findMany({ where: { companyId: user.companyId } });
+    if (productIds) await this.products.requireMany(user.companyId, productIds);
     return this.transactions.run(async (tx) => {
-      const expected = await this.stockOf(
-        tx,
-        workspaceId,
-        products.map((p) => p.id),
-      );
-      const count = await tx.inventoryCount.create({
-        data: {
-          workspaceId,
-          createdById: user.userId,
-          lines: { create: products.map((p) => ({ productId: p.id, expectedQuantity: expected.get(p.id) ?? 0 })) },
-        },
-        include: COUNT_INCLUDE,
-      });
-      return this.announce(tx, user.companyId, count);
+      const count = await tx.inventoryCount.create({ data: { workspaceId, createdById: user.userId } });
+      await tx.$executeRaw`
+        INSERT INTO "InventoryCountLine" ("countId", "productId", "expectedQuantity")
+        SELECT ${count.id}::uuid, p.id, COALESCE(s.quantity, 0)
+        FROM "Product" p
+        LEFT JOIN "Stock" s ON s."workspaceId" = ${workspaceId}::uuid AND s."productId" = p.id
+        WHERE p."companyId" = ${user.companyId}::uuid
+          ${productIds ? Prisma.sql`AND p.id = ANY(${productIds}::uuid[])` : Prisma.empty}`;
+      return this.announce(tx, user.companyId, count, []);
     });
   }
 
-  /** Records counted quantities; a product not yet in the count joins it with today's stock as expected. */
+  /**
+   * Records counted quantities, each with the stock at this moment; a product not yet in the count
+   * joins it. Send lines as they are counted: a sale between counting and sending would be counted twice.
+   */
   async putLines(user: Principal, id: string, { lines }: PutCountLinesDto) {
     const count = await this.findVisible(user, id);
-    await this.products.requireMany(
-      user.companyId,
-      lines.map((l) => l.productId),
-    );
+    const productIds = lines.map((l) => l.productId);
+    await this.products.requireMany(user.companyId, productIds);
     return this.transactions.run(async (tx) => {
       await this.lockOpen(tx, id);
-      const expected = await this.stockOf(
-        tx,
-        count.workspaceId,
-        lines.map((l) => l.productId),
-      );
-      for (const { productId, countedQuantity } of lines) {
-        await tx.inventoryCountLine.upsert({
-          where: { countId_productId: { countId: id, productId } },
-          create: { countId: id, productId, expectedQuantity: expected.get(productId) ?? 0, countedQuantity },
-          update: { countedQuantity },
-        });
-      }
-      return this.announce(tx, user.companyId, await tx.inventoryCount.findUniqueOrThrow({ where: { id }, include: COUNT_INCLUDE }));
+      await tx.$executeRaw`
+        INSERT INTO "InventoryCountLine" ("countId", "productId", "expectedQuantity", "countedQuantity")
+        SELECT ${id}::uuid, line."productId", COALESCE(s.quantity, 0), line.counted
+        FROM unnest(${productIds}::uuid[], ${lines.map((l) => l.countedQuantity)}::int[]) AS line("productId", counted)
+        LEFT JOIN "Stock" s ON s."workspaceId" = ${count.workspaceId}::uuid AND s."productId" = line."productId"
+        ON CONFLICT ("countId", "productId") DO UPDATE
+          SET "countedQuantity" = EXCLUDED."countedQuantity", "expectedQuantity" = EXCLUDED."expectedQuantity"`;
+      const changed = await tx.inventoryCountLine.findMany({
+        where: { countId: id, productId: { in: productIds } },
+        include: COUNT_LINE_INCLUDE,
+        orderBy: { product: { sku: 'asc' } },
+      });
+      const views = changed.map(toCountLineView);
+      const counted = await tx.inventoryCount.findUniqueOrThrow({ where: { id } });
+      return { count: await this.announce(tx, user.companyId, counted, views), lines: views };
     });
   }
 
@@ -81,41 +82,34 @@ export class CountsService {
         data: { status: 'CLOSED', closedAt: new Date() },
       });
       if (!closed) throw countClosed();
-      // Ordered by product id, like every multi-row stock change, to avoid deadlocks.
-      const lines = await tx.inventoryCountLine.findMany({
-        where: { countId: id },
-        include: { product: true },
-        orderBy: { productId: 'asc' },
+      const entries = await this.ledger.applyCount(tx, {
+        companyId: user.companyId,
+        workspaceId: count.workspaceId,
+        countId: id,
+        userId: user.userId,
+        reason: `Inventory count ${id}`,
       });
-      const entries = [];
-      for (const line of lines) {
-        if (line.countedQuantity === null || line.countedQuantity === line.expectedQuantity) continue;
-        entries.push(
-          await this.ledger.record(tx, {
-            companyId: user.companyId,
-            type: 'ADJUSTMENT',
-            product: line.product,
-            workspaceId: count.workspaceId,
-            quantity: line.countedQuantity - line.expectedQuantity,
-            reason: `Inventory count ${id}`,
-            userId: user.userId,
-            countId: id,
-          }),
-        );
-      }
-      const view = await this.announce(
-        tx,
-        user.companyId,
-        await tx.inventoryCount.findUniqueOrThrow({ where: { id }, include: COUNT_INCLUDE }),
-      );
+      const view = await this.announce(tx, user.companyId, closed, []);
       for (const entry of entries) await this.ledger.announce(tx, entry, 'created');
-      return { count: view, adjustments: entries.map((e) => toMovementView(e.movement)) };
+      return view;
     });
   }
 
   async get(user: Principal, id: string) {
+    return this.toView(this.prisma, await this.findVisible(user, id));
+  }
+
+  /** Ordered by sku, keyset-paged. */
+  async lines(user: Principal, id: string, { cursor, limit }: CountLinesQueryDto) {
     await this.findVisible(user, id);
-    return toCountView(await this.prisma.inventoryCount.findUniqueOrThrow({ where: { id }, include: COUNT_INCLUDE }));
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const rows = await this.prisma.inventoryCountLine.findMany({
+      where: { countId: id, ...(after ? { product: { sku: { gt: after.key } } } : {}) },
+      include: COUNT_LINE_INCLUDE,
+      orderBy: { product: { sku: 'asc' } },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, (l) => ({ key: l.product.sku, id: l.productId }), toCountLineView);
   }
 
   private async findVisible(user: Principal, id: string) {
@@ -129,26 +123,33 @@ export class CountsService {
     if (!count) throw countClosed();
   }
 
-  private async stockOf(db: Db, workspaceId: string, productIds: string[]) {
-    const rows = await db.stock.findMany({ where: { workspaceId, productId: { in: productIds } } });
-    return new Map(rows.map((r) => [r.productId, r.quantity]));
+  /** The count with its summary, counted by the database in one statement. */
+  private async toView(db: Db, count: InventoryCount) {
+    const [summary] = await db.$queryRaw<[CountPayload['count']['summary']]>`
+      SELECT count(*)::int AS lines, count("countedQuantity")::int AS counted,
+        (SELECT count(*)::int FROM "InventoryMovement" WHERE "countId" = ${count.id}::uuid) AS adjusted
+      FROM "InventoryCountLine" WHERE "countId" = ${count.id}::uuid`;
+    return {
+      id: count.id,
+      workspaceId: count.workspaceId,
+      status: count.status,
+      summary,
+      createdAt: count.createdAt.toISOString(),
+      closedAt: count.closedAt?.toISOString() ?? null,
+    };
   }
 
-  private announce(tx: Tx, companyId: string, count: CountWithLines) {
-    const view = toCountView(count);
+  /** inventory.count.updated: the summary and only the lines that changed, never the whole count. */
+  private async announce(tx: Tx, companyId: string, count: InventoryCount, changed: CountLineView[]) {
+    const { workspaceId, ...rest } = await this.toView(tx, count);
     const payload: CountPayload = {
       companyId,
-      workspaceId: view.workspaceId,
-      count: {
-        id: view.id,
-        status: view.status,
-        lines: view.lines.map(({ productId, expectedQuantity, countedQuantity }) => ({ productId, expectedQuantity, countedQuantity })),
-        createdAt: view.createdAt,
-        closedAt: view.closedAt,
-      },
+      workspaceId,
+      count: rest,
+      lines: changed.map(({ productId, expectedQuantity, countedQuantity }) => ({ productId, expectedQuantity, countedQuantity })),
     };
     this.realtime.emit('inventoryCountUpdated', payload, { tx });
-    return view;
+    return { workspaceId, ...rest };
   }
 }
 

@@ -40,7 +40,7 @@ export class MovementsService {
         quantity: dto.quantity,
         reason: dto.reason,
         userId: user.userId,
-        expiresAt: dto.type === 'IN' && dto.expiresAt ? new Date(dto.expiresAt) : undefined,
+        expiresAt: (dto.type === 'IN' || dto.type === 'ADJUSTMENT') && dto.expiresAt ? new Date(dto.expiresAt) : undefined,
       });
       await this.ledger.announce(tx, entry, 'created');
       return toResult(entry);
@@ -64,13 +64,14 @@ export class MovementsService {
   }
 
   /** Newest first; a transfer is listed for both of its stores. */
-  async list(user: Principal, { workspaceId, productId, cursor, limit }: MovementQueryDto) {
+  async list(user: Principal, { workspaceId, productId, countId, cursor, limit }: MovementQueryDto) {
     const workspaceIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
     const rows = await this.prisma.inventoryMovement.findMany({
       where: {
         AND: [
           { OR: [{ workspaceId: { in: workspaceIds } }, { toWorkspaceId: { in: workspaceIds } }] },
           productId ? { productId } : {},
+          countId ? { countId } : {},
           newestFirstAfter('createdAt', cursor),
         ],
       },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { InventoryMovement, MovementType, TransferStatus, Tx } from '@retail/database';
-import { AppError } from '@retail/common';
+import { type InventoryMovement, type MovementType, Prisma, type TransferStatus, type Tx } from '@retail/database';
+import { AppError, toSafeInteger } from '@retail/common';
 import { RealtimeService } from '@retail/realtime';
 import { crossedBelowMinimum } from '../domain/low-stock.js';
 import { stockDeltaOnCreate, transferRestock } from '../domain/movement-rules.js';
@@ -19,10 +19,23 @@ export interface MovementInput {
   quantity: number;
   userId: string;
   reason?: string | null;
-  /** IN only: the goods are also recorded as a lot with this expiry. */
+  /** IN or a positive ADJUSTMENT: the goods are also recorded as a lot with this expiry. */
   expiresAt?: Date;
   saleId?: string;
   countId?: string;
+}
+
+interface LotDraw {
+  lotId: string;
+  quantity: bigint;
+}
+
+export interface CountToApply {
+  companyId: string;
+  workspaceId: string;
+  countId: string;
+  userId: string;
+  reason: string;
 }
 
 /** A movement as written, the stock it left in every store it touched, and the thresholds it crossed. */
@@ -67,12 +80,19 @@ export class StockLedger {
     if (input.expiresAt) {
       await tx.stockLot.create({ data: { workspaceId, productId: product.id, quantity, expiresAt: input.expiresAt } });
     }
+    // Remembered so that receiving or cancelling the transfer lots the goods again, expiry and all.
+    if (type === 'TRANSFER' && change.draws.length) {
+      await tx.transferLot.createMany({ data: change.draws.map((draw) => ({ movementId: movement.id, ...draw })) });
+    }
     const stock = [change.level];
     if (toWorkspaceId) stock.push(await this.level(tx, toWorkspaceId, product.id));
     return { companyId, movement, stock, lowStock: change.crossing ? [change.crossing] : [] };
   }
 
-  /** Moves a transfer to its next status; RECEIVED stocks the destination, CANCELLED returns the goods to the source. */
+  /**
+   * Moves a transfer to its next status; RECEIVED stocks the destination, CANCELLED returns the
+   * goods to the source, each with the lots the goods left, so expiry alerts follow them.
+   */
   async transition(
     tx: Tx,
     companyId: string,
@@ -89,13 +109,68 @@ export class StockLedger {
     if (!movement) throw AppError.conflict('transfer_changed', 'The transfer changed meanwhile; reload it and retry');
     if (restock) {
       const target = restock === 'destination' ? movement.toWorkspaceId! : movement.workspaceId;
-      await this.changeStock(tx, companyId, target, transfer.product, movement.quantity);
+      await this.changeStock(tx, companyId, target, transfer.product, toSafeInteger(movement.quantity));
+      await this.relot(tx, movement.id, target);
     }
     const stock = [
       await this.level(tx, movement.workspaceId, movement.productId),
       await this.level(tx, movement.toWorkspaceId!, movement.productId),
     ];
     return { companyId, movement, stock, lowStock: [] };
+  }
+
+  /**
+   * Applies a closed count in a fixed number of statements, whatever its size. Each counted line
+   * moves stock by counted − the stock when it was counted, so what was sold or received since
+   * stays on top of the count; never below zero (counted stock cannot have been sold twice). One
+   * ADJUSTMENT per line that changes stock. Stock rows are locked in product order, as everywhere.
+   */
+  async applyCount(tx: Tx, { companyId, workspaceId, countId, userId, reason }: CountToApply): Promise<LedgerEntry[]> {
+    const differs = Prisma.sql`l."countId" = ${countId}::uuid AND l."countedQuantity" IS NOT NULL AND l."countedQuantity" <> l."expectedQuantity"`;
+    // Absent stock rows first, so the update below finds (and locks) a row for every line.
+    await tx.$executeRaw`
+      INSERT INTO "Stock" ("workspaceId", "productId", "updatedAt")
+      SELECT ${workspaceId}::uuid, l."productId", now() FROM "InventoryCountLine" l WHERE ${differs}
+      ORDER BY l."productId"
+      ON CONFLICT DO NOTHING`;
+    const changed = await tx.$queryRaw<Array<{ productId: string; delta: bigint; quantity: bigint; minQuantity: number }>>`
+      WITH locked AS MATERIALIZED (
+        SELECT s."productId", s.quantity, GREATEST(l."countedQuantity" - l."expectedQuantity", -s.quantity) AS delta
+        FROM "InventoryCountLine" l
+        JOIN "Stock" s ON s."workspaceId" = ${workspaceId}::uuid AND s."productId" = l."productId"
+        WHERE ${differs}
+        ORDER BY s."productId"
+        FOR UPDATE OF s
+      ), updated AS (
+        UPDATE "Stock" s SET quantity = locked.quantity + locked.delta, "updatedAt" = now()
+        FROM locked
+        WHERE s."workspaceId" = ${workspaceId}::uuid AND s."productId" = locked."productId" AND locked.delta <> 0
+        RETURNING s."productId", locked.delta, s.quantity, s."minQuantity"
+      ), moved AS (
+        INSERT INTO "InventoryMovement" (id, type, "productId", "workspaceId", quantity, reason, "userId", "countId", "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), 'ADJUSTMENT', "productId", ${workspaceId}::uuid, delta, ${reason}, ${userId}::uuid, ${countId}::uuid, now(), now()
+        FROM updated
+      )
+      SELECT * FROM updated`;
+    await this.consumeLots(
+      tx,
+      workspaceId,
+      changed.filter((c) => c.delta < 0n).map((c) => ({ productId: c.productId, quantity: -c.delta })),
+    );
+    const movements = await tx.inventoryMovement.findMany({
+      where: { countId },
+      include: { product: { select: { id: true, sku: true, name: true } } },
+      orderBy: { productId: 'asc' },
+    });
+    const byProduct = new Map(changed.map((c) => [c.productId, c]));
+    return movements.map(({ product, ...movement }) => {
+      const { delta, ...row } = byProduct.get(product.id)!;
+      const level = toStockLevel(workspaceId, product.id, row);
+      const before = level.quantity - toSafeInteger(delta);
+      const crossed = crossedBelowMinimum(before, level.quantity, level.minQuantity);
+      const lowStock = crossed ? [{ companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity }] : [];
+      return { companyId, movement, stock: [level], lowStock };
+    });
   }
 
   /** Queues the movement event and its low-stock warnings; both leave only after `tx` commits. */
@@ -114,7 +189,7 @@ export class StockLedger {
         create: { workspaceId, productId, quantity: delta },
         update: { quantity: { increment: delta } },
       });
-      return { level: toStockLevel(workspaceId, productId, row), crossing: null };
+      return { level: toStockLevel(workspaceId, productId, row), crossing: null, draws: [] };
     }
 
     const take = -delta;
@@ -129,33 +204,52 @@ export class StockLedger {
         productId,
         sku: product.sku,
         requested: take,
-        available: current?.quantity ?? 0,
+        available: toStockLevel(workspaceId, productId, current).quantity,
       });
     }
-    await this.consumeLots(tx, workspaceId, productId, take);
-    const crossed = crossedBelowMinimum(row.quantity + take, row.quantity, row.minQuantity);
+    const draws = await this.consumeLots(tx, workspaceId, [{ productId, quantity: BigInt(take) }]);
+    const level = toStockLevel(workspaceId, productId, row);
+    const crossed = crossedBelowMinimum(level.quantity + take, level.quantity, level.minQuantity);
     return {
-      level: toStockLevel(workspaceId, productId, row),
-      crossing: crossed ? { companyId, workspaceId, product, quantity: row.quantity, minQuantity: row.minQuantity } : null,
+      level,
+      crossing: crossed ? { companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity } : null,
+      draws,
     };
   }
 
   /**
-   * First-expiring-first-out, so the expiry sweep does not warn about goods already gone.
-   * Runs after the stock row's update, whose row lock serialises it with other decreases.
+   * The lots a transfer took, as new lots of `workspaceId` with the same expiry: the goods arrived
+   * there or came back. New rows, not refilled old ones, so the expiry sweep sees them as new goods.
    */
-  private async consumeLots(tx: Tx, workspaceId: string, productId: string, quantity: number) {
-    const lots = await tx.stockLot.findMany({
-      where: { workspaceId, productId, quantity: { gt: 0 } },
-      orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
+  private async relot(tx: Tx, transferId: string, workspaceId: string) {
+    const draws = await tx.transferLot.findMany({ where: { movementId: transferId }, include: { lot: true } });
+    if (!draws.length) return;
+    await tx.stockLot.createMany({
+      data: draws.map(({ lot, quantity }) => ({ workspaceId, productId: lot.productId, quantity, expiresAt: lot.expiresAt })),
     });
-    let left = quantity;
-    for (const lot of lots) {
-      if (left === 0) break;
-      const used = Math.min(lot.quantity, left);
-      await tx.stockLot.update({ where: { id: lot.id }, data: { quantity: { decrement: used } } });
-      left -= used;
-    }
+  }
+
+  /**
+   * First-expiring-first-out, so the expiry sweep does not warn about goods already gone: one
+   * statement for any number of products. Each lot gives what is still wanted after the lots that
+   * expire before it. Runs after the stock rows' updates, whose row locks serialise it with other
+   * decreases of the same products. Answers what it took from which lot.
+   */
+  private async consumeLots(tx: Tx, workspaceId: string, takes: Array<{ productId: string; quantity: bigint }>): Promise<LotDraw[]> {
+    if (!takes.length) return [];
+    return tx.$queryRaw<LotDraw[]>`
+      WITH wanted AS (
+        SELECT * FROM unnest(${takes.map((t) => t.productId)}::uuid[], ${takes.map((t) => t.quantity)}::bigint[]) AS w("productId", quantity)
+      ), ranked AS (
+        SELECT l.id, l.quantity, wanted.quantity AS wanted,
+          (SUM(l.quantity) OVER (PARTITION BY l."productId" ORDER BY l."expiresAt", l.id) - l.quantity)::bigint AS before
+        FROM "StockLot" l JOIN wanted ON wanted."productId" = l."productId"
+        WHERE l."workspaceId" = ${workspaceId}::uuid AND l.quantity > 0
+      )
+      UPDATE "StockLot" l SET quantity = l.quantity - LEAST(ranked.quantity, ranked.wanted - ranked.before)
+      FROM ranked
+      WHERE l.id = ranked.id AND ranked.before < ranked.wanted
+      RETURNING l.id AS "lotId", LEAST(ranked.quantity, ranked.wanted - ranked.before) AS quantity`;
   }
 
   private async level(tx: Tx, workspaceId: string, productId: string): Promise<StockLevel> {

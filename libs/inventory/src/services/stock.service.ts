@@ -1,10 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
-import { PrismaService } from '@retail/database';
+import { decodeCursor, toPage } from '@retail/common';
+import { Prisma, PrismaService } from '@retail/database';
 import { WorkspacesService } from '@retail/workspaces';
 import type { SetMinQuantityDto, StockQueryDto } from '../dto/stock.dto.js';
 import { toStockLevel } from '../views/inventory.views.js';
 import { ProductsService } from './products.service.js';
+
+interface StockListRow {
+  workspaceId: string;
+  productId: string;
+  sku: string;
+  name: string;
+  quantity: bigint;
+  minQuantity: number;
+}
 
 @Injectable()
 export class StockService {
@@ -14,26 +24,26 @@ export class StockService {
     private readonly products: ProductsService,
   ) {}
 
-  /** One row per visible store and product, including products never moved there (quantity 0). */
-  async list(user: Principal, { workspaceId, productId }: StockQueryDto) {
-    const workspaces = await this.workspaces.visibleOrAll(user, workspaceId);
-    const products = productId
-      ? await this.products.requireMany(user.companyId, [productId])
-      : await this.prisma.product.findMany({ where: { companyId: user.companyId }, orderBy: { sku: 'asc' } });
-    const rows = await this.prisma.stock.findMany({
-      where: {
-        workspaceId: { in: workspaces.map((s) => s.id) },
-        productId: productId ?? undefined,
-        product: { companyId: user.companyId },
-      },
-    });
-    const byKey = new Map(rows.map((r) => [`${r.workspaceId}:${r.productId}`, r]));
-    return workspaces.flatMap((workspace) =>
-      products.map((product) => {
-        const level = toStockLevel(workspace.id, product.id, byKey.get(`${workspace.id}:${product.id}`) ?? null);
-        return { ...level, sku: product.sku, name: product.name, low: level.quantity < level.minQuantity };
-      }),
-    );
+  /**
+   * One row per visible store and product, including products never moved there (quantity 0),
+   * by sku then store, keyset-paged: one page is one bounded query, however many stores × products.
+   */
+  async list(user: Principal, { workspaceId, productId, cursor, limit }: StockQueryDto) {
+    const workspaceIds = (await this.workspaces.visibleOrAll(user, workspaceId)).map((s) => s.id);
+    if (productId) await this.products.requireMany(user.companyId, [productId]);
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const rows = await this.prisma.$queryRaw<StockListRow[]>`
+      SELECT w.id AS "workspaceId", p.id AS "productId", p.sku, p.name,
+        COALESCE(s.quantity, 0) AS quantity, COALESCE(s."minQuantity", 0) AS "minQuantity"
+      FROM "Product" p
+      CROSS JOIN "Workspace" w
+      LEFT JOIN "Stock" s ON s."workspaceId" = w.id AND s."productId" = p.id
+      WHERE p."companyId" = ${user.companyId}::uuid AND w.id = ANY(${workspaceIds}::uuid[])
+        ${productId ? Prisma.sql`AND p.id = ${productId}::uuid` : Prisma.empty}
+        ${after ? Prisma.sql`AND (p.sku, w.id) > (${after.key}, ${after.id}::uuid)` : Prisma.empty}
+      ORDER BY p.sku, w.id
+      LIMIT ${limit + 1}`;
+    return toPage(rows, limit, (r) => ({ key: r.sku, id: r.workspaceId }), toStockRow);
   }
 
   /** Sets the low-stock threshold. Not a movement: the quantity is unchanged, so no warning fires here. */
@@ -45,6 +55,11 @@ export class StockService {
       create: { workspaceId, productId, minQuantity },
       update: { minQuantity },
     });
-    return { ...toStockLevel(workspaceId, productId, row), sku: product.sku, name: product.name, low: row.quantity < row.minQuantity };
+    return toStockRow({ ...row, sku: product.sku, name: product.name });
   }
 }
+
+const toStockRow = ({ workspaceId, productId, sku, name, quantity, minQuantity }: StockListRow) => {
+  const level = toStockLevel(workspaceId, productId, { quantity, minQuantity });
+  return { ...level, sku, name, low: level.quantity < level.minQuantity };
+};

@@ -1,4 +1,5 @@
-import type { InventoryMovement, Prisma, Product, Stock } from '@retail/database';
+import type { InventoryCountLine, InventoryMovement, Product, Stock } from '@retail/database';
+import { toSafeInteger } from '@retail/common';
 import type { MovementPayload } from '@retail/realtime-protocol';
 
 export type MovementView = MovementPayload['movement'];
@@ -12,7 +13,7 @@ export function toMovementView(m: InventoryMovement): MovementView {
     type: m.type,
     status: m.status,
     productId: m.productId,
-    quantity: m.quantity,
+    quantity: toSafeInteger(m.quantity),
     workspaceId: transfer ? null : m.workspaceId,
     fromWorkspaceId: transfer ? m.workspaceId : null,
     toWorkspaceId: m.toWorkspaceId,
@@ -25,37 +26,25 @@ export function toMovementView(m: InventoryMovement): MovementView {
 
 /** A missing stock row means nothing was ever moved there: quantity 0, no threshold. */
 export function toStockLevel(workspaceId: string, productId: string, row: Pick<Stock, 'quantity' | 'minQuantity'> | null): StockLevel {
-  return { workspaceId, productId, quantity: row?.quantity ?? 0, minQuantity: row?.minQuantity ?? 0 };
+  return { workspaceId, productId, quantity: row ? toSafeInteger(row.quantity) : 0, minQuantity: row?.minQuantity ?? 0 };
 }
 
 export const toProductView = (p: Product) => ({
   id: p.id,
   sku: p.sku,
   name: p.name,
-  price: p.price,
+  price: toSafeInteger(p.price),
   unit: p.unit,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });
 
-export const COUNT_INCLUDE = {
-  lines: { include: { product: { select: { sku: true, name: true } } }, orderBy: { product: { sku: 'asc' } } },
-} satisfies Prisma.InventoryCountInclude;
-export type CountWithLines = Prisma.InventoryCountGetPayload<{ include: typeof COUNT_INCLUDE }>;
+export const COUNT_LINE_INCLUDE = { product: { select: { sku: true, name: true } } } as const;
 
-export function toCountView(count: CountWithLines) {
-  return {
-    id: count.id,
-    workspaceId: count.workspaceId,
-    status: count.status,
-    lines: count.lines.map((l) => ({
-      productId: l.productId,
-      sku: l.product.sku,
-      name: l.product.name,
-      expectedQuantity: l.expectedQuantity,
-      countedQuantity: l.countedQuantity,
-    })),
-    createdAt: count.createdAt.toISOString(),
-    closedAt: count.closedAt?.toISOString() ?? null,
-  };
-}
+export const toCountLineView = (line: InventoryCountLine & { product: { sku: string; name: string } }) => ({
+  productId: line.productId,
+  sku: line.product.sku,
+  name: line.product.name,
+  expectedQuantity: toSafeInteger(line.expectedQuantity),
+  countedQuantity: line.countedQuantity,
+});

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import {
   AlertSweepResultSchema,
   BroadcastNotificationSchema,
@@ -48,7 +47,7 @@ export class NotificationsController {
   @ApiOperation({ summary: 'Mark a notification read for the caller (idempotent)' })
   @ApiResponse({ status: 200, standardSchema: NotificationSchema })
   @ApiErrors(400, 401, 403, 404)
-  markRead(@CurrentUser() user: Principal, @Param('id', { schema: z.uuid() }) id: string) {
+  markRead(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.notifications.markRead(user, id);
   }
 

@@ -1,11 +1,11 @@
-import { PageQuery, pageOf } from '@retail/common';
+import { PageQuery, pageOf, Id } from '@retail/common';
 import { z } from 'zod';
 import { NotificationKind, NotificationLevel, NotificationScope } from '@retail/realtime-protocol';
 
 export const NotificationSchema = z
   .object({
-    id: z.uuid(),
-    companyId: z.uuid(),
+    id: Id,
+    companyId: Id,
     scope: NotificationScope,
     level: NotificationLevel,
     kind: NotificationKind,

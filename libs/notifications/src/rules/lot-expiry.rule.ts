@@ -1,9 +1,12 @@
+import { toSafeInteger } from '@retail/common';
 import type { Db } from '@retail/database';
 import type { PublishNotificationInput } from '../services/notifications.service.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A lot is "expiring soon" this long before its expiry date. */
 export const EXPIRING_SOON_WITHIN_MS = 3 * DAY_MS;
+/** Lots created this long before the last sweep are looked at again: `createdAt` comes from many writers' clocks. */
+const NEW_LOT_OVERLAP_MS = 60 * 60 * 1000;
 
 export interface ExpiringLot {
   id: string;
@@ -15,13 +18,23 @@ export interface ExpiringLot {
   product: { name: string; sku: string };
 }
 
-/** Lots still in stock that have expired or expire soon, as alerts for their store. */
-export async function lotExpiryAlerts(db: Db, now: Date, companyId?: string): Promise<PublishNotificationInput[]> {
+/**
+ * Lots still in stock that have expired or expire soon, as alerts for their store. With `since`
+ * (the last sweep), only lots that reached a threshold since then or arrived since then (both
+ * indexed): the cost follows what changed, not the years of expired lots behind the watermark.
+ */
+export async function lotExpiryAlerts(
+  db: Db,
+  now: Date,
+  scope: { companyId?: string; since: Date | null },
+): Promise<PublishNotificationInput[]> {
+  const { companyId, since } = scope;
   const lots = await db.stockLot.findMany({
     where: {
       quantity: { gt: 0 },
       expiresAt: { lte: new Date(now.getTime() + EXPIRING_SOON_WITHIN_MS) },
       ...(companyId ? { workspace: { companyId } } : {}),
+      ...(since ? { OR: [{ expiresAt: { gt: since } }, { createdAt: { gt: new Date(since.getTime() - NEW_LOT_OVERLAP_MS) } }] } : {}),
     },
     select: {
       id: true,
@@ -34,7 +47,7 @@ export async function lotExpiryAlerts(db: Db, now: Date, companyId?: string): Pr
     },
     orderBy: { expiresAt: 'asc' },
   });
-  return lots.map((lot) => lotExpiryAlert(lot, now));
+  return lots.map((lot) => lotExpiryAlert({ ...lot, quantity: toSafeInteger(lot.quantity) }, now));
 }
 
 /**

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '@retail/database';
+import { databaseNow, PrismaService } from '@retail/database';
 import { lotExpiryAlerts } from '../rules/lot-expiry.rule.js';
 import { overdueCountAlerts } from '../rules/overdue-count.rule.js';
 import { NotificationsService, type PublishNotificationInput } from './notifications.service.js';
 
 // Keeps `IN (...)` lists of the pre-check reasonably short.
 const KEY_CHUNK = 500;
+const LOT_EXPIRY = 'lot-expiry';
 
 /**
  * Runs the scheduled alert rules (expired / expiring lots, overdue counts). Idempotent: every
@@ -21,23 +22,36 @@ export class AlertSweepService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  /** One pass of every rule, for every company or just `companyId`. */
+  /** One pass of every rule, for every company or just `companyId`, at the database's time by default. */
   async sweepOnce(options: { now?: Date; companyId?: string } = {}): Promise<{ created: number }> {
-    const now = options.now ?? new Date();
+    const now = options.now ?? (await databaseNow(this.prisma));
+    const since = (await this.prisma.sweepWatermark.findUnique({ where: { rule: LOT_EXPIRY } }))?.sweptAt ?? null;
     const candidates = [
-      ...(await lotExpiryAlerts(this.prisma, now, options.companyId)),
+      ...(await lotExpiryAlerts(this.prisma, now, { companyId: options.companyId, since })),
       ...(await overdueCountAlerts(this.prisma, now, options.companyId)),
     ];
     let created = 0;
+    let failed = 0;
     for (const alert of await this.notYetRaised(candidates)) {
       try {
         if (await this.notifications.publish(alert)) created++;
       } catch (error) {
+        failed++;
         this.logger.error(`Could not raise ${alert.dedupeKey}: ${(error as Error).message}`);
       }
     }
     if (created) this.logger.log(`Raised ${created} alert(s)`);
+    // Only a run over every company that raised everything moves the watermark, and never back.
+    if (!options.companyId && !failed) await this.advanceWatermark(now);
     return { created };
+  }
+
+  private async advanceWatermark(sweptAt: Date) {
+    const { count } = await this.prisma.sweepWatermark.updateMany({
+      where: { rule: LOT_EXPIRY, sweptAt: { lt: sweptAt } },
+      data: { sweptAt },
+    });
+    if (!count) await this.prisma.sweepWatermark.createMany({ data: [{ rule: LOT_EXPIRY, sweptAt }], skipDuplicates: true });
   }
 
   /** Skips alerts raised by earlier sweeps without a write each; the unique key still decides races. */

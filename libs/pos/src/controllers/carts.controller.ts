@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import {
   AddPaymentSchema,
   CartSchema,
@@ -15,8 +14,6 @@ import {
 import { SaleSchema } from '../dto/sale.dto.js';
 import { CartsService } from '../services/carts.service.js';
 import { CheckoutService } from '../services/checkout.service.js';
-
-const CartId = z.uuid();
 
 @ApiTags('pos')
 @ApiBearerAuth()
@@ -41,18 +38,21 @@ export class CartsController {
   @ApiOperation({ summary: 'A cart with its items, payments and totals' })
   @ApiResponse({ status: 200, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404)
-  get(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string) {
+  get(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.carts.get(user, id);
   }
 
   @Patch(':id')
   @RequirePermissions('pos:sell')
-  @ApiOperation({ summary: "Replace the cart's items; answers the cart with its totals" })
+  @ApiOperation({
+    summary:
+      "Replace the cart's items; answers the cart with its totals. 422 overpayment if card or other payments would exceed the new total",
+  })
   @ApiResponse({ status: 200, standardSchema: CartSchema })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors(400, 401, 403, 404, 409, 422)
   setItems(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: CartId }) id: string,
+    @Param('id', { schema: Id }) id: string,
     @Body({ schema: SetCartItemsSchema }) body: SetCartItemsDto,
   ) {
     return this.carts.setItems(user, id, body);
@@ -65,7 +65,7 @@ export class CartsController {
   @ApiErrors(400, 401, 403, 404, 409, 422)
   addPayment(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: CartId }) id: string,
+    @Param('id', { schema: Id }) id: string,
     @Body({ schema: AddPaymentSchema }) body: AddPaymentDto,
   ) {
     return this.carts.addPayment(user, id, body);
@@ -73,10 +73,13 @@ export class CartsController {
 
   @Post(':id/cancel')
   @RequirePermissions('pos:sell')
-  @ApiOperation({ summary: 'Cancel an open or paid cart; its payments stay recorded, no stock was taken. 409 cart_closed' })
+  @ApiOperation({
+    summary:
+      'Cancel an open or paid cart, refunding each of its payments once (daily totals count refunds, not sales); no stock was taken. 409 cart_closed',
+  })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404, 409)
-  cancel(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string) {
+  cancel(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.carts.cancel(user, id);
   }
 
@@ -88,7 +91,7 @@ export class CartsController {
   })
   @ApiResponse({ status: 201, standardSchema: SaleSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)
-  checkout(@CurrentUser() user: Principal, @Param('id', { schema: CartId }) id: string) {
+  checkout(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.checkouts.checkout(user, id);
   }
 }

@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import {
   CashSessionSchema,
   CloseCashSessionSchema,
@@ -34,7 +33,7 @@ export class CashSessionsController {
   @ApiErrors(400, 401, 403, 404, 409)
   close(
     @CurrentUser() user: Principal,
-    @Param('id', { schema: z.uuid() }) id: string,
+    @Param('id', { schema: Id }) id: string,
     @Body({ schema: CloseCashSessionSchema }) body: CloseCashSessionDto,
   ) {
     return this.sessions.close(user, id, body);

@@ -2,8 +2,14 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
-import { DailyTotalsPayload } from '@retail/realtime-protocol';
-import { DailyTotalsQuerySchema, SalePageSchema, SalesQuerySchema, type DailyTotalsQueryDto, type SalesQueryDto } from '../dto/sale.dto.js';
+import {
+  DailyTotalsQuerySchema,
+  DailyTotalsSchema,
+  SalePageSchema,
+  SalesQuerySchema,
+  type DailyTotalsQueryDto,
+  type SalesQueryDto,
+} from '../dto/sale.dto.js';
 import { DailyTotalsService } from '../services/daily-totals.service.js';
 import { SalesService } from '../services/sales.service.js';
 
@@ -26,8 +32,8 @@ export class SalesController {
   }
 
   @Get('daily-totals')
-  @ApiOperation({ summary: "A store's totals for one local day (its time zone): sales, gross, amounts by method" })
-  @ApiResponse({ status: 200, standardSchema: DailyTotalsPayload })
+  @ApiOperation({ summary: "A store's totals for one local day (its time zone): sales, gross, amounts by method, and refunds" })
+  @ApiResponse({ status: 200, standardSchema: DailyTotalsSchema })
   @ApiErrors(400, 401, 403, 404)
   dailyTotals(@CurrentUser() user: Principal, @Query({ schema: DailyTotalsQuerySchema }) query: DailyTotalsQueryDto) {
     return this.totals.get(user, query);

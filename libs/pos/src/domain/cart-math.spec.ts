@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assertPaymentAccepted, cartStatus, cartTotal, passedCashLimit, settle } from './cart-math.js';
+import {
+  assertItemsAccepted,
+  assertPaymentAccepted,
+  cartStatus,
+  cartTotal,
+  MAX_CART_AMOUNT,
+  passedCashLimit,
+  settle,
+} from './cart-math.js';
 
 const code = (fn: () => unknown) => {
   try {
@@ -38,6 +46,16 @@ describe('cart math', () => {
     expect(code(() => assertPaymentAccepted(0, 0, { method: 'CASH', amount: 1 }))).toBe('cart_empty');
   });
 
+  it('caps a cart total and the sum of its payments at 10^12 minor units', () => {
+    expect(MAX_CART_AMOUNT).toBe(1_000_000_000_000);
+    expect(code(() => assertItemsAccepted(MAX_CART_AMOUNT, []))).toBe('none');
+    expect(code(() => assertItemsAccepted(MAX_CART_AMOUNT + 1, []))).toBe('cart_total_too_large');
+    expect(code(() => assertPaymentAccepted(MAX_CART_AMOUNT, MAX_CART_AMOUNT - 1, { method: 'CASH', amount: 1 }))).toBe('none');
+    expect(code(() => assertPaymentAccepted(MAX_CART_AMOUNT, MAX_CART_AMOUNT - 1, { method: 'CASH', amount: 2 }))).toBe(
+      'payments_too_large',
+    );
+  });
+
   it('settles with change from cash, keeping cash net of change', () => {
     expect(
       settle(1250, [
@@ -56,6 +74,17 @@ describe('cart math', () => {
       change: 0,
       byMethod: { CASH: 0, CARD: 0, OTHER: 100 },
     });
+  });
+
+  it('lets items change after payments only while the cart stays payable', () => {
+    const paid = [
+      { method: 'CARD' as const, amount: 60 },
+      { method: 'CASH' as const, amount: 50 },
+    ];
+    expect(code(() => assertItemsAccepted(100, paid))).toBe('none');
+    expect(code(() => assertItemsAccepted(60, paid))).toBe('none'); // the cash becomes change
+    expect(code(() => assertItemsAccepted(59, paid))).toBe('overpayment'); // the card could never be given back
+    expect(code(() => assertItemsAccepted(0, [{ method: 'CASH', amount: 50 }]))).toBe('none');
   });
 
   it('refuses payments that do not cover the total, and change not covered by cash', () => {

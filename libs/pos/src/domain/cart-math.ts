@@ -11,10 +11,44 @@ export interface Tender {
 }
 export type AmountsByMethod = Record<PaymentMethod, number>;
 
+/**
+ * The most a cart may total, and the most its payments may add up to, in minor units. Far below
+ * 2^53 (where JSON numbers stop being exact), so a store-day holds thousands of maximal sales.
+ */
+export const MAX_CART_AMOUNT = 1_000_000_000_000;
+
 /** All integer minor units: sums of integers stay exact. */
 export const lineTotal = (item: PricedItem) => item.quantity * item.unitPrice;
 export const cartTotal = (items: PricedItem[]) => items.reduce((sum, item) => sum + lineTotal(item), 0);
 const sumOf = (payments: Tender[]) => payments.reduce((sum, p) => sum + p.amount, 0);
+
+export function amountsByMethod(payments: Tender[]): AmountsByMethod {
+  const of = (method: PaymentMethod) => sumOf(payments.filter((p) => p.method === method));
+  return { CASH: of('CASH'), CARD: of('CARD'), OTHER: of('OTHER') };
+}
+
+/** Change is given from cash only, so card and other payments above the total could never be settled. */
+function assertChangeFromCash(total: number, payments: Tender[]): AmountsByMethod {
+  const tendered = amountsByMethod(payments);
+  if (tendered.CARD + tendered.OTHER > total) {
+    throw AppError.unprocessable('overpayment', 'Card and other payments exceed the total; change is only given from cash', {
+      total,
+      paid: sumOf(payments),
+    });
+  }
+  return tendered;
+}
+
+/**
+ * New items for a cart that may already hold payments: refused when the total passes the cap, or
+ * falls below its card and other payments (422 overpayment), so the cart always stays payable.
+ */
+export function assertItemsAccepted(total: number, payments: Tender[]): void {
+  if (total > MAX_CART_AMOUNT) {
+    throw AppError.unprocessable('cart_total_too_large', `A cart may total at most ${MAX_CART_AMOUNT}`, { total, max: MAX_CART_AMOUNT });
+  }
+  assertChangeFromCash(total, payments);
+}
 
 /** PAID once payments cover a non-empty total; changing the items can take a cart back to OPEN. */
 export const cartStatus = (total: number, paid: number): CartStatus => (total > 0 && paid >= total ? 'PAID' : 'OPEN');
@@ -26,6 +60,12 @@ export function assertPaymentAccepted(total: number, paid: number, payment: Tend
   if (remaining <= 0) throw AppError.conflict('cart_paid', 'The cart is already paid');
   if (payment.method !== 'CASH' && payment.amount > remaining) {
     throw AppError.unprocessable('overpayment', `Only cash can exceed the ${remaining} still due`, { remaining });
+  }
+  if (paid + payment.amount > MAX_CART_AMOUNT) {
+    throw AppError.unprocessable('payments_too_large', `A cart's payments may add up to at most ${MAX_CART_AMOUNT}`, {
+      paid,
+      max: MAX_CART_AMOUNT,
+    });
   }
 }
 
@@ -43,15 +83,9 @@ export function settle(total: number, payments: Tender[]): Settlement {
   if (paid < total) {
     throw AppError.unprocessable('payment_insufficient', `Payments cover ${paid} of ${total}`, { total, paid, remaining: total - paid });
   }
-  const tendered = (method: PaymentMethod) => sumOf(payments.filter((p) => p.method === method));
+  const tendered = assertChangeFromCash(total, payments);
   const change = paid - total;
-  if (change > tendered('CASH')) {
-    throw AppError.unprocessable('overpayment', 'Card and other payments exceed the total; change is only given from cash', {
-      total,
-      paid,
-    });
-  }
-  return { total, paid, change, byMethod: { CASH: tendered('CASH') - change, CARD: tendered('CARD'), OTHER: tendered('OTHER') } };
+  return { total, paid, change, byMethod: { ...tendered, CASH: tendered.CASH - change } };
 }
 
 /** An alert fires when the drawer's expected cash goes over its limit, not on every later sale. */

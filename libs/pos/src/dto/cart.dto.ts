@@ -1,17 +1,18 @@
 import { z } from 'zod';
+import { Id } from '@retail/common';
 import { PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
 
 const Money = z.number().int().describe('Integer minor units (e.g. cents)');
 
 export const CreateCartSchema = z
-  .object({ deviceId: z.uuid().optional().describe("Default: the token's device. Another device needs pos:manage") })
+  .object({ deviceId: Id.optional().describe("Default: the token's device. Another device needs pos:manage") })
   .meta({ id: 'CreateCartRequest' });
 export type CreateCartDto = z.output<typeof CreateCartSchema>;
 
 export const SetCartItemsSchema = z
   .object({
     items: z
-      .array(z.object({ productId: z.uuid(), quantity: z.number().int().min(1).max(10_000) }))
+      .array(z.object({ productId: Id, quantity: z.number().int().min(1).max(10_000) }))
       .max(200)
       .refine((items) => new Set(items.map((i) => i.productId)).size === items.length, 'Each product at most once'),
   })
@@ -28,13 +29,21 @@ export type AddPaymentDto = z.output<typeof AddPaymentSchema>;
 
 export const CartSchema = z
   .object({
-    id: z.uuid(),
-    workspaceId: z.uuid(),
-    deviceId: z.uuid(),
-    cashierId: z.uuid(),
+    id: Id,
+    workspaceId: Id,
+    deviceId: Id,
+    cashierId: Id,
     status: z.enum(['OPEN', 'PAID', 'COMPLETED', 'CANCELLED']),
     items: z.array(SaleLinePayload),
-    payments: z.array(z.object({ id: z.uuid(), method: PaymentMethod, amount: Money, createdAt: z.iso.datetime() })),
+    payments: z.array(
+      z.object({
+        id: Id,
+        method: PaymentMethod,
+        amount: Money,
+        createdAt: z.iso.datetime(),
+        refundedAt: z.iso.datetime().nullable().describe('Set when the cart was cancelled: the payment was given back'),
+      }),
+    ),
     total: Money,
     paid: Money,
     remaining: Money.describe('Still due; 0 when covered'),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { Id } from '@retail/common';
 
 const Amount = z.number().int().min(0).max(100_000_000);
 
 export const OpenCashSessionSchema = z
   .object({
-    deviceId: z.uuid().optional().describe("Default: the token's device. Another device needs pos:manage"),
+    deviceId: Id.optional().describe("Default: the token's device. Another device needs pos:manage"),
     openingFloat: Amount.describe('Cash in the drawer at opening, integer minor units'),
     cashLimit: Amount.describe('An alert fires when the expected cash goes over it'),
   })
@@ -18,16 +19,16 @@ export type CloseCashSessionDto = z.output<typeof CloseCashSessionSchema>;
 
 export const CashSessionSchema = z
   .object({
-    id: z.uuid(),
-    workspaceId: z.uuid(),
-    deviceId: z.uuid(),
+    id: Id,
+    workspaceId: Id,
+    deviceId: Id,
     status: z.enum(['OPEN', 'CLOSED']),
     openingFloat: z.number().int(),
     expectedCash: z.number().int().describe('Opening float plus cash taken net of change'),
     cashLimit: z.number().int(),
     countedCash: z.number().int().nullable(),
     difference: z.number().int().nullable().describe('countedCash − expectedCash'),
-    openedById: z.uuid(),
+    openedById: Id,
     openedAt: z.iso.datetime(),
     closedAt: z.iso.datetime().nullable(),
   })

@@ -1,29 +1,29 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '@retail/common';
-import { PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
+import { PageQuery, pageOf, Id } from '@retail/common';
+import { DailyTotalsPayload, Money, PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
 
 const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 export const SalesQuerySchema = PageQuery.extend({
-  workspaceId: z.uuid().optional().describe('Default: every store the caller may see'),
+  workspaceId: Id.optional().describe('Default: every store the caller may see'),
   from: Instant.optional().describe('Completed at or after (ISO 8601)'),
   to: Instant.optional().describe('Completed before (ISO 8601)'),
 });
 export type SalesQueryDto = z.output<typeof SalesQuerySchema>;
 
 export const DailyTotalsQuerySchema = z.object({
-  workspaceId: z.uuid(),
+  workspaceId: Id,
   date: z.iso.date().optional().describe("YYYY-MM-DD; default: today in the store's time zone"),
 });
 export type DailyTotalsQueryDto = z.output<typeof DailyTotalsQuerySchema>;
 
 export const SaleSchema = z
   .object({
-    id: z.uuid(),
-    workspaceId: z.uuid(),
-    deviceId: z.uuid(),
-    cartId: z.uuid(),
-    cashierId: z.uuid(),
+    id: Id,
+    workspaceId: Id,
+    deviceId: Id,
+    cartId: Id,
+    cashierId: Id,
     lines: z.array(SaleLinePayload),
     payments: z.array(z.object({ method: PaymentMethod, amount: z.number().int() })),
     total: z.number().int(),
@@ -35,3 +35,13 @@ export const SaleSchema = z
   .meta({ id: 'Sale' });
 export type SaleView = z.output<typeof SaleSchema>;
 export const SalePageSchema = pageOf(SaleSchema, 'SalePage');
+
+/** GET /pos/daily-totals: the event's sales figures, plus the day's refunds (payments of cancelled carts given back). */
+export const DailyTotalsSchema = DailyTotalsPayload.extend({
+  refunds: z.object({
+    count: z.number().int().describe('Payments refunded'),
+    amount: Money,
+    byMethod: z.object({ CASH: Money, CARD: Money, OTHER: Money }),
+  }),
+}).meta({ id: 'DailyTotals' });
+export type DailyTotalsView = z.output<typeof DailyTotalsSchema>;

@@ -54,6 +54,7 @@ export class CashSessionsService {
       data: { expectedCash: { increment: amount } },
     });
     if (!session) return null;
-    return { session, passedLimit: passedCashLimit(session.expectedCash - amount, session.expectedCash, session.cashLimit) };
+    const { expectedCash, cashLimit } = toCashSessionView(session);
+    return { session, passedLimit: passedCashLimit(expectedCash - amount, expectedCash, cashLimit) };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
 import { AppError } from '@retail/common';
-import { TransactionRunner } from '@retail/database';
+import { databaseNow, TransactionRunner } from '@retail/database';
 import { type LedgerEntry, StockLedger } from '@retail/inventory';
 import { RealtimeService } from '@retail/realtime';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
@@ -18,7 +18,9 @@ import {
   toCartView,
   toDailyTotalsPayload,
   toSalePayload,
+  toPricedItem,
   toSaleView,
+  toTender,
 } from '../views/pos.views.js';
 
 /**
@@ -53,9 +55,9 @@ export class CheckoutService {
         },
       });
       if (!cart.items.length) throw AppError.unprocessable('cart_empty', 'The cart has no items');
-      const money = settle(cartTotal(cart.items), cart.payments);
+      const money = settle(cartTotal(cart.items.map(toPricedItem)), cart.payments.map(toTender));
 
-      const completedAt = new Date();
+      const completedAt = await databaseNow(tx);
       const day = businessDate(completedAt, workspace.timeZone);
       const sale = await tx.sale.create({
         data: {
@@ -76,7 +78,7 @@ export class CheckoutService {
               name: item.product.name,
               quantity: item.quantity,
               unitPrice: item.unitPrice,
-              lineTotal: lineTotal(item),
+              lineTotal: lineTotal(toPricedItem(item)),
             })),
           },
           payments: { connect: cart.payments.map((p) => ({ id: p.id })) },

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
-import { PrismaService, type DailyTotals, type Tx } from '@retail/database';
+import { databaseNow, PrismaService, type DailyTotals, type Tx } from '@retail/database';
 import { WorkspacesService } from '@retail/workspaces';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
-import type { AmountsByMethod } from '../domain/cart-math.js';
+import { amountsByMethod, type AmountsByMethod, type Tender } from '../domain/cart-math.js';
 import type { DailyTotalsQueryDto } from '../dto/sale.dto.js';
-import { toDailyTotalsPayload } from '../views/pos.views.js';
+import { toDailyTotalsView } from '../views/pos.views.js';
+
+type Counters = Partial<Record<keyof Omit<DailyTotals, 'workspaceId' | 'businessDate' | 'updatedAt'>, number>>;
 
 /** Totals per store and local day, summed by the database so replicas never race in memory. */
 @Injectable()
@@ -15,29 +17,47 @@ export class DailyTotalsService {
     private readonly workspaces: WorkspacesService,
   ) {}
 
-  /** One sale more: INSERT ... ON CONFLICT DO UPDATE SET x = x + n, returning the new totals. */
+  /** One sale more, returning the new totals. */
   add(tx: Tx, workspaceId: string, day: string, total: number, byMethod: AmountsByMethod): Promise<DailyTotals> {
-    const key = { workspaceId, businessDate: toDateColumn(day) };
-    const amounts = { grossAmount: total, cashAmount: byMethod.CASH, cardAmount: byMethod.CARD, otherAmount: byMethod.OTHER };
-    return tx.dailyTotals.upsert({
-      where: { workspaceId_businessDate: key },
-      create: { ...key, salesCount: 1, ...amounts },
-      update: {
-        salesCount: { increment: 1 },
-        grossAmount: { increment: amounts.grossAmount },
-        cashAmount: { increment: amounts.cashAmount },
-        cardAmount: { increment: amounts.cardAmount },
-        otherAmount: { increment: amounts.otherAmount },
-      },
+    const { CASH, CARD, OTHER } = byMethod;
+    return this.increment(tx, workspaceId, day, {
+      salesCount: 1,
+      grossAmount: total,
+      cashAmount: CASH,
+      cardAmount: CARD,
+      otherAmount: OTHER,
+    });
+  }
+
+  /** Payments given back: refunds of the day, by method; the sales figures stay as they are. */
+  addRefunds(tx: Tx, workspaceId: string, day: string, refunds: Tender[]): Promise<DailyTotals> {
+    const { CASH, CARD, OTHER } = amountsByMethod(refunds);
+    const refundAmount = CASH + CARD + OTHER;
+    return this.increment(tx, workspaceId, day, {
+      refundsCount: refunds.length,
+      refundAmount,
+      cashRefunded: CASH,
+      cardRefunded: CARD,
+      otherRefunded: OTHER,
     });
   }
 
   async get(user: Principal, { workspaceId, date }: DailyTotalsQueryDto) {
     const workspace = await this.workspaces.assertVisible(user, workspaceId);
-    const day = date ?? businessDate(new Date(), workspace.timeZone);
+    const day = date ?? businessDate(await databaseNow(this.prisma), workspace.timeZone);
     const row = await this.prisma.dailyTotals.findUnique({
       where: { workspaceId_businessDate: { workspaceId, businessDate: toDateColumn(day) } },
     });
-    return toDailyTotalsPayload(user.companyId, workspaceId, day, row);
+    return toDailyTotalsView(user.companyId, workspaceId, day, row);
+  }
+
+  /** INSERT ... ON CONFLICT DO UPDATE SET x = x + n: atomic even for the day's first row. */
+  private increment(tx: Tx, workspaceId: string, day: string, by: Counters): Promise<DailyTotals> {
+    const key = { workspaceId, businessDate: toDateColumn(day) };
+    return tx.dailyTotals.upsert({
+      where: { workspaceId_businessDate: key },
+      create: { ...key, ...by },
+      update: Object.fromEntries(Object.entries(by).map(([column, n]) => [column, { increment: n }])),
+    });
   }
 }

@@ -1,13 +1,14 @@
-import type { CashSession, Prisma } from '@retail/database';
+import { toSafeInteger } from '@retail/common';
+import type { CashSession, DailyTotals, PaymentMethod, Prisma } from '@retail/database';
 import type { CartPayload, DailyTotalsPayload, SaleCompletedPayload } from '@retail/realtime-protocol';
 import type { CartView } from '../dto/cart.dto.js';
-import type { SaleView } from '../dto/sale.dto.js';
-import { lineTotal } from '../domain/cart-math.js';
+import type { DailyTotalsView, SaleView } from '../dto/sale.dto.js';
+import { lineTotal, type PricedItem, type Tender } from '../domain/cart-math.js';
 import { fromDateColumn } from '../domain/business-date.js';
 
 export const CART_INCLUDE = {
   items: { include: { product: { select: { sku: true, name: true } } }, orderBy: { position: 'asc' } },
-  payments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+  payments: { include: { refund: { select: { createdAt: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.CartInclude;
 export type CartWithLines = Prisma.CartGetPayload<{ include: typeof CART_INCLUDE }>;
 
@@ -17,26 +18,38 @@ export const SALE_INCLUDE = {
 } satisfies Prisma.SaleInclude;
 export type SaleWithLines = Prisma.SaleGetPayload<{ include: typeof SALE_INCLUDE }>;
 
+/** Cart rows as the cart math reads them: BIGINT money as exact JS numbers. */
+export const toPricedItem = (item: { quantity: number; unitPrice: bigint }): PricedItem => ({
+  quantity: item.quantity,
+  unitPrice: toSafeInteger(item.unitPrice),
+});
+export const toTender = (payment: { method: PaymentMethod; amount: bigint }): Tender => ({
+  method: payment.method,
+  amount: toSafeInteger(payment.amount),
+});
+
 export function toCartView(cart: CartWithLines): CartView {
+  const [total, paid] = [toSafeInteger(cart.total), toSafeInteger(cart.paid)];
   return {
     id: cart.id,
     workspaceId: cart.workspaceId,
     deviceId: cart.deviceId,
     cashierId: cart.cashierId,
     status: cart.status,
-    items: cart.items.map((i) => ({
-      productId: i.productId,
-      sku: i.product.sku,
-      name: i.product.name,
-      quantity: i.quantity,
-      unitPrice: i.unitPrice,
-      lineTotal: lineTotal(i),
+    items: cart.items.map((i) => {
+      const priced = toPricedItem(i);
+      return { productId: i.productId, sku: i.product.sku, name: i.product.name, ...priced, lineTotal: lineTotal(priced) };
+    }),
+    payments: cart.payments.map((p) => ({
+      id: p.id,
+      ...toTender(p),
+      createdAt: p.createdAt.toISOString(),
+      refundedAt: p.refund?.createdAt.toISOString() ?? null,
     })),
-    payments: cart.payments.map((p) => ({ id: p.id, method: p.method, amount: p.amount, createdAt: p.createdAt.toISOString() })),
-    total: cart.total,
-    paid: cart.paid,
-    remaining: Math.max(0, cart.total - cart.paid),
-    change: Math.max(0, cart.paid - cart.total),
+    total,
+    paid,
+    remaining: Math.max(0, total - paid),
+    change: Math.max(0, paid - total),
     createdAt: cart.createdAt.toISOString(),
     updatedAt: cart.updatedAt.toISOString(),
   };
@@ -59,13 +72,13 @@ export function toSaleView(sale: SaleWithLines): SaleView {
       sku,
       name,
       quantity,
-      unitPrice,
-      lineTotal,
+      unitPrice: toSafeInteger(unitPrice),
+      lineTotal: toSafeInteger(lineTotal),
     })),
-    payments: sale.payments.map(({ method, amount }) => ({ method, amount })),
-    total: sale.total,
-    paid: sale.paid,
-    change: sale.change,
+    payments: sale.payments.map(toTender),
+    total: toSafeInteger(sale.total),
+    paid: toSafeInteger(sale.paid),
+    change: toSafeInteger(sale.change),
     businessDate: fromDateColumn(sale.businessDate),
     completedAt: sale.completedAt.toISOString(),
   };
@@ -76,36 +89,55 @@ export function toSalePayload(companyId: string, sale: SaleView): SaleCompletedP
   return { companyId, saleId: id, ...rest };
 }
 
-type TotalsRow = Pick<Prisma.DailyTotalsGetPayload<object>, 'salesCount' | 'grossAmount' | 'cashAmount' | 'cardAmount' | 'otherAmount'>;
+type MoneyColumn = { [K in keyof DailyTotals]: DailyTotals[K] extends bigint ? K : never }[keyof DailyTotals];
+const amountOf = (row: DailyTotals | null, column: MoneyColumn) => (row ? toSafeInteger(row[column]) : 0);
 
 /** A day without sales has no row: all zeros. */
 export function toDailyTotalsPayload(
   companyId: string,
   workspaceId: string,
   businessDate: string,
-  row: TotalsRow | null,
+  row: DailyTotals | null,
 ): DailyTotalsPayload {
+  const amount = (column: MoneyColumn) => amountOf(row, column);
   return {
     companyId,
     workspaceId,
     businessDate,
     salesCount: row?.salesCount ?? 0,
-    grossAmount: row?.grossAmount ?? 0,
-    byMethod: { CASH: row?.cashAmount ?? 0, CARD: row?.cardAmount ?? 0, OTHER: row?.otherAmount ?? 0 },
+    grossAmount: amount('grossAmount'),
+    byMethod: { CASH: amount('cashAmount'), CARD: amount('cardAmount'), OTHER: amount('otherAmount') },
   };
 }
 
-export const toCashSessionView = (s: CashSession) => ({
-  id: s.id,
-  workspaceId: s.workspaceId,
-  deviceId: s.deviceId,
-  status: s.status,
-  openingFloat: s.openingFloat,
-  expectedCash: s.expectedCash,
-  cashLimit: s.cashLimit,
-  countedCash: s.countedCash,
-  difference: s.countedCash === null ? null : s.countedCash - s.expectedCash,
-  openedById: s.openedById,
-  openedAt: s.openedAt.toISOString(),
-  closedAt: s.closedAt?.toISOString() ?? null,
-});
+/** The day's sales as the event carries them, and its refunds, which are never sales. */
+export function toDailyTotalsView(companyId: string, workspaceId: string, businessDate: string, row: DailyTotals | null): DailyTotalsView {
+  const amount = (column: MoneyColumn) => amountOf(row, column);
+  return {
+    ...toDailyTotalsPayload(companyId, workspaceId, businessDate, row),
+    refunds: {
+      count: row?.refundsCount ?? 0,
+      amount: amount('refundAmount'),
+      byMethod: { CASH: amount('cashRefunded'), CARD: amount('cardRefunded'), OTHER: amount('otherRefunded') },
+    },
+  };
+}
+
+export function toCashSessionView(s: CashSession) {
+  const expectedCash = toSafeInteger(s.expectedCash);
+  const countedCash = s.countedCash === null ? null : toSafeInteger(s.countedCash);
+  return {
+    id: s.id,
+    workspaceId: s.workspaceId,
+    deviceId: s.deviceId,
+    status: s.status,
+    openingFloat: toSafeInteger(s.openingFloat),
+    expectedCash,
+    cashLimit: toSafeInteger(s.cashLimit),
+    countedCash,
+    difference: countedCash === null ? null : countedCash - expectedCash,
+    openedById: s.openedById,
+    openedAt: s.openedAt.toISOString(),
+    closedAt: s.closedAt?.toISOString() ?? null,
+  };
+}

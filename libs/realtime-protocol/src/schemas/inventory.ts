@@ -39,10 +39,23 @@ export const CountPayload = z
     count: z.object({
       id: Id,
       status: z.enum(['OPEN', 'CLOSED']),
-      lines: z.array(z.object({ productId: Id, expectedQuantity: z.number().int(), countedQuantity: z.number().int().nullable() })),
+      summary: z.object({
+        lines: z.number().int(),
+        counted: z.number().int().describe('Lines with a counted quantity'),
+        adjusted: z.number().int().describe('ADJUSTMENT movements its close posted'),
+      }),
       createdAt: Timestamp,
       closedAt: Timestamp.nullable(),
     }),
+    lines: z
+      .array(
+        z.object({
+          productId: Id,
+          expectedQuantity: z.number().int().describe('Stock when the line was last counted (until then, when it was added)'),
+          countedQuantity: z.number().int().nullable(),
+        }),
+      )
+      .describe('Only the lines this change added or counted; none when the count opens or closes'),
   })
   .meta({ id: 'CountPayload' });
 
