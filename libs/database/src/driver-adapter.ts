@@ -5,7 +5,15 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
-export type DriverAdapterOptions = { databaseUri?: string; dataDir: string } | { pglite: 'memory' };
+/** PostgreSQL only: bounds on the pool, so an unreachable or stuck server fails a request instead of hanging it. */
+export interface PostgresTimeouts {
+  /** Waiting for a connection (a new one, or a free one of the pool). */
+  connectMs: number;
+  /** Any one statement, enforced by the server, so a cancelled statement leaves its connection usable. */
+  statementMs: number;
+}
+
+export type DriverAdapterOptions = { databaseUri?: string; dataDir: string; timeouts?: PostgresTimeouts } | { pglite: 'memory' };
 
 export interface OpenedDriverAdapter {
   /** Accepted by `new PrismaClient({ adapter })` and by `bindMigrationAwareSqlAdapterFactory`. */
@@ -21,7 +29,11 @@ export interface OpenedDriverAdapter {
  */
 export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<OpenedDriverAdapter> {
   if ('databaseUri' in opts && opts.databaseUri) {
-    const factory = new PrismaPg({ connectionString: opts.databaseUri });
+    const { timeouts } = opts;
+    const factory = new PrismaPg({
+      connectionString: opts.databaseUri,
+      ...(timeouts && { connectionTimeoutMillis: timeouts.connectMs, statement_timeout: timeouts.statementMs }),
+    });
     // PrismaPg creates its pool lazily inside connect() and ends it in the adapter's dispose();
     // nothing is held open by the factory itself.
     return { factory, kind: 'postgres', close: async () => {} };
