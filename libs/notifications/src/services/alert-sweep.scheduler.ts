@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
 import { AlertSweepService } from './alert-sweep.service.js';
@@ -10,7 +11,8 @@ const SCHEDULER_ID = 'alert-sweep';
 /**
  * Runs the alert sweep every ALERT_SWEEP_INTERVAL_MS, once per cluster.
  * With Redis: a BullMQ job scheduler. Every replica upserts the same scheduler id, so Redis holds
- * one schedule, and each tick's job is taken by exactly one replica's worker.
+ * one schedule, and each tick's job is taken by exactly one replica's worker. While Redis is down
+ * no sweep runs; the schedule is upserted again when it returns.
  * Without Redis (single node): this process is the whole cluster, so a plain interval.
  */
 @Injectable()
@@ -18,6 +20,7 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
   private readonly logger = new Logger('AlertSweepScheduler');
   private queue?: Queue;
   private worker?: Worker;
+  private connection?: Redis;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
@@ -27,17 +30,24 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly sweep: AlertSweepService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     const every = this.config.alerts.sweepIntervalMs;
     if (!this.redis.enabled) {
       this.timer = setInterval(() => this.runInProcess(), every);
       return;
     }
     // BullMQ needs maxRetriesPerRequest: null; the worker duplicates this connection for its blocking reads.
-    const connection = this.redis.create('alert-sweeps', { maxRetriesPerRequest: null });
+    const connection = (this.connection = this.redis.create('alert-sweeps', { maxRetriesPerRequest: null }));
     const prefix = `${this.redis.keyPrefix}:bull`;
-    this.queue = new Queue(QUEUE, { connection, prefix });
-    await this.queue.upsertJobScheduler(SCHEDULER_ID, { every }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    const queue = (this.queue = new Queue(QUEUE, { connection, prefix }));
+    queue.on('error', (error) => this.logger.warn(`Alert sweep queue: ${error.message}`));
+    // The schedule lives in Redis: (re)create it whenever this connection becomes ready, at boot or
+    // after Redis comes back (perhaps empty, having lost it). Boot does not wait for Redis.
+    connection.on('ready', () => {
+      queue
+        .upsertJobScheduler(SCHEDULER_ID, { every }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } })
+        .catch((error: Error) => this.logger.warn(`Could not schedule the alert sweep: ${error.message}`));
+    });
     this.worker = new Worker(QUEUE, () => this.sweep.sweepOnce(), { connection, prefix, concurrency: 1 });
     this.worker.on('failed', (_job, error) => this.logger.error(`Alert sweep failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`Alert sweep worker: ${error.message}`));
@@ -47,7 +57,8 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
-    await this.worker?.close();
+    // A graceful close waits for the current job through Redis: while it is down that never ends.
+    await this.worker?.close(this.connection?.status !== 'ready');
     await this.queue?.close();
   }
 
