@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 /** PostgreSQL only: bounds on the pool, so an unreachable or stuck server fails a request instead of hanging it. */
 export interface PostgresTimeouts {
-  /** Waiting for a connection (a new one, or a free one of the pool). */
+  /** Opening a connection. */
   connectMs: number;
   /** Any one statement, enforced by the server, so a cancelled statement leaves its connection usable. */
   statementMs: number;
@@ -32,7 +33,7 @@ export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<Ope
     const { timeouts } = opts;
     const factory = new PrismaPg({
       connectionString: opts.databaseUri,
-      ...(timeouts && { connectionTimeoutMillis: timeouts.connectMs, statement_timeout: timeouts.statementMs }),
+      ...(timeouts && { statement_timeout: timeouts.statementMs, Client: connectingWithin(timeouts.connectMs) }),
     });
     // PrismaPg creates its pool lazily inside connect() and ends it in the adapter's dispose();
     // nothing is held open by the factory itself.
@@ -54,6 +55,19 @@ export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<Ope
       await factory.closeShadows();
       if (!db.closed) await db.close();
     },
+  };
+}
+
+/**
+ * pg's pool would apply its connectionTimeoutMillis both to opening a connection and to waiting for
+ * a free one. Only the first means the server is unreachable: a busy pool just queues, its waits
+ * bounded by Prisma's transaction maxWait and the statement_timeout of the statements ahead.
+ */
+function connectingWithin(connectionTimeoutMillis: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis });
+    }
   };
 }
 

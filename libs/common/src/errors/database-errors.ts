@@ -8,12 +8,13 @@ import type { DescribedError } from './describe-error.js';
  * pool timeouts, a connection that dies) reach us unwrapped, with nothing but their fixed message.
  */
 
-// P1001 unreachable, P1002/P1008 timed out, P1017 connection closed, P2024 pool timeout, P2037 too many connections.
-const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+// P1001 unreachable, P1002/P1008 timed out, P1017 connection closed, P2024 pool timeout,
+// P2028 a transaction that could not start or finish in time, P2037 too many connections.
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2037']);
 // 08 connection exception, 53300 too many connections, 57014 cancelled by statement_timeout,
 // 57P01-57P03 the server is shutting down, crashed or is starting up.
 const UNAVAILABLE_SQLSTATE = /^(08...|53300|57014|57P0[123])$/;
-const NODE_POSTGRES_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/;
+const NODE_POSTGRES_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|timeout expired$|Query read timeout)/;
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 interface DriverErrorShape {
