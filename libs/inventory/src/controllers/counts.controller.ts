@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   ClosedCountSchema,
   CountSchema,
@@ -53,6 +54,7 @@ export class CountsController {
   }
 
   @Post(':id/close')
+  @Idempotent()
   @HttpCode(200)
   @RequirePermissions('inventory:manage')
   @ApiOperation({ summary: 'Close a count, applying every counted difference as an ADJUSTMENT movement' })

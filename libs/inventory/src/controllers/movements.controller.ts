@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   CreateMovementSchema,
   MovementPageSchema,
@@ -22,6 +23,7 @@ export class MovementsController {
   constructor(private readonly movements: MovementsService) {}
 
   @Post()
+  @Idempotent()
   @RequirePermissions('inventory:write')
   @ApiOperation({
     summary: 'Record a movement: IN, OUT, ADJUSTMENT (needs inventory:manage) or TRANSFER (takes the goods out of the source now)',
@@ -33,6 +35,7 @@ export class MovementsController {
   }
 
   @Patch(':id')
+  @Idempotent()
   @RequirePermissions('inventory:write')
   @ApiOperation({
     summary: 'Move a transfer on: PENDING → IN_TRANSIT → RECEIVED (stocks the destination), or CANCELLED (returns the goods)',

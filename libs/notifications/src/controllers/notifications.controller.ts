@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   AlertSweepResultSchema,
   BroadcastNotificationSchema,
@@ -34,6 +35,7 @@ export class NotificationsController {
   }
 
   @Post()
+  @Idempotent()
   @RequirePermissions('notifications:broadcast')
   @ApiOperation({ summary: "An admin's broadcast (the spec's systemAlert), sent live as system.alert / warning / info" })
   @ApiResponse({ status: 201, standardSchema: NotificationSchema })

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   AddPaymentSchema,
   CartSchema,
@@ -28,6 +29,7 @@ export class CartsController {
   ) {}
 
   @Post()
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({ summary: "Open a cart on the caller's device (a device may hold several: parked sales)" })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
@@ -59,6 +61,7 @@ export class CartsController {
   }
 
   @Post(':id/payments')
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({ summary: 'Take a payment; only cash may exceed what is due (the rest is change)' })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
@@ -72,6 +75,7 @@ export class CartsController {
   }
 
   @Post(':id/cancel')
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({ summary: 'Cancel an open or paid cart; its payments stay recorded, no stock was taken. 409 cart_closed' })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
@@ -81,6 +85,7 @@ export class CartsController {
   }
 
   @Post(':id/checkout')
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({
     summary:

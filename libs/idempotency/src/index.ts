@@ -1,0 +1,3 @@
+export { Idempotent } from './idempotent.decorator.js';
+export { CLAIM_LEASE_MS, IdempotencyKeys, KEY_RETENTION_MS } from './idempotency-keys.js';
+export { IdempotencyModule } from './idempotency.module.js';
