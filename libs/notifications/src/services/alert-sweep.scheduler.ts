@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
 import { AlertSweepService } from './alert-sweep.service.js';
@@ -20,7 +19,6 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
   private readonly logger = new Logger('AlertSweepScheduler');
   private queue?: Queue;
   private worker?: Worker;
-  private connection?: Redis;
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
 
@@ -37,7 +35,7 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
       return;
     }
     // BullMQ needs maxRetriesPerRequest: null; the worker duplicates this connection for its blocking reads.
-    const connection = (this.connection = this.redis.create('alert-sweeps', { maxRetriesPerRequest: null }));
+    const connection = this.redis.create('alert-sweeps', { maxRetriesPerRequest: null });
     const prefix = `${this.redis.keyPrefix}:bull`;
     const queue = (this.queue = new Queue(QUEUE, { connection, prefix }));
     queue.on('error', (error) => this.logger.warn(`Alert sweep queue: ${error.message}`));
@@ -48,7 +46,7 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
         .upsertJobScheduler(SCHEDULER_ID, { every }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } })
         .catch((error: Error) => this.logger.warn(`Could not schedule the alert sweep: ${error.message}`));
     });
-    this.worker = new Worker(QUEUE, () => this.sweep.sweepOnce(), { connection, prefix, concurrency: 1 });
+    this.worker = new Worker(QUEUE, () => this.runOnce(), { connection, prefix, concurrency: 1 });
     this.worker.on('failed', (_job, error) => this.logger.error(`Alert sweep failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`Alert sweep worker: ${error.message}`));
   }
@@ -56,17 +54,21 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
   /** Before RedisConnections and Prisma shut down: lets a running sweep finish, then stops. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
-    // A graceful close waits for the current job through Redis: while it is down that never ends.
-    await this.worker?.close(this.connection?.status !== 'ready');
+    await this.running?.catch(() => undefined);
+    // Forced: the sweep is done, and a graceful close would also wait for BullMQ to record the job in
+    // Redis, which never ends while Redis is down or came back without the job.
+    await this.worker?.close(true);
     await this.queue?.close();
+  }
+
+  /** One sweep, tracked so shutdown can wait for it (BullMQ runs one at a time per worker). */
+  private runOnce(): Promise<unknown> {
+    this.running = this.sweep.sweepOnce().finally(() => (this.running = undefined));
+    return this.running;
   }
 
   private runInProcess() {
     if (this.running) return; // a slow sweep is not overlapped by the next tick
-    this.running = this.sweep
-      .sweepOnce()
-      .catch((error: Error) => this.logger.error(`Alert sweep failed: ${error.message}`))
-      .finally(() => (this.running = undefined));
+    this.runOnce().catch((error: Error) => this.logger.error(`Alert sweep failed: ${error.message}`));
   }
 }
