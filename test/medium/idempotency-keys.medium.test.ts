@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { withFirstTransactionStep } from '@retail/database';
-import { CLAIM_LEASE_MS, IdempotencyKeys, KEY_RETENTION_MS } from '@retail/idempotency';
-import { describeWithServices, startDomainHarness, type DomainHarness } from '@retail/testing';
+import { type Tx, withFirstTransactionStep } from '@retail/database';
+import { IdempotencyKeys, KEY_RETENTION_MS } from '@retail/idempotency';
+import { describeWithServices, sleep, startDomainHarness, type DomainHarness } from '@retail/testing';
 
 describeWithServices(['postgres'], 'idempotency keys on PostgreSQL', () => {
   let h: DomainHarness;
@@ -17,62 +17,58 @@ describeWithServices(['postgres'], 'idempotency keys on PostgreSQL', () => {
   afterAll(() => h?.close());
 
   const newKey = () => ({ userId, key: randomUUID() });
-  const token = (claim: Awaited<ReturnType<IdempotencyKeys['claim']>>) => {
-    if (claim.kind !== 'claimed') throw new Error(`not claimed: ${claim.kind}`);
-    return claim.token;
-  };
+  /** A command with a key, as the interceptor runs it: the key joins its first transaction. */
+  const command = <T>(id: { userId: string; key: string }, work: () => Promise<T>, hash = 'hash') =>
+    withFirstTransactionStep({ start: (tx) => keys.claim(tx, id, hash), finish: (tx, result) => keys.complete(tx, id, 201, result) }, () =>
+      h.transactions.run(work),
+    );
 
-  it('lets exactly one of many concurrent claims win, and answers the others from its row', async () => {
+  it('makes a concurrent duplicate wait for the first transaction, and fail once it commits', async () => {
     const id = newKey();
-    const claims = await Promise.all(Array.from({ length: 8 }, () => keys.claim(id, 'hash')));
-    expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
-    expect(claims.filter((c) => c.kind === 'in_progress')).toHaveLength(7);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = command(id, async () => (await gate, { n: 1, at: new Date(0) }));
+    await sleep(200);
+    const duplicate = command(id, async () => ({ n: 2 })).catch((error) => error);
+    await sleep(300);
+    expect(await keys.find(id)).toBeUndefined(); // nothing committed yet: the duplicate waits
 
-    await keys.complete(id, token(claims.find((c) => c.kind === 'claimed')!), 201, { id: 'sale-1', at: new Date(0) });
-    expect(await keys.claim(id, 'hash')).toEqual({
-      kind: 'completed',
-      status: 201,
-      body: { id: 'sale-1', at: '1970-01-01T00:00:00.000Z' },
-    });
-    await expect(keys.claim(id, 'another request')).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    release();
+    expect(await first).toMatchObject({ n: 1 });
+    expect(await duplicate).toMatchObject({ code: 'P2002' }); // its request then replays the answer
+    expect(await keys.find(id)).toEqual({ requestHash: 'hash', status: 201, body: { n: 1, at: '1970-01-01T00:00:00.000Z' } });
   });
 
-  it('stores the answer in the first transaction of the work: it commits with the change, or not at all', async () => {
+  it('lets a duplicate run the command itself when the first one rolls back, leaving no key behind', async () => {
     const id = newKey();
-    const claimed = token(await keys.claim(id, 'hash'));
-    const step = (tx: Parameters<typeof keys.complete>[4], result: unknown) => keys.complete(id, claimed, 201, result, tx);
+    const failing = command(id, async () => (await sleep(300), Promise.reject(new Error('insufficient stock'))));
+    await sleep(100);
+    const retry = command(id, async () => ({ n: 2 }));
+    await expect(failing).rejects.toThrow('insufficient stock');
+    expect(await retry).toEqual({ n: 2 });
+    expect(await keys.find(id)).toMatchObject({ status: 201, body: { n: 2 } });
+  });
 
-    // The first transaction rolls back: the row stays in progress; the retry inside the same work stores it.
-    const answer = await withFirstTransactionStep(step, async () => {
+  it('joins the next transaction of the same work when the first one rolls back', async () => {
+    const id = newKey();
+    const step = { start: (tx: Tx) => keys.claim(tx, id, 'hash'), finish: (tx: Tx, r: unknown) => keys.complete(tx, id, 200, r) };
+    const result = await withFirstTransactionStep(step, async () => {
       await h.transactions.run(async () => Promise.reject(new Error('rolled back'))).catch(() => undefined);
-      expect(await keys.claim(id, 'hash')).toEqual({ kind: 'in_progress' });
-      return h.transactions.run(async (tx) => (await tx.company.count(), { done: true }));
+      expect(await keys.find(id)).toBeUndefined();
+      return h.transactions.run(async (tx) => ({ companies: await tx.company.count() }));
     });
-    expect(answer).toEqual({ done: true });
-    expect(await keys.claim(id, 'hash')).toEqual({ kind: 'completed', status: 201, body: { done: true } });
+    expect(await keys.find(id)).toEqual({ requestHash: 'hash', status: 200, body: result });
   });
 
-  it('frees a failed claim for a retry, and lets a retry take over a claim older than the lease', async () => {
-    const failed = newKey();
-    await keys.release(failed, token(await keys.claim(failed, 'hash')));
-    expect((await keys.claim(failed, 'hash')).kind).toBe('claimed');
-
-    const dead = newKey();
-    const stale = token(await keys.claim(dead, 'hash', new Date(Date.now() - CLAIM_LEASE_MS - 1000)));
-    const taken = token(await keys.claim(dead, 'hash'));
-    // The dead request cannot complete any more: its answer would roll its transaction back.
-    await expect(keys.complete(dead, stale, 201, {})).rejects.toMatchObject({ code: 'idempotency_in_progress', retryAfterSeconds: 1 });
-    await keys.complete(dead, taken, 200, { ok: true });
-    expect(await keys.claim(dead, 'hash')).toMatchObject({ kind: 'completed', status: 200 });
-  });
-
-  it('keeps keys for the retention, then prunes them', async () => {
+  it('replays the body with its keys in their order, and prunes keys past the retention', async () => {
     const id = newKey();
-    await keys.complete(id, token(await keys.claim(id, 'hash')), 201, {});
+    await keys.store(id, 'hash', 201, { zeta: 1, alpha: 2, id: 'x' });
+    expect(Object.keys((await keys.find(id))!.body as object)).toEqual(['zeta', 'alpha', 'id']);
+
     const created = (await h.prisma.idempotencyKey.findUniqueOrThrow({ where: { userId_key: id } })).createdAt.getTime();
     await keys.prune(new Date(created + KEY_RETENTION_MS - 1000));
-    expect(await h.prisma.idempotencyKey.count({ where: id })).toBe(1);
+    expect(await keys.find(id)).toBeDefined();
     await keys.prune(new Date(created + KEY_RETENTION_MS + 1000));
-    expect(await h.prisma.idempotencyKey.count({ where: id })).toBe(0);
+    expect(await keys.find(id)).toBeUndefined();
   });
 });

@@ -12,8 +12,11 @@ interface Hooks {
 }
 const hooksOf = new WeakMap<object, Hooks>();
 
-/** Runs inside a transaction, just before it commits, with the value its work returned. */
-export type FirstTransactionStep = (tx: Tx, result: unknown) => Promise<unknown>;
+/** Joins a transaction: `start` runs before its work, `finish` with the work's result just before it commits. */
+export interface FirstTransactionStep {
+  start(tx: Tx): Promise<unknown>;
+  finish(tx: Tx, result: unknown): Promise<unknown>;
+}
 // One slot per withFirstTransactionStep() call; the first transaction opened in it takes the step.
 const firstTransactionSlot = new AsyncLocalStorage<{ step?: FirstTransactionStep }>();
 
@@ -28,7 +31,7 @@ export interface TransactionOptions {
  * - `beforeCommit`: run inside the transaction once the work is done, in order; a failing hook
  *   rolls everything back (e.g. writing the realtime outbox rows of the change);
  * - `afterCommit`: run only once it has committed; a rolled-back transaction runs none of them.
- * Inside withFirstTransactionStep(), the first transaction also runs that step before committing.
+ * Inside withFirstTransactionStep(), the first transaction is also joined by that step.
  */
 @Injectable()
 export class TransactionRunner {
@@ -45,8 +48,9 @@ export class TransactionRunner {
       .$transaction(
         async (tx) => {
           hooksOf.set(tx, hooks);
+          await step?.start(tx);
           const value = await work(tx);
-          if (step) beforeCommit(tx, () => step(tx, value));
+          if (step) beforeCommit(tx, () => step.finish(tx, value));
           // A hook may register another one: run until none is left.
           for (let hook = hooks.beforeCommit.shift(); hook; hook = hooks.beforeCommit.shift()) await hook(tx);
           return value;
@@ -86,9 +90,10 @@ export function beforeCommit(tx: Tx, hook: BeforeCommitHook): void {
 }
 
 /**
- * Runs `work`; the first transaction it opens through TransactionRunner.run also runs `step` with
- * that transaction's result, after its beforeCommit hooks, so whatever `step` writes commits or
- * rolls back with the change. (The idempotency interceptor stores a command's answer this way.)
+ * Runs `work`; the first transaction it opens through TransactionRunner.run is joined by `step`,
+ * so whatever the step writes commits or rolls back with the change. If that transaction rolls
+ * back, the next one takes the step. (The idempotency interceptor records a command's key and
+ * answer this way.)
  */
 export function withFirstTransactionStep<T>(step: FirstTransactionStep, work: () => Promise<T>): Promise<T> {
   return firstTransactionSlot.run({ step }, work);

@@ -35,12 +35,18 @@ const OUT_OF_RANGE: DescribedError = {
   message: 'A number is too large for what it would be stored in',
 };
 
+/** The SQLSTATE of a PostgreSQL error as Prisma's driver adapter reports it, e.g. '55P03'. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const cause = (error as DriverErrorShape | null)?.meta?.driverAdapterError?.cause;
+  const state = cause?.originalCode ?? cause?.code;
+  return typeof state === 'string' ? state : undefined;
+}
+
 /** The answer for a database failure, or undefined when `error` is not one. */
 export function describeDatabaseError(error: unknown): DescribedError | undefined {
   if (!error || typeof error !== 'object') return undefined;
-  const { code, message, meta } = error as DriverErrorShape;
-  const cause = meta?.driverAdapterError?.cause;
-  const sqlState = String(cause?.originalCode ?? cause?.code ?? '');
+  const { code, message } = error as DriverErrorShape;
+  const sqlState = sqlStateOf(error) ?? '';
   if (code === 'P2020' || sqlState === '22003') return OUT_OF_RANGE;
   if (typeof code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(code) || SOCKET_CODES.has(code))) return UNAVAILABLE;
   if (UNAVAILABLE_SQLSTATE.test(sqlState)) return UNAVAILABLE;

@@ -1,14 +1,8 @@
--- CreateEnum
-CREATE TYPE "IdempotencyState" AS ENUM ('IN_PROGRESS', 'COMPLETED');
-
 -- CreateTable
 CREATE TABLE "IdempotencyKey" (
     "userId" UUID NOT NULL,
     "key" TEXT NOT NULL,
     "requestHash" TEXT NOT NULL,
-    "state" "IdempotencyState" NOT NULL DEFAULT 'IN_PROGRESS',
-    "claimToken" UUID NOT NULL,
-    "claimedAt" TIMESTAMP(3) NOT NULL,
     "status" INTEGER,
     "response" JSON,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
