@@ -123,7 +123,7 @@ describeWithServices(['postgres'], 'streams: Redis restarts mid-stream', () => {
   });
   afterAll(async () => {
     await cluster?.stop();
-    await redis?.stop();
+    await redis?.kill();
     await db?.drop();
   });
 

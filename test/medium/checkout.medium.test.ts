@@ -193,13 +193,17 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(h.since(mark)).toEqual([]);
   });
 
-  it('refuses to cancel a completed cart with 409 cart_closed', async () => {
+  it('refuses to cancel or check out again a completed cart with 409 cart_closed, naming its sale', async () => {
     const cart = await paidCart(cashier1, [{ productId: h.ids.water.id, quantity: 1 }]);
     const sale = await checkouts.checkout(cashier1, cart.id);
     const mark = h.sent.length;
     const refusal = await carts.cancel(cashier1, cart.id).catch((e) => e);
-    expect(refusal).toMatchObject({ code: 'cart_closed' });
+    expect(refusal).toMatchObject({ code: 'cart_closed', details: { status: 'COMPLETED', saleId: sale.id } });
     expect(refusal.getStatus()).toBe(409);
+    expect(await checkouts.checkout(cashier1, cart.id).catch((e) => e)).toMatchObject({
+      code: 'cart_closed',
+      details: { saleId: sale.id },
+    });
     expect((await carts.get(cashier1, cart.id)).status).toBe('COMPLETED');
     expect(await h.prisma.payment.count({ where: { cartId: cart.id, saleId: sale.id } })).toBe(1);
     expect(h.since(mark)).toEqual([]);

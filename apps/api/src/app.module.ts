@@ -4,6 +4,7 @@ import { ChatModule } from '@retail/chat';
 import { AppConfigModule } from '@retail/config';
 import { DatabaseModule } from '@retail/database';
 import { HealthModule } from '@retail/health';
+import { IdempotencyModule } from '@retail/idempotency';
 import { InventoryModule } from '@retail/inventory';
 import { AlertSweepsModule, NotificationsModule } from '@retail/notifications';
 import { ObservabilityModule } from '@retail/observability';
@@ -21,6 +22,7 @@ import { WorkspacesModule } from '@retail/workspaces';
     RedisModule,
     AuthModule,
     HealthModule,
+    IdempotencyModule,
     RealtimeModule,
     WorkspacesModule,
     // Domain modules: each adds one line below.

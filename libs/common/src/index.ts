@@ -1,5 +1,6 @@
 export { AppError, type ErrorBody } from './errors/app-error.js';
 export { describeError, isUniqueViolation, type DescribedError } from './errors/describe-error.js';
+export { sqlStateOf } from './errors/database-errors.js';
 export { HttpExceptionFilter } from './errors/http-exception.filter.js';
 export { parseWith, toValidationIssues, validationError, type ValidationIssue } from './validation/issues.js';
 export { toSafeInteger } from './validation/safe-integer.js';

@@ -7,8 +7,8 @@ import type { Env } from './env.schema.js';
 export class AppConfig {
   readonly http: { port: number };
   readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean };
-  readonly database: { uri?: string; dataDir: string; embedded: boolean };
-  readonly redis: { url?: string; keyPrefix: string };
+  readonly database: { uri?: string; dataDir: string; embedded: boolean; connectTimeoutMs: number; statementTimeoutMs: number };
+  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
   readonly jwt: { secret: string; expiresInSeconds: number; generated: boolean };
   readonly alerts: { sweepIntervalMs: number };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number; faultInjection: Env['FAULT_INJECTION'] };
@@ -23,8 +23,14 @@ export class AppConfig {
       port: env.WEBSOCKET_PORT,
       sharesHttpServer: env.WEBSOCKET_PORT === env.PORT,
     };
-    this.database = { uri: env.DATABASE_URI, dataDir, embedded: !env.DATABASE_URI };
-    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX };
+    this.database = {
+      uri: env.DATABASE_URI,
+      dataDir,
+      embedded: !env.DATABASE_URI,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    };
+    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
     const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
     this.jwt = { secret, expiresInSeconds: env.JWT_EXPIRES_IN, generated: !env.JWT_SECRET };
     this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };

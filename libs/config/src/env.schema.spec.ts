@@ -5,6 +5,7 @@ describe('parseEnv', () => {
   it('applies the documented defaults to an empty environment', () => {
     const env = parseEnv({});
     expect(env).toMatchObject({ PORT: 3000, WEBSOCKET_ENABLED: true, WEBSOCKET_PORT: 3001, DATA_DIR: './data' });
+    expect(env).toMatchObject({ DATABASE_CONNECT_TIMEOUT_MS: 1000, DATABASE_STATEMENT_TIMEOUT_MS: 15_000, REDIS_COMMAND_TIMEOUT_MS: 250 });
     expect(env.DATABASE_URI).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
   });

@@ -20,8 +20,11 @@ export const envSchema = z
     WEBSOCKET_PORT: port.default(3001),
     DATABASE_URI: optionalUrl(['postgresql://', 'postgres://']),
     DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(1000),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
     REDIS_KEY_PREFIX: z.string().min(1).default('retail-rt'),
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).default(250),
     JWT_SECRET: z
       .string()
       .optional()

@@ -12,10 +12,13 @@ import { TransactionRunner } from './transaction-runner.js';
       provide: PrismaService,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
-        const driver = await openDriverAdapter({ databaseUri: config.database.uri, dataDir: config.database.dataDir });
-        new Logger('Database').log(
-          driver.kind === 'pglite' ? `Embedded PGlite database in ${config.database.dataDir}` : 'PostgreSQL via DATABASE_URI',
-        );
+        const { uri, dataDir, connectTimeoutMs, statementTimeoutMs } = config.database;
+        const driver = await openDriverAdapter({
+          databaseUri: uri,
+          dataDir,
+          timeouts: { connectMs: connectTimeoutMs, statementMs: statementTimeoutMs },
+        });
+        new Logger('Database').log(driver.kind === 'pglite' ? `Embedded PGlite database in ${dataDir}` : 'PostgreSQL via DATABASE_URI');
         return new PrismaService(driver);
       },
     },

@@ -2,10 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
-export type DriverAdapterOptions = { databaseUri?: string; dataDir: string } | { pglite: 'memory' };
+/** PostgreSQL only: bounds on the pool, so an unreachable or stuck server fails a request instead of hanging it. */
+export interface PostgresTimeouts {
+  /** Opening a connection. */
+  connectMs: number;
+  /** Any one statement, enforced by the server, so a cancelled statement leaves its connection usable. */
+  statementMs: number;
+}
+
+export type DriverAdapterOptions = { databaseUri?: string; dataDir: string; timeouts?: PostgresTimeouts } | { pglite: 'memory' };
 
 export interface OpenedDriverAdapter {
   /** Accepted by `new PrismaClient({ adapter })` and by `bindMigrationAwareSqlAdapterFactory`. */
@@ -21,7 +30,11 @@ export interface OpenedDriverAdapter {
  */
 export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<OpenedDriverAdapter> {
   if ('databaseUri' in opts && opts.databaseUri) {
-    const factory = new WholeScriptPgFactory({ connectionString: opts.databaseUri });
+    const { timeouts } = opts;
+    const factory = new WholeScriptPgFactory({
+      connectionString: opts.databaseUri,
+      ...(timeouts && { statement_timeout: timeouts.statementMs, Client: connectingWithin(timeouts.connectMs) }),
+    });
     // PrismaPg creates its pool lazily inside connect() and ends it in the adapter's dispose();
     // nothing is held open by the factory itself.
     return { factory, kind: 'postgres', close: async () => {} };
@@ -69,6 +82,19 @@ function withWholeScripts<A extends SqlDriverAdapter>(adapter: A): A {
     }
   };
   return adapter;
+}
+
+/**
+ * pg's pool would apply its connectionTimeoutMillis both to opening a connection and to waiting for
+ * a free one. Only the first means the server is unreachable: a busy pool just queues, its waits
+ * bounded by Prisma's transaction maxWait and the statement_timeout of the statements ahead.
+ */
+function connectingWithin(connectionTimeoutMillis: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis });
+    }
+  };
 }
 
 /**

@@ -4,7 +4,14 @@ export { openDriverAdapter, type OpenedDriverAdapter } from './driver-adapter.js
 export { createMigration, defaultMigrationPaths, deployMigrations } from './migrations/migrator.js';
 export { PrismaService } from './prisma.service.js';
 export { DEMO_PASSWORD, seedDemoData } from './seed/seed-data.js';
-export { afterCommit, beforeCommit, TransactionRunner, type TransactionOptions } from './transaction-runner.js';
+export {
+  afterCommit,
+  beforeCommit,
+  TransactionRunner,
+  withFirstTransactionStep,
+  type FirstTransactionStep,
+  type TransactionOptions,
+} from './transaction-runner.js';
 export type { Db, Tx } from './transaction.js';
 // The generated client stays inside this package: other packages get its types and enums from here.
 export { Prisma } from './generated/client.js';
@@ -32,5 +39,6 @@ export type {
   ChatRoom,
   ChatRoomMember,
   ChatMessage,
+  IdempotencyKey,
 } from './generated/client.js';
 export * from './generated/enums.js';

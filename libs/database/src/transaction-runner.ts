@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Prisma } from './generated/client.js';
 import { PrismaService } from './prisma.service.js';
@@ -11,6 +12,14 @@ interface Hooks {
 }
 const hooksOf = new WeakMap<object, Hooks>();
 
+/** Joins a transaction: `start` runs before its work, `finish` with the work's result just before it commits. */
+export interface FirstTransactionStep {
+  start(tx: Tx): Promise<unknown>;
+  finish(tx: Tx, result: unknown): Promise<unknown>;
+}
+// One slot per withFirstTransactionStep() call; the first transaction opened in it takes the step.
+const firstTransactionSlot = new AsyncLocalStorage<{ step?: FirstTransactionStep }>();
+
 export interface TransactionOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
   timeout?: number;
@@ -22,6 +31,7 @@ export interface TransactionOptions {
  * - `beforeCommit`: run inside the transaction once the work is done, in order; a failing hook
  *   rolls everything back (e.g. writing the realtime outbox rows of the change);
  * - `afterCommit`: run only once it has committed; a rolled-back transaction runs none of them.
+ * Inside withFirstTransactionStep(), the first transaction is also joined by that step.
  */
 @Injectable()
 export class TransactionRunner {
@@ -31,16 +41,26 @@ export class TransactionRunner {
 
   async run<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const hooks: Hooks = { beforeCommit: [], afterCommit: [] };
-    const result = await this.prisma.$transaction(
-      async (tx) => {
-        hooksOf.set(tx, hooks);
-        const value = await work(tx);
-        // A hook may register another one: run until none is left.
-        for (let hook = hooks.beforeCommit.shift(); hook; hook = hooks.beforeCommit.shift()) await hook(tx);
-        return value;
-      },
-      { maxWait: 10_000, timeout: 20_000, ...options },
-    );
+    const slot = firstTransactionSlot.getStore();
+    const step = slot?.step;
+    if (slot) slot.step = undefined;
+    const result = await this.prisma
+      .$transaction(
+        async (tx) => {
+          hooksOf.set(tx, hooks);
+          await step?.start(tx);
+          const value = await work(tx);
+          if (step) beforeCommit(tx, () => step.finish(tx, value));
+          // A hook may register another one: run until none is left.
+          for (let hook = hooks.beforeCommit.shift(); hook; hook = hooks.beforeCommit.shift()) await hook(tx);
+          return value;
+        },
+        { maxWait: 10_000, timeout: 20_000, ...options },
+      )
+      .catch((error: unknown) => {
+        if (slot && step) slot.step = step; // rolled back: the next transaction takes the step instead
+        throw error;
+      });
     for (const hook of hooks.afterCommit) {
       try {
         await hook();
@@ -67,4 +87,14 @@ export function afterCommit(tx: Tx, hook: AfterCommitHook): void {
 /** Runs `hook` inside `tx` just before it commits; if it throws, the transaction rolls back. */
 export function beforeCommit(tx: Tx, hook: BeforeCommitHook): void {
   hooksFor(tx, 'beforeCommit').beforeCommit.push(hook);
+}
+
+/**
+ * Runs `work`; the first transaction it opens through TransactionRunner.run is joined by `step`,
+ * so whatever the step writes commits or rolls back with the change. If that transaction rolls
+ * back, the next one takes the step. (The idempotency interceptor records a command's key and
+ * answer this way.)
+ */
+export function withFirstTransactionStep<T>(step: FirstTransactionStep, work: () => Promise<T>): Promise<T> {
+  return firstTransactionSlot.run({ step }, work);
 }

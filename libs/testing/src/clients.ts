@@ -16,20 +16,36 @@ export type TestEnvelope = Omit<RealtimeEnvelope, 'data'> & { data: any };
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
+  headers: Headers;
+}
+
+export interface ApiOptions {
+  headers?: Record<string, string>;
+  /** Fails the call (AbortError) instead of waiting longer for an answer. */
+  timeoutMs?: number;
 }
 
 /** A tiny REST client for tests. */
-export async function api<T = any>(baseUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse<T>> {
+export async function api<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  options: ApiOptions = {},
+): Promise<ApiResponse<T>> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
 export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {

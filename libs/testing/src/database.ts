@@ -8,8 +8,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URI });
+async function admin<T>(adminUri: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUri });
   await client.connect();
   try {
     return await work(client);
@@ -18,12 +18,15 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh PostgreSQL database for one test file: created, migrated and seeded; dropped by `drop()`. */
-export async function createTestDatabase({ migrate = true, seed = true } = {}): Promise<TestDatabase> {
+/**
+ * A fresh PostgreSQL database for one test file: created, migrated and seeded; dropped by `drop()`.
+ * On the shared server, or on the one `adminUri` names (e.g. a private server a test stops).
+ */
+export async function createTestDatabase({ migrate = true, seed = true, adminUri = POSTGRES_ADMIN_URI } = {}): Promise<TestDatabase> {
   const name = `rt_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const uri = Object.assign(new URL(POSTGRES_ADMIN_URI), { pathname: `/${name}` }).toString();
-  const drop = () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
+  await admin(adminUri, (c) => c.query(`CREATE DATABASE ${name}`));
+  const uri = Object.assign(new URL(adminUri), { pathname: `/${name}` }).toString();
+  const drop = () => admin(adminUri, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
   if (!migrate) return { uri, drop };
   const prisma = await connectPrisma(uri);
   try {

@@ -9,6 +9,9 @@ export interface ErrorBody {
 
 /** A domain error with a stable snake_case code. Thrown by services; rendered by the filters. */
 export class AppError extends HttpException {
+  /** Sent as `Retry-After` (seconds) with the HTTP error. */
+  retryAfterSeconds?: number;
+
   constructor(
     status: HttpStatus,
     readonly code: string,
@@ -16,6 +19,12 @@ export class AppError extends HttpException {
     readonly details?: unknown,
   ) {
     super({ code, message, details }, status);
+  }
+
+  /** Tells the client when to try again (`Retry-After`), e.g. for work still in progress. */
+  retryAfter(seconds: number): this {
+    this.retryAfterSeconds = seconds;
+    return this;
   }
 
   static validation(details: unknown, message = 'Request is invalid') {

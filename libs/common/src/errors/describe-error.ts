@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AppError, type ErrorBody } from './app-error.js';
+import { describeDatabaseError } from './database-errors.js';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -33,12 +34,15 @@ export const isUniqueViolation = (error: unknown) => prismaCodeOf(error) === 'P2
 
 export interface DescribedError extends ErrorBody {
   status: number;
+  /** Seconds, for a `Retry-After` header. */
+  retryAfter?: number;
 }
 
 /** Turns anything thrown into a status and a public error body; used by HTTP and socket paths alike. */
 export function describeError(error: unknown): DescribedError {
   if (error instanceof AppError) {
-    return { status: error.getStatus(), code: error.code, message: error.message, details: error.details };
+    const { code, message, details, retryAfterSeconds: retryAfter } = error;
+    return { status: error.getStatus(), code, message, details, retryAfter };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -47,6 +51,8 @@ export function describeError(error: unknown): DescribedError {
       typeof response === 'object' && response && 'message' in response ? [response.message].flat().join('; ') : error.message;
     return { status, code: CODE_BY_STATUS[status] ?? (status < 500 ? 'bad_request' : 'internal_error'), message };
   }
+  const database = describeDatabaseError(error);
+  if (database) return database;
   const prismaCode = prismaCodeOf(error);
   if (prismaCode && PRISMA_ERRORS[prismaCode]) {
     const [status, code, message] = PRISMA_ERRORS[prismaCode];

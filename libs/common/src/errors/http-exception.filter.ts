@@ -9,10 +9,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return;
-    const { status, code, message, details } = describeError(exception);
-    if (status === 500) this.logger.error(exception); // 503s (health) are expected states, not bugs
+    const { status, code, message, details, retryAfter } = describeError(exception);
+    if (status === 500) this.logger.error(exception); // 503s (health, an unreachable database) are expected states, not bugs
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(status).json({ statusCode: status, code, message, ...(details === undefined ? {} : { details }) });
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   CountChangeSchema,
   CountLinePageSchema,
@@ -69,6 +70,7 @@ export class CountsController {
   }
 
   @Post(':id/close')
+  @Idempotent()
   @HttpCode(200)
   @RequirePermissions('inventory:manage')
   @ApiOperation({

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   CreateMovementSchema,
   MovementPageSchema,
@@ -21,6 +22,7 @@ export class MovementsController {
   constructor(private readonly movements: MovementsService) {}
 
   @Post()
+  @Idempotent()
   @RequirePermissions('inventory:write')
   @ApiOperation({
     summary: 'Record a movement: IN, OUT, ADJUSTMENT (needs inventory:manage) or TRANSFER (takes the goods out of the source now)',
@@ -32,6 +34,7 @@ export class MovementsController {
   }
 
   @Patch(':id')
+  @Idempotent()
   @RequirePermissions('inventory:write')
   @ApiOperation({
     summary: 'Move a transfer on: PENDING → IN_TRANSIT → RECEIVED (stocks the destination), or CANCELLED (returns the goods)',

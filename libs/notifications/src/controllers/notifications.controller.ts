@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   AlertSweepResultSchema,
   BroadcastNotificationSchema,
@@ -33,6 +34,7 @@ export class NotificationsController {
   }
 
   @Post()
+  @Idempotent()
   @RequirePermissions('notifications:broadcast')
   @ApiOperation({ summary: "An admin's broadcast (the spec's systemAlert), sent live as system.alert / warning / info" })
   @ApiResponse({ status: 201, standardSchema: NotificationSchema })

@@ -10,7 +10,8 @@ const SCHEDULER_ID = 'alert-sweep';
 /**
  * Runs the alert sweep every ALERT_SWEEP_INTERVAL_MS, once per cluster.
  * With Redis: a BullMQ job scheduler. Every replica upserts the same scheduler id, so Redis holds
- * one schedule, and each tick's job is taken by exactly one replica's worker.
+ * one schedule, and each tick's job is taken by exactly one replica's worker. While Redis is down
+ * no sweep runs; the schedule is upserted again when it returns.
  * Without Redis (single node): this process is the whole cluster, so a plain interval.
  */
 @Injectable()
@@ -27,7 +28,7 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly sweep: AlertSweepService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     const every = this.config.alerts.sweepIntervalMs;
     if (!this.redis.enabled) {
       this.timer = setInterval(() => this.runInProcess(), every);
@@ -36,9 +37,16 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     // BullMQ needs maxRetriesPerRequest: null; the worker duplicates this connection for its blocking reads.
     const connection = this.redis.create('alert-sweeps', { maxRetriesPerRequest: null });
     const prefix = `${this.redis.keyPrefix}:bull`;
-    this.queue = new Queue(QUEUE, { connection, prefix });
-    await this.queue.upsertJobScheduler(SCHEDULER_ID, { every }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } });
-    this.worker = new Worker(QUEUE, () => this.sweep.sweepOnce(), { connection, prefix, concurrency: 1 });
+    const queue = (this.queue = new Queue(QUEUE, { connection, prefix }));
+    queue.on('error', (error) => this.logger.warn(`Alert sweep queue: ${error.message}`));
+    // The schedule lives in Redis: (re)create it whenever this connection becomes ready, at boot or
+    // after Redis comes back (perhaps empty, having lost it). Boot does not wait for Redis.
+    connection.on('ready', () => {
+      queue
+        .upsertJobScheduler(SCHEDULER_ID, { every }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } })
+        .catch((error: Error) => this.logger.warn(`Could not schedule the alert sweep: ${error.message}`));
+    });
+    this.worker = new Worker(QUEUE, () => this.runOnce(), { connection, prefix, concurrency: 1 });
     this.worker.on('failed', (_job, error) => this.logger.error(`Alert sweep failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`Alert sweep worker: ${error.message}`));
   }
@@ -46,16 +54,21 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
   /** Before RedisConnections and Prisma shut down: lets a running sweep finish, then stops. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
-    await this.worker?.close();
+    await this.running?.catch(() => undefined);
+    // Forced: the sweep is done, and a graceful close would also wait for BullMQ to record the job in
+    // Redis, which never ends while Redis is down or came back without the job.
+    await this.worker?.close(true);
     await this.queue?.close();
+  }
+
+  /** One sweep, tracked so shutdown can wait for it (BullMQ runs one at a time per worker). */
+  private runOnce(): Promise<unknown> {
+    this.running = this.sweep.sweepOnce().finally(() => (this.running = undefined));
+    return this.running;
   }
 
   private runInProcess() {
     if (this.running) return; // a slow sweep is not overlapped by the next tick
-    this.running = this.sweep
-      .sweepOnce()
-      .catch((error: Error) => this.logger.error(`Alert sweep failed: ${error.message}`))
-      .finally(() => (this.running = undefined));
+    this.runOnce().catch((error: Error) => this.logger.error(`Alert sweep failed: ${error.message}`));
   }
 }

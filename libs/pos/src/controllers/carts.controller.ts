@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   AddPaymentSchema,
   CartSchema,
@@ -25,6 +26,7 @@ export class CartsController {
   ) {}
 
   @Post()
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({ summary: "Open a cart on the caller's device (a device may hold several: parked sales)" })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
@@ -59,6 +61,7 @@ export class CartsController {
   }
 
   @Post(':id/payments')
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({ summary: 'Take a payment; only cash may exceed what is due (the rest is change)' })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
@@ -72,6 +75,7 @@ export class CartsController {
   }
 
   @Post(':id/cancel')
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({
     summary:
@@ -84,6 +88,7 @@ export class CartsController {
   }
 
   @Post(':id/checkout')
+  @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({
     summary:

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
+import { Idempotent } from '@retail/idempotency';
 import {
   CashSessionSchema,
   CloseCashSessionSchema,
@@ -19,6 +20,7 @@ export class CashSessionsController {
   constructor(private readonly sessions: CashSessionsService) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({ summary: "Open a device's drawer with its float and cash limit; one open drawer per device" })
   @ApiResponse({ status: 201, standardSchema: CashSessionSchema })
   @ApiErrors(400, 401, 403, 404, 409)
@@ -27,6 +29,7 @@ export class CashSessionsController {
   }
 
   @Post(':id/close')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a drawer, optionally with the cash counted in it' })
   @ApiResponse({ status: 200, standardSchema: CashSessionSchema })

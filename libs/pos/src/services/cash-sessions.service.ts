@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type CashSession, PrismaService, type Tx } from '@retail/database';
+import { type CashSession, TransactionRunner, type Tx } from '@retail/database';
 import type { Principal } from '@retail/auth';
 import { AppError } from '@retail/common';
 import { passedCashLimit } from '../domain/cart-math.js';
@@ -11,39 +11,44 @@ import { PosAccess } from './pos-access.js';
 @Injectable()
 export class CashSessionsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
     private readonly access: PosAccess,
   ) {}
 
   async open(user: Principal, { deviceId, openingFloat, cashLimit }: OpenCashSessionDto) {
     const device = await this.access.device(user, deviceId);
-    // ON CONFLICT DO NOTHING: a concurrent open on another replica cannot make two drawers.
-    const [session] = await this.prisma.cashSession.createManyAndReturn({
-      data: [
-        {
-          workspaceId: device.workspaceId,
-          deviceId: device.id,
-          openDeviceId: device.id,
-          openingFloat,
-          expectedCash: openingFloat,
-          cashLimit,
-          openedById: user.userId,
-        },
-      ],
-      skipDuplicates: true,
+    // A transaction of one statement, so an Idempotency-Key can be stored with it.
+    return this.transactions.run(async (tx) => {
+      // ON CONFLICT DO NOTHING: a concurrent open on another replica cannot make two drawers.
+      const [session] = await tx.cashSession.createManyAndReturn({
+        data: [
+          {
+            workspaceId: device.workspaceId,
+            deviceId: device.id,
+            openDeviceId: device.id,
+            openingFloat,
+            expectedCash: openingFloat,
+            cashLimit,
+            openedById: user.userId,
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (!session) throw AppError.conflict('cash_session_open', 'This device already has an open cash session');
+      return toCashSessionView(session);
     });
-    if (!session) throw AppError.conflict('cash_session_open', 'This device already has an open cash session');
-    return toCashSessionView(session);
   }
 
   async close(user: Principal, id: string, { countedCash }: CloseCashSessionDto) {
     await this.access.cashSession(user, id);
-    const [session] = await this.prisma.cashSession.updateManyAndReturn({
-      where: { id, status: 'OPEN' },
-      data: { status: 'CLOSED', openDeviceId: null, closedAt: new Date(), countedCash: countedCash ?? null },
+    return this.transactions.run(async (tx) => {
+      const [session] = await tx.cashSession.updateManyAndReturn({
+        where: { id, status: 'OPEN' },
+        data: { status: 'CLOSED', openDeviceId: null, closedAt: new Date(), countedCash: countedCash ?? null },
+      });
+      if (!session) throw AppError.conflict('cash_session_closed', 'The cash session is already closed');
+      return toCashSessionView(session);
     });
-    if (!session) throw AppError.conflict('cash_session_closed', 'The cash session is already closed');
-    return toCashSessionView(session);
   }
 
   /** Adds a sale's net cash to the device's open drawer, if any; says whether that took it over its limit. */
