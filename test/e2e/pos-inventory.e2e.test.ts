@@ -114,7 +114,8 @@ describeWithServices(['postgres', 'redis'], 'POS and inventory across three repl
         const via = replicas[i % 3];
         const cart = (await api(via, 'POST', '/pos/carts', cashier, {})).body;
         await api(via, 'PATCH', `/pos/carts/${cart.id}`, cashier, { items: [{ productId: product.id, quantity: 1 }] });
-        expect((await api(via, 'POST', `/pos/carts/${cart.id}/payments`, cashier, { method: 'CARD', amount: 375 })).status).toBe(201);
+        const paid = await api(via, 'POST', `/pos/carts/${cart.id}/payments`, cashier, { method: 'CARD', amount: 375 });
+        expect(paid.status, JSON.stringify(paid.body)).toBe(201);
         return { id: cart.id, via };
       }),
     );

@@ -54,7 +54,7 @@ describeWithServices(['redis'], 'PostgreSQL outage (a private server, stopped an
     const cashier = await login(a, 'cashier1@demo.local', { deviceId: ids.centroDevice });
     const water = await productBySku(a, manager, 'WATER-500');
     const stockRow = { workspaceId: ids.centro, productId: water.id };
-    const stockNow = async () => (await prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: stockRow } })).quantity;
+    const stockNow = async () => Number((await prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: stockRow } })).quantity);
     const inMovements = () => prisma.inventoryMovement.count({ where: { ...stockRow, type: 'IN' } });
     const [water0, moves0] = [await stockNow(), await inMovements()];
     const cart = (await api(a, 'POST', '/pos/carts', cashier, {})).body;

@@ -138,10 +138,14 @@ describeWithServices(['postgres', 'redis'], 'streams: a long gap', () => {
     expect(offsets[0]).toBe(Number(from.offset) + 1);
     expect(offsets.every((o, i) => i === 0 || o === offsets[i - 1] + 1)).toBe(true);
 
-    const p99 = (sorted: number[]) => sorted[Math.ceil(sorted.length * 0.99) - 1];
-    console.log(`bystander delivery p99: ${p99(before)} ms before, ${p99(during)} ms during a ${MISSED}-event replay`);
-    // 2x, with a floor for the noise of a 2-core machine shared with the database.
-    expect(p99(during)).toBeLessThanOrEqual(Math.max(2 * p99(before), p99(before) + 50));
+    const pct = (sorted: number[], p: number) => sorted[Math.ceil(sorted.length * p) - 1];
+    console.log(
+      `bystander delivery p50 / p99: ${pct(before, 0.5)} / ${pct(before, 0.99)} ms before, ` +
+        `${pct(during, 0.5)} / ${pct(during, 0.99)} ms during a ${MISSED}-event replay`,
+    );
+    // The median, with a floor: 20 probes on a 2-core machine shared with the database and other
+    // tests make a p99 of them noise. The benchmark is where tail figures belong.
+    expect(pct(during, 0.5)).toBeLessThanOrEqual(Math.max(2 * pct(before, 0.5), pct(before, 0.5) + 25));
     resumed.socket.close();
     bystander.socket.close();
   });

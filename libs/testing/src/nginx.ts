@@ -68,7 +68,8 @@ export async function startNginx(replicas: Replica[]): Promise<Nginx> {
       new Promise((done) => {
         if (child.exitCode !== null) return done();
         child.once('exit', () => done());
-        child.kill('SIGQUIT');
+        // Fast shutdown: open websockets must not keep a test waiting.
+        child.kill('SIGTERM');
       }),
   };
 }

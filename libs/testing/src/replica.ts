@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 const MAIN = resolve('apps/api/dist/main.js');
+const STOP_DEADLINE_MS = 20_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -60,7 +61,9 @@ export async function startReplica(name: string, env: Record<string, string>): P
     output: () => output,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      // A replica that does not stop in time fails its own shutdown test; here it must not hang the suite.
+      const overdue = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+      return exited.finally(() => clearTimeout(overdue));
     },
   };
   await waitReady(replica, exited);
