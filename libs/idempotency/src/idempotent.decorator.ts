@@ -4,8 +4,9 @@ import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /**
  * The route accepts an `Idempotency-Key` header: a retry with the same key, caller and request
- * gets the original status and body, and runs nothing again. The handler must return the value
- * of its (first) TransactionRunner.run, which is stored with the change in that transaction.
+ * gets the original status and body, and runs nothing again. The handler must make its changes in
+ * its first TransactionRunner.run and return that run's value: the key and the answer are written
+ * in that transaction. Authenticated routes only (the key is the caller's).
  */
 export const Idempotent = () =>
   applyDecorators(
