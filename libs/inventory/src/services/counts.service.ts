@@ -48,7 +48,7 @@ export class CountsService {
 
   /**
    * Records counted quantities, each with the stock at this moment; a product not yet in the count
-   * joins it. Send lines as they are counted: a sale between counting and sending would be counted twice.
+   * joins it. Send lines as they are counted: a sale between counting and sending would be undone by the count.
    */
   async putLines(user: Principal, id: string, { lines }: PutCountLinesDto) {
     const count = await this.findVisible(user, id);
