@@ -29,7 +29,9 @@ export class EventPublisher {
     if (namespace) {
       namespace.to(rooms).except(except).emit(envelope.type, envelope);
     } else if (this.redis.enabled) {
-      this.emitter ??= new Emitter(this.redis.client, { key: adapterKey(this.redis.keyPrefix) });
+      // Its own connection, with ioredis' offline queue: the emitter cannot take a rejected publish,
+      // and the request-path client fails fast while Redis is down.
+      this.emitter ??= new Emitter(this.redis.create('emitter'), { key: adapterKey(this.redis.keyPrefix) });
       this.emitter.of(namespacePath).to(rooms).except(except).emit(envelope.type, envelope);
     } else {
       this.logger.debug(`No socket server and no Redis: ${envelope.type} has no audience`);
