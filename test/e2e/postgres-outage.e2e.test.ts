@@ -131,7 +131,8 @@ describeWithServices(['redis'], 'PostgreSQL outage (a private server, stopped an
     expect([(await stockNow()) - water0, (await inMovements()) - moves0]).toEqual([9 - 1, 9]);
 
     // A driver error of the request's own making is a clear 4xx, not a 500: a stock that would overflow.
-    await prisma.stock.update({ where: { workspaceId_productId: stockRow }, data: { quantity: 2_147_000_000 } });
+    // Quantities are BIGINT: only past 2^63 - 1 does PostgreSQL refuse the sum.
+    await prisma.stock.update({ where: { workspaceId_productId: stockRow }, data: { quantity: 9_223_372_036_854_000_000n } });
     expect(await send(a, 'POST', '/inventory/movements', manager, { ...stockRow, type: 'IN', quantity: 1_000_000 })).toMatchObject({
       status: 422,
       body: { code: 'value_out_of_range' },
