@@ -81,17 +81,10 @@ export class StreamStore {
 
   /** Relayed events after `afterRelaySeq`, in relay order: what a new relay republishes. */
   async relayedAfter(afterRelaySeq: bigint): Promise<StreamEvent[]> {
-    const rows = await this.prisma.$queryRaw<
-      Array<{ relay_seq: bigint; namespace: string; rooms: string[]; envelope: RealtimeEnvelope; positions: RoomPositions }>
-    >`
+    const rows = await this.prisma.$queryRaw<EventRow[]>`
       SELECT relay_seq, namespace, rooms, envelope, positions FROM realtime_event
       WHERE relay_seq > ${afterRelaySeq}::bigint ORDER BY relay_seq LIMIT ${STREAM_PAGE}::int`;
-    return rows.map((r) => ({
-      relaySeq: r.relay_seq,
-      namespace: r.namespace,
-      rooms: r.rooms,
-      envelope: { ...r.envelope, positions: r.positions },
-    }));
+    return rows.map(toStreamEvent);
   }
 
   async publishedHead(): Promise<bigint> {
