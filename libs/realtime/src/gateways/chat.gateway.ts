@@ -17,7 +17,7 @@ import type { AuthedSocket } from '../handshake/socket-context.js';
 import { CHAT_COMMANDS, type ChatCommands } from './chat-commands.port.js';
 import { runCommand } from './command-runner.js';
 import { GatewaySupport } from './gateway-support.js';
-import { RealtimeGateway } from './realtime.gateway.js';
+import { allowedBy, RealtimeGateway } from './realtime.gateway.js';
 
 const HISTORY_ON_JOIN = 50;
 
@@ -37,10 +37,7 @@ export class ChatGateway extends RealtimeGateway {
   protected override async mayJoin(principal: Principal, room: string): Promise<boolean> {
     const parsed = parseRoom(room);
     if (parsed?.kind !== 'chat') return super.mayJoin(principal, room);
-    return this.chat.assertMember(principal, parsed.id).then(
-      () => true,
-      () => false,
-    );
+    return allowedBy(this.chat.assertMember(principal, parsed.id));
   }
 
   @SubscribeMessage(COMMANDS.chatJoin.name)

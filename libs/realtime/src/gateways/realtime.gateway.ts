@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -40,9 +40,9 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
     this.support.metrics.socketsConnected.inc({ namespace: NAMESPACES[this.namespace].path });
     const { principal, resume } = socket.data;
     const rooms = this.support.rooms.defaultRooms(principal, this.namespace);
-    const { allowed, refused } = await this.sortResumable(principal, resume, rooms);
     // Exceptions here escape Nest's filters: a failure ends the socket, and the client reconnects.
     try {
+      const { allowed, refused } = await this.sortResumable(principal, resume, rooms);
       if (this.support.streams) await this.support.sessions.open(socket, [...new Set([...rooms, ...allowed])], resume, refused);
       else await socket.join(rooms);
     } catch (error) {
@@ -85,11 +85,8 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
   }
 
   /** May this caller be in `room` on this namespace? Chat overrides it for chat rooms. */
-  protected async mayJoin(principal: Principal, room: string): Promise<boolean> {
-    return this.support.rooms.assertCanSubscribe(principal, this.namespace, room).then(
-      () => true,
-      () => false,
-    );
+  protected mayJoin(principal: Principal, room: string): Promise<boolean> {
+    return allowedBy(this.support.rooms.assertCanSubscribe(principal, this.namespace, room));
   }
 
   /** Splits the rooms a client asks to resume into those it may still see and those it may not. */
@@ -111,4 +108,18 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
       return { room };
     });
   }
+}
+
+/**
+ * Whether an access check passed: a refusal (403, 404) is a no; anything else, such as the
+ * database being down, is an error, never a quiet "forbidden".
+ */
+export function allowedBy(check: Promise<unknown>): Promise<boolean> {
+  return check.then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof AppError && [HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND].includes(error.getStatus())) return false;
+      throw error;
+    },
+  );
 }
