@@ -15,7 +15,7 @@ import {
   decodeClaims,
 } from '@retail/testing';
 
-import { COMMANDS } from '@retail/realtime-protocol';
+import { COMMANDS, CONTROL_EVENTS } from '@retail/realtime-protocol';
 
 describeWithServices(['postgres', 'redis'], 'socket handshake and room permissions', () => {
   let db: TestDatabase;
@@ -151,8 +151,10 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
     const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
     const shortLived = craftToken({ ...claims, exp: Math.floor(Date.now() / 1000) + 2 });
     const socket = await connectSocket(url, 'pos', shortLived);
+    const ended = new Promise((resolve) => socket.once(CONTROL_EVENTS.sessionEnded.name, resolve));
     const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
     expect(reason).toBe('io server disconnect');
+    expect(await ended).toEqual({ code: 'token_expired', message: expect.any(String) });
   });
 
   it('answers HTTP errors with {statusCode, code, message}', async () => {

@@ -4,6 +4,8 @@ export type RealtimeClientErrorCode =
   | 'connect_refused'
   /** `getToken()` failed; the client tries again with backoff. */
   | 'token_failed'
+  /** The server ended the session (`details.code`: token_revoked, slow_consumer, …); the client reconnects with a fresh token and resumes. */
+  | 'session_ended'
   /** A command was refused or timed out. */
   | 'command_failed'
   /** A gap made no progress within the gap timeout; its resume was sent again. */

@@ -177,6 +177,9 @@ class TrackedSocketClient implements RealtimeClient {
     });
     this.socket.on(CONTROL_EVENTS.resumeOk.name, (resumed) => this.apply(this.tracker.resumeOk(resumed)));
     this.socket.on(CONTROL_EVENTS.resumeReset.name, (reset) => this.apply(this.tracker.resumeReset(reset)));
+    this.socket.on(CONTROL_EVENTS.sessionEnded.name, ({ code, message }) =>
+      this.report(new RealtimeClientError('session_ended', `session ended: ${message}`, { code })),
+    );
     this.socket.on('connect', () => {
       this.reconnectAttempts = 0;
     });

@@ -12,6 +12,7 @@ import { CountPayload, MovementPayload } from './schemas/inventory.js';
 import { SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
 import { CartPayload, CartPaymentPayload, DailyTotalsPayload, SaleCompletedPayload } from './schemas/pos.js';
 import { RoomCommand } from './schemas/room-commands.js';
+import { SessionEndedPayload } from './schemas/session.js';
 import { ResumeCommand, ResumeOkPayload, ResumeResetPayload, SessionReadyPayload } from './schemas/streams.js';
 
 /** The four Socket.IO namespaces. */
@@ -149,6 +150,11 @@ export const CONTROL_EVENTS = {
     name: 'resume.reset',
     payload: ResumeResetPayload,
     summary: 'This room cannot be replayed (epoch_changed, retention_exceeded): reload its state over REST, then go on from position.',
+  },
+  sessionEnded: {
+    name: 'session.ended',
+    payload: SessionEndedPayload,
+    summary: 'Just before the server disconnects the socket: why (token_expired, token_revoked, slow_consumer, server_shutdown).',
   },
 } as const satisfies Record<string, { name: string; payload: z.ZodType; summary: string }>;
 export type ControlEventKey = keyof typeof CONTROL_EVENTS;

@@ -20,5 +20,6 @@ export * from './schemas/inventory.js';
 export * from './schemas/notifications.js';
 export * from './schemas/pos.js';
 export * from './schemas/room-commands.js';
+export * from './schemas/session.js';
 export * from './schemas/streams.js';
 export type { ClientToServerEvents, ServerToClientEvents } from './socket-events.js';

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/websockets';
 import type { Principal } from '@retail/auth';
 import { COMMANDS, NAMESPACES, ResumeCommand, RoomCommand, type NamespaceKey, type RoomPositions } from '@retail/realtime-protocol';
+import { endSession } from '../handshake/end-session.js';
 import { handshakeMiddleware } from '../handshake/handshake.middleware.js';
 import type { AuthedSocket, RealtimeNamespace } from '../handshake/socket-context.js';
 import { runCommand } from './command-runner.js';
@@ -51,7 +52,10 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
     }
     const ttl = principal.expiresAt * 1000 - Date.now();
     // An expired token ends the session; the client reconnects with a fresh token.
-    socket.data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.min(Math.max(ttl, 0), MAX_TIMER_MS));
+    socket.data.expiryTimer = setTimeout(
+      () => endSession(socket, 'token_expired', 'The access token has expired'),
+      Math.min(Math.max(ttl, 0), MAX_TIMER_MS),
+    );
   }
 
   handleDisconnect(socket: AuthedSocket) {

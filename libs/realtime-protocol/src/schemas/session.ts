@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/**
+ * Why the server ended a session. `token_expired` and `token_revoked` ask for a fresh token (a
+ * refresh, or a new login); `slow_consumer` and `server_shutdown` just reconnect and resume.
+ */
+export const SessionEndedCode = z.enum(['token_expired', 'token_revoked', 'slow_consumer', 'server_shutdown']);
+export type SessionEndedCode = z.infer<typeof SessionEndedCode>;
+
+/** `session.ended`: sent just before the server disconnects the socket, because a disconnect carries no reason. */
+export const SessionEndedPayload = z.object({ code: SessionEndedCode, message: z.string() }).meta({ id: 'SessionEndedPayload' });
+export type SessionEndedPayload = z.infer<typeof SessionEndedPayload>;
