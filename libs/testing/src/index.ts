@@ -24,4 +24,4 @@ export { recordingRealtime, type SentEvent } from './recording-realtime.js';
 export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
 export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
-export { craftToken, decodeClaims } from './tokens.js';
+export { craftToken, decodeClaims, expiredToken } from './tokens.js';

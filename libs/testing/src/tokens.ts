@@ -12,3 +12,9 @@ export function craftToken(claims: Record<string, unknown>, { secret = TEST_JWT_
 
 /** The claims of a real token, to forge variants of it. */
 export const decodeClaims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+
+/** A real token re-signed as expired a minute ago: what a client that kept an old token sends. */
+export function expiredToken(token: string): string {
+  const claims = decodeClaims(token);
+  return craftToken({ ...claims, iat: claims.iat - 7200, exp: Math.floor(Date.now() / 1000) - 60 });
+}
