@@ -37,9 +37,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 export const permissionsFor = (role: Role): Permission[] => [...ROLE_PERMISSIONS[role]];
 
 // ---------------------------------------------------------------------------------------------
-// Authority beyond a route's permission. Every rule below comes after the store check: what lies
-// in a store the caller may not see is 404, whoever asks.
+// Authority beyond a route's permission. No rule below tells anything about a store the caller
+// may not see: there everything is 404 whoever asks, or refused before anything is looked up.
 // ---------------------------------------------------------------------------------------------
+
+// Catalog: creating and changing products, prices included, needs catalog:manage, which only an
+// ADMIN holds (ADMIN_ONLY): a price holds in every store, so a store's MANAGER may not set it.
 
 /**
  * POS: a cart is changed, paid, cancelled and checked out, and a drawer opened or closed, only
