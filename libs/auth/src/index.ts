@@ -1,5 +1,16 @@
+export { AccessChanges, type AccessChange, type AccessChangeListener } from './access/access-changes.js';
+export { AccessResolver, assertActive } from './access/access-resolver.js';
 export { AuthModule } from './auth.module.js';
 export { CurrentUser, Public, RequirePermissions } from './decorators/auth.decorators.js';
 export { PERMISSIONS, ROLE_PERMISSIONS, permissionsFor, type Permission } from './permissions.js';
-export { canAccessWorkspace, hasPermission, visibleInWorkspace, type AccessTokenClaims, type Principal } from './principal.js';
-export { bearerToken, TokenService } from './services/token.service.js';
+export {
+  accessTokenClaims,
+  canAccessWorkspace,
+  claimsOf,
+  hasPermission,
+  visibleInWorkspace,
+  type AccessTokenClaims,
+  type Principal,
+} from './principal.js';
+export { hashPassword } from './services/passwords.js';
+export { bearerToken, TokenService, type VerifiedToken } from './services/token.service.js';

@@ -7,13 +7,12 @@ describe('role permissions', () => {
     expect(permissionsFor('STAFF')).toContain('inventory:write');
   });
 
-  it('lets only ADMIN set up stores, broadcast and answer support chats', () => {
+  it('lets only ADMIN set up stores and devices, manage users, broadcast and answer support chats', () => {
+    const adminOnly = ['workspaces:manage', 'devices:manage', 'users:manage', 'notifications:broadcast', 'chat:support'] as const;
     for (const role of ['MANAGER', 'CASHIER', 'STAFF'] as const) {
-      expect(permissionsFor(role)).not.toContain('workspaces:manage');
-      expect(permissionsFor(role)).not.toContain('notifications:broadcast');
-      expect(permissionsFor(role)).not.toContain('chat:support');
+      for (const permission of adminOnly) expect(permissionsFor(role)).not.toContain(permission);
     }
-    expect(permissionsFor('ADMIN')).toEqual(expect.arrayContaining(['workspaces:manage', 'notifications:broadcast', 'chat:support']));
+    expect(permissionsFor('ADMIN')).toEqual(expect.arrayContaining([...adminOnly]));
   });
 
   it('gives every role the namespaces it needs', () => {

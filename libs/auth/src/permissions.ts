@@ -4,6 +4,8 @@ import type { Role } from '@retail/database';
 export const PERMISSIONS = [
   'workspaces:read',
   'workspaces:manage',
+  'devices:manage',
+  'users:manage',
   'pos:read',
   'pos:sell',
   'pos:manage',
@@ -17,8 +19,17 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** What only a company's ADMIN may do: set up stores, broadcast alerts and answer support chats. */
-const ADMIN_ONLY: readonly Permission[] = ['workspaces:manage', 'notifications:broadcast', 'chat:support'];
+/**
+ * What only a company's ADMIN may do: set up stores and their POS devices, manage users and
+ * their access, broadcast alerts and answer support chats.
+ */
+const ADMIN_ONLY: readonly Permission[] = [
+  'workspaces:manage',
+  'devices:manage',
+  'users:manage',
+  'notifications:broadcast',
+  'chat:support',
+];
 
 /** The one role-to-permission map. STAFF is warehouse staff: no POS access at all. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
