@@ -16,8 +16,8 @@ export class HandshakeRefusal extends Error {
 /**
  * Namespace middleware (Nest guards don't run on connection): verifies and resolves the token
  * from `auth.token` or an `Authorization: Bearer` header with the same AccessResolver as HTTP,
- * then checks the namespace's permission. The verified principal, and the positions to resume from, are kept on
- * `socket.data`.
+ * then checks the namespace's permission. The resolved principal, and the positions to resume
+ * from, are kept on `socket.data`.
  */
 export function handshakeMiddleware(deps: { access: AccessResolver; metrics: MetricsService }, namespace: string, permission: Permission) {
   return async (socket: Socket, next: (error?: Error) => void) => {

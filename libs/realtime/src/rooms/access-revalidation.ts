@@ -52,7 +52,7 @@ export class AccessRevalidation implements OnModuleInit {
       }
     } catch (error) {
       if (error instanceof AppError && error.code === 'token_revoked') endSession(socket, 'token_revoked', error.message);
-      // The database being down: the socket keeps its rooms for now, and the next change re-checks it.
+      // The database being down: the socket keeps the access it had; logged, as this change did not reach it.
       else this.logger.error(`could not re-check socket ${socket.id}: ${(error as Error).message}`);
     }
   }
