@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  ack,
   api,
   connectSocket,
   createTestDatabase,
@@ -18,7 +19,7 @@ import {
   type Cluster,
   type TestDatabase,
 } from '@retail/testing';
-import { EVENTS, type NamespaceKey } from '@retail/realtime-protocol';
+import { COMMANDS, EVENTS, Rooms, type NamespaceKey } from '@retail/realtime-protocol';
 
 // What the issue asks of revocation on live sockets: every replica, within 2 s.
 const REVOCATION_DEADLINE_MS = 2_000;
@@ -118,6 +119,13 @@ describeWithServices(['postgres', 'redis'], 'revocation that reaches REST and li
       expect(movementIds).not.toContain(norte);
     }
     expect(live.every((s) => s.connected)).toBe(true);
+    // And `subscribe` checks against the new access, not the one of the handshake.
+    for (const socket of live) {
+      expect(await ack(socket, COMMANDS.subscribe.name, { room: Rooms.workspace(ids.norte) })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+    }
   });
 
   it("retires a device: its tokens are refused on REST and sockets, and it can't be logged in with again", async () => {
