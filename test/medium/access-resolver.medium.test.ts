@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessChanges, AccessResolver, accessTokenClaims, TokenService, type AccessChange } from '@retail/auth';
 import { AppConfig, parseEnv } from '@retail/config';
 import { TransactionRunner, type PrismaService } from '@retail/database';
@@ -117,5 +117,17 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
     expect(a.heard.slice(before).map((c) => c.userIds)).toEqual([['committed']]);
     await until(() => b.heard.some((c) => c.userIds.includes('committed')));
     expect(b.heard.some((c) => c.userIds.includes('rolled-back'))).toBe(false);
+  });
+});
+
+describe('AccessChanges in single-node mode (no Redis)', () => {
+  it('delivers an announced change to this process, without Redis', async () => {
+    const redis = new RedisConnections(new AppConfig(parseEnv({ JWT_SECRET: 'x'.repeat(32), REDIS_URL: '' })));
+    const changes = new AccessChanges(redis);
+    changes.onModuleInit();
+    const heard: AccessChange[] = [];
+    changes.onChanged((change) => heard.push(change));
+    await changes.announce({ userIds: ['u1'], deviceIds: ['d1'] });
+    expect(heard).toEqual([{ userIds: ['u1'], deviceIds: ['d1'] }]);
   });
 });
