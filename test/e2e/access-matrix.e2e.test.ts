@@ -85,6 +85,16 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /pos/cash-sessions/{id}/close': () => ({}),
   'POST /chat/rooms': (f) => ({ type: 'DIRECT', memberIds: [f.user] }),
   'POST /chat/rooms/{id}/messages': () => ({ body: 'probe', clientMessageId: `matrix-${Math.random()}` }),
+  'POST /users': (f) => ({
+    email: `matrix-${Math.random().toString(36).slice(2, 10)}@demo.local`,
+    name: 'Matrix probe',
+    role: 'CASHIER',
+    password: 'matrix-probe-password',
+    workspaceIds: [f.workspace],
+  }),
+  'PATCH /users/{id}': () => ({ role: 'STAFF' }),
+  'POST /workspaces/{id}/devices': () => ({ name: `MATRIX-${Math.random().toString(36).slice(2, 10)}` }),
+  'PATCH /devices/{id}': () => ({ retired: true }),
 };
 
 /** What is attacked: ids to aim requests with, and what must never come back unless it was sent. */
@@ -97,7 +107,7 @@ interface Target {
 }
 
 interface Context {
-  tokens: { admin: string; cashier: string; managerOfCentro: string; staff: string };
+  tokens: { admin: string; cashier: string; managerOfCentro: string; staff: string; revoked: string };
   /** The demo user of each role below ADMIN, in Centro (the attackers' own store). */
   byRole: Record<'MANAGER' | 'STAFF' | 'CASHIER', string>;
   own: Target;
@@ -164,8 +174,12 @@ const ATTACKERS: Attacker[] = [
     statuses: [403],
     unaimed: 'refuse',
   },
-  // A REVOKED TOKEN goes here once users can be disabled (PATCH /users/:id {disabled: true}, from
-  // the token-scope branch): log a user in, disable them, and try every route with the old token.
+  {
+    name: 'a revoked token (its user disabled)',
+    call: (_, ctx) => ({ token: ctx.tokens.revoked, target: ctx.own }),
+    statuses: [401],
+    unaimed: 'refuse',
+  },
 ];
 
 interface OpenApiOperation {
@@ -344,6 +358,7 @@ describeWithServices(['postgres'], 'access matrix: every route and socket comman
     for (const namespace of Object.keys(NAMESPACES) as NamespaceKey[]) {
       expect(await refusal(undefined, namespace)).toBe('token_missing');
       expect(await refusal(expiredToken(ctx.tokens.admin), namespace)).toBe('token_expired');
+      expect(await refusal(ctx.tokens.revoked, namespace)).toBe('token_revoked');
       const role = roleLacking([NAMESPACES[namespace].permission]);
       if (role) expect(await refusal(ctx.byRole[role], namespace)).toBe('forbidden');
     }
@@ -432,6 +447,17 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     surDevice = (await prisma.posDevice.create({ data: { workspaceId: ids.sur, name: 'POS-SUR-1' } })).id;
     // A store manager who is not also Norte's: the strongest store-bound attacker.
     const manager = await prisma.user.findUniqueOrThrow({ where: { email: 'manager@demo.local' } });
+    // A manager of Centro to be disabled once logged in: the holder of a revoked token.
+    await prisma.user.create({
+      data: {
+        companyId: ids.companyId,
+        email: 'revoked-manager@demo.local',
+        name: 'Rita Revoked',
+        role: 'MANAGER',
+        passwordHash: manager.passwordHash,
+        workspaces: { create: { workspaceId: ids.centro } },
+      },
+    });
     await prisma.user.create({
       data: {
         companyId: ids.companyId,
@@ -456,6 +482,7 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     cashier,
     managerOfCentro: await login(base, 'manager-centro@demo.local'),
     staff: await login(base, 'staff@demo.local'),
+    revoked: await login(base, 'revoked-manager@demo.local'),
   };
   const userOf = (token: string) => decodeClaims(token).sub as string;
   const water = await productBySku(base, admin, 'WATER-500');
@@ -466,6 +493,7 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   };
+  await created(admin, 'PATCH', `/users/${userOf(tokens.revoked)}`, { disabled: true });
   /** One of each: a sale, an open cart, a drawer, a count, a movement, an alert and a chat room of a store. */
   const oneOfEach = async (
     store: { workspace: string; device: string; product: string },

@@ -1,3 +1,5 @@
+export { AccessChanges, type AccessChange, type AccessChangeListener } from './access/access-changes.js';
+export { AccessResolver, assertActive } from './access/access-resolver.js';
 export { AuthModule } from './auth.module.js';
 export { CurrentUser, Public, RequirePermissions } from './decorators/auth.decorators.js';
 export {
@@ -10,5 +12,14 @@ export {
   TRANSFER_END,
   type Permission,
 } from './permissions.js';
-export { canAccessWorkspace, hasPermission, visibleInWorkspace, type AccessTokenClaims, type Principal } from './principal.js';
-export { bearerToken, TokenService } from './services/token.service.js';
+export {
+  accessTokenClaims,
+  canAccessWorkspace,
+  claimsOf,
+  hasPermission,
+  visibleInWorkspace,
+  type AccessTokenClaims,
+  type Principal,
+} from './principal.js';
+export { hashPassword } from './services/passwords.js';
+export { bearerToken, TokenService, type VerifiedToken } from './services/token.service.js';

@@ -8,6 +8,7 @@ const principal = (role: Principal['role'], extra: Partial<Principal> = {}): Pri
   workspaceIds: [],
   role,
   permissions: permissionsFor(role),
+  accessVersion: 1,
   expiresAt: 0,
   ...extra,
 });
@@ -18,8 +19,15 @@ describe('role permissions', () => {
     expect(permissionsFor('STAFF')).toContain('inventory:write');
   });
 
-  it('lets only ADMIN set up stores, change the catalog, broadcast and answer support chats', () => {
-    const adminOnly = ['workspaces:manage', 'catalog:manage', 'notifications:broadcast', 'chat:support'] as const;
+  it('lets only ADMIN set up stores and devices, manage users, change the catalog, broadcast and answer support chats', () => {
+    const adminOnly = [
+      'workspaces:manage',
+      'devices:manage',
+      'users:manage',
+      'catalog:manage',
+      'notifications:broadcast',
+      'chat:support',
+    ] as const;
     for (const role of ['MANAGER', 'CASHIER', 'STAFF'] as const) {
       for (const permission of adminOnly) expect(permissionsFor(role)).not.toContain(permission);
     }

@@ -5,6 +5,8 @@ import { canAccessWorkspace, hasPermission, type Principal } from './principal.j
 export const PERMISSIONS = [
   'workspaces:read',
   'workspaces:manage',
+  'devices:manage',
+  'users:manage',
   'pos:read',
   'pos:sell',
   /** Act on another device's carts and drawers, in one's own stores. */
@@ -23,8 +25,18 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** What only a company's ADMIN may do: set up stores, keep the chain-wide catalog, broadcast alerts and answer support chats. */
-const ADMIN_ONLY: readonly Permission[] = ['workspaces:manage', 'catalog:manage', 'notifications:broadcast', 'chat:support'];
+/**
+ * What only a company's ADMIN may do: set up stores and their POS devices, manage users and
+ * their access, keep the chain-wide catalog, broadcast alerts and answer support chats.
+ */
+const ADMIN_ONLY: readonly Permission[] = [
+  'workspaces:manage',
+  'devices:manage',
+  'users:manage',
+  'catalog:manage',
+  'notifications:broadcast',
+  'chat:support',
+];
 
 /** The one role-to-permission map. STAFF is warehouse staff: no POS access at all. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

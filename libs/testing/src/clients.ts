@@ -5,6 +5,7 @@ import {
   type RealtimeEnvelope,
   type RoomPositions,
   COMMANDS,
+  CONTROL_EVENTS,
   NAMESPACES,
 } from '@retail/realtime-protocol';
 
@@ -115,6 +116,20 @@ export function nextEvent(
     socket.on(event, listener);
   });
   // Marked handled: a test that fails before awaiting it reports that failure, not this timeout.
+  waiting.catch(() => undefined);
+  return waiting;
+}
+
+/** Resolves once the server ends the socket's session: the `session.ended` payload and the disconnect reason. */
+export function sessionEnd(socket: Socket, timeoutMs = 10_000): Promise<{ ended: { code: string; message: string }; reason: string }> {
+  const ended = new Promise<{ code: string; message: string }>((resolve) => socket.once(CONTROL_EVENTS.sessionEnded.name, resolve));
+  const reason = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+  const both = Promise.all([ended, reason]).then(([e, r]) => ({ ended: e, reason: r }));
+  const timeout = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`session not ended within ${timeoutMs} ms`)), timeoutMs);
+    void both.finally(() => clearTimeout(timer));
+  });
+  const waiting = Promise.race([both, timeout]);
   waiting.catch(() => undefined);
   return waiting;
 }

@@ -7,6 +7,7 @@ export {
   nextEvent,
   QUIET_MS,
   record,
+  sessionEnd,
   sleep,
   type ApiResponse,
   type StreamSocket,
@@ -14,7 +15,7 @@ export {
 } from './clients.js';
 export { connectPrisma, createTestDatabase, type TestDatabase } from './database.js';
 export { consecutive, openDashboard, type Dashboard } from './dashboards.js';
-export { demoIds } from './demo.js';
+export { createUser, demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
 export { startNginx, type Nginx } from './nginx.js';
 export { productBySku, sell } from './pos-flow.js';

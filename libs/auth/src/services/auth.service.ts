@@ -3,8 +3,8 @@ import bcrypt from 'bcryptjs';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 import type { LoginDto } from '../dto/auth.dto.js';
-import { permissionsFor } from '../permissions.js';
-import type { Principal } from '../principal.js';
+import { assertActive } from '../access/access-resolver.js';
+import { accessTokenClaims, type Principal } from '../principal.js';
 import { LoginAttemptsService } from './login-attempts.service.js';
 import { TokenService } from './token.service.js';
 
@@ -28,21 +28,14 @@ export class AuthService {
       throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
     }
     await this.attempts.reset(email, ip);
+    assertActive(user);
+    if (deviceId) await this.assertDeviceBelongs(deviceId, user);
 
-    const workspaceIds = user.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : user.workspaces.map((w) => w.workspaceId);
-    if (deviceId) await this.assertDeviceBelongs(deviceId, workspaceIds);
-
-    const { accessToken, expiresIn } = await this.tokens.sign({
-      sub: user.id,
-      companyId: user.companyId,
-      workspaceIds,
-      role: user.role,
-      permissions: permissionsFor(user.role),
-      ...(deviceId ? { deviceId } : {}),
-    });
+    const { accessToken, expiresIn } = await this.tokens.sign(accessTokenClaims(user, deviceId));
     return { accessToken, tokenType: 'Bearer' as const, expiresIn };
   }
 
+  /** The caller as the database knows them now (the principal was resolved from it): a client learns its stores here. */
   async me(principal: Principal) {
     const user = await this.prisma.user.findUnique({ where: { id: principal.userId } });
     if (!user) throw AppError.unauthorized('User no longer exists', 'token_invalid');
@@ -50,22 +43,29 @@ export class AuthService {
       id: user.id,
       email: user.email,
       name: user.name,
-      role: user.role,
+      role: principal.role,
       companyId: user.companyId,
-      workspaceIds: principal.workspaceIds,
+      workspaceIds: principal.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : principal.workspaceIds,
       permissions: principal.permissions,
       ...(principal.deviceId ? { deviceId: principal.deviceId } : {}),
     };
   }
 
   private async companyWorkspaceIds(companyId: string) {
-    const workspaces = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true } });
+    const workspaces = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true }, orderBy: { name: 'asc' } });
     return workspaces.map((s) => s.id);
   }
 
-  private async assertDeviceBelongs(deviceId: string, workspaceIds: string[]) {
-    const device = await this.prisma.posDevice.findUnique({ where: { id: deviceId } });
-    if (!device || !workspaceIds.includes(device.workspaceId)) {
+  /** The device must be a live one of the user's stores (ADMIN: of the company). */
+  private async assertDeviceBelongs(deviceId: string, user: { role: string; companyId: string; workspaces: { workspaceId: string }[] }) {
+    const device = await this.prisma.posDevice.findUnique({
+      where: { id: deviceId },
+      include: { workspace: { select: { companyId: true } } },
+    });
+    const reachable =
+      device?.workspace.companyId === user.companyId &&
+      (user.role === 'ADMIN' || user.workspaces.some((w) => w.workspaceId === device.workspaceId));
+    if (!device || device.retired || !reachable) {
       throw AppError.forbidden('This device does not belong to one of your stores', 'device_forbidden');
     }
   }

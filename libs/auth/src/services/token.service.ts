@@ -2,11 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { AppConfig } from '@retail/config';
 import { AppError } from '@retail/common';
-import type { AccessTokenClaims, Principal } from '../principal.js';
+import type { AccessTokenClaims } from '../principal.js';
 
 const ALGORITHM = 'HS256';
 
-/** Signs and verifies access tokens. HTTP guards and the socket handshake both call `verify`. */
+/** A token whose signature and expiry hold; AccessResolver turns it into a Principal. */
+export interface VerifiedToken {
+  claims: AccessTokenClaims;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+/** Signs and verifies access tokens. AccessResolver.authenticate (HTTP and sockets alike) calls `verify`. */
 @Injectable()
 export class TokenService {
   constructor(
@@ -21,7 +28,7 @@ export class TokenService {
   }
 
   /** Throws AppError 401 with code token_missing, token_invalid or token_expired. */
-  async verify(token: string | undefined | null): Promise<Principal> {
+  async verify(token: string | undefined | null): Promise<VerifiedToken> {
     if (!token) throw AppError.unauthorized('Access token is missing', 'token_missing');
     let claims: AccessTokenClaims & { exp?: number };
     try {
@@ -30,18 +37,11 @@ export class TokenService {
       if (error instanceof TokenExpiredError) throw AppError.unauthorized('Access token has expired', 'token_expired');
       throw AppError.unauthorized('Access token is invalid', 'token_invalid');
     }
-    if (typeof claims.exp !== 'number' || !claims.sub || !claims.companyId || !Array.isArray(claims.workspaceIds)) {
+    if (typeof claims.exp !== 'number' || !claims.sub || !claims.companyId || !Number.isInteger(claims.ver)) {
       throw AppError.unauthorized('Access token is invalid', 'token_invalid');
     }
-    return {
-      userId: claims.sub,
-      companyId: claims.companyId,
-      workspaceIds: claims.workspaceIds,
-      role: claims.role,
-      permissions: claims.permissions ?? [],
-      deviceId: claims.deviceId,
-      expiresAt: claims.exp,
-    };
+    const { sub, companyId, ver, deviceId } = claims;
+    return { claims: { sub, companyId, ver, ...(deviceId ? { deviceId } : {}) }, expiresAt: claims.exp };
   }
 }
 

@@ -17,7 +17,7 @@ export class PosAccess {
     const deviceId = requested ?? user.deviceId;
     if (!deviceId) throw AppError.validation([{ path: 'deviceId', message: 'Log in with a deviceId, or give one' }]);
     const device = await this.prisma.posDevice.findFirst({
-      where: { id: deviceId, workspace: { companyId: user.companyId } },
+      where: { id: deviceId, retired: false, workspace: { companyId: user.companyId } },
       include: { workspace: true },
     });
     return visibleInWorkspace(user, device, 'Device');

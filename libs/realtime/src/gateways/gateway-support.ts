@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TokenService } from '@retail/auth';
+import { AccessResolver } from '@retail/auth';
 import { AppConfig } from '@retail/config';
 import { MetricsService } from '@retail/observability';
 import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
@@ -11,7 +11,7 @@ import { StreamSessions } from '../streams/stream-sessions.js';
 @Injectable()
 export class GatewaySupport {
   constructor(
-    readonly tokens: TokenService,
+    readonly access: AccessResolver,
     readonly metrics: MetricsService,
     readonly registry: SocketServerRegistry,
     readonly rooms: RoomAccessService,
