@@ -2,7 +2,7 @@ import type { Role } from '@retail/database';
 import { AppError } from '@retail/common';
 import type { Permission } from './permissions.js';
 
-/** Claims carried by an access token (HS256 JWT). */
+/** Claims carried by an access token (HS256 JWT); `iss`, `aud`, `iat` and `exp` are added when it is signed. */
 export interface AccessTokenClaims {
   sub: string;
   companyId: string;
@@ -10,6 +10,8 @@ export interface AccessTokenClaims {
   role: Role;
   permissions: Permission[];
   deviceId?: string;
+  /** The login session (refresh token family) the token was issued in. */
+  sid?: string;
 }
 
 /** Who is calling, as verified from the token. Shared by HTTP requests and sockets. */
@@ -20,6 +22,8 @@ export interface Principal {
   role: Role;
   permissions: Permission[];
   deviceId?: string;
+  /** The login session (refresh token family) the token was issued in. */
+  sessionId?: string;
   /** Token expiry, epoch seconds; sockets are disconnected when it passes. */
   expiresAt: number;
 }

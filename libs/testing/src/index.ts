@@ -4,11 +4,13 @@ export {
   connectSocket,
   connectStream,
   login,
+  loginSession,
   nextEvent,
   QUIET_MS,
   record,
   sleep,
   type ApiResponse,
+  type SessionTokens,
   type StreamSocket,
   type TestEnvelope,
 } from './clients.js';
@@ -24,4 +26,4 @@ export { recordingRealtime, type SentEvent } from './recording-realtime.js';
 export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
 export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
-export { craftToken, decodeClaims } from './tokens.js';
+export { craftToken, decodeClaims, decodeHeader } from './tokens.js';

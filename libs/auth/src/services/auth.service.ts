@@ -3,10 +3,10 @@ import bcrypt from 'bcryptjs';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 import type { LoginDto } from '../dto/auth.dto.js';
-import { permissionsFor } from '../permissions.js';
 import type { Principal } from '../principal.js';
+import { assertMaySignIn } from '../sign-in-policy.js';
 import { LoginAttemptsService } from './login-attempts.service.js';
-import { TokenService } from './token.service.js';
+import { SessionService, type SessionTokens } from './session.service.js';
 
 // Compared against when the email is unknown, so both failures take the same time.
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
@@ -15,11 +15,11 @@ const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
 export class AuthService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionService,
     private readonly attempts: LoginAttemptsService,
   ) {}
 
-  async login({ email, password, deviceId }: LoginDto, ip: string) {
+  async login({ email, password, deviceId }: LoginDto, ip: string): Promise<SessionTokens> {
     await this.attempts.assertAllowed(email, ip);
     const user = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
     const valid = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
@@ -28,19 +28,8 @@ export class AuthService {
       throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
     }
     await this.attempts.reset(email, ip);
-
-    const workspaceIds = user.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : user.workspaces.map((w) => w.workspaceId);
-    if (deviceId) await this.assertDeviceBelongs(deviceId, workspaceIds);
-
-    const { accessToken, expiresIn } = await this.tokens.sign({
-      sub: user.id,
-      companyId: user.companyId,
-      workspaceIds,
-      role: user.role,
-      permissions: permissionsFor(user.role),
-      ...(deviceId ? { deviceId } : {}),
-    });
-    return { accessToken, tokenType: 'Bearer' as const, expiresIn };
+    assertMaySignIn(user);
+    return this.sessions.issueSession(user, deviceId);
   }
 
   async me(principal: Principal) {
@@ -56,17 +45,5 @@ export class AuthService {
       permissions: principal.permissions,
       ...(principal.deviceId ? { deviceId: principal.deviceId } : {}),
     };
-  }
-
-  private async companyWorkspaceIds(companyId: string) {
-    const workspaces = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true } });
-    return workspaces.map((s) => s.id);
-  }
-
-  private async assertDeviceBelongs(deviceId: string, workspaceIds: string[]) {
-    const device = await this.prisma.posDevice.findUnique({ where: { id: deviceId } });
-    if (!device || !workspaceIds.includes(device.workspaceId)) {
-      throw AppError.forbidden('This device does not belong to one of your stores', 'device_forbidden');
-    }
   }
 }
