@@ -6,13 +6,13 @@ const b64 = (value: object | string) => Buffer.from(typeof value === 'string' ? 
 
 /**
  * Hand-made JWTs for the refusal tests (expired, wrong secret, wrong algorithm, unknown key). The
- * `kid` is the one the server gives `secret`, unless one is named.
+ * `kid` is the one the server gives `secret`, unless one is named (`null`: none).
  */
 export function craftToken(
   claims: Record<string, unknown>,
-  { secret = TEST_JWT_SECRET, alg = 'HS256', kid = jwtKeyId(secret) }: { secret?: string; alg?: string; kid?: string } = {},
+  { secret = TEST_JWT_SECRET, alg = 'HS256', kid = jwtKeyId(secret) }: { secret?: string; alg?: string; kid?: string | null } = {},
 ): string {
-  const head = `${b64({ alg, typ: 'JWT', kid })}.${b64(claims)}`;
+  const head = `${b64({ alg, typ: 'JWT', ...(kid === null ? {} : { kid }) })}.${b64(claims)}`;
   if (alg === 'none') return `${head}.`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }

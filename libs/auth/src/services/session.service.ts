@@ -67,8 +67,9 @@ export class SessionService {
   async refresh(refreshToken: string): Promise<SessionTokens> {
     const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashOf(refreshToken) } });
     if (!row) throw refreshRefused('refresh_token_invalid', 'Refresh token is unknown');
-    if (row.revokedAt) throw refreshRefused('refresh_token_revoked', 'This session has ended; log in again');
+    // A used token is a copy, whether or not its session has ended since.
     if (row.usedAt) return this.refuseReuse(row.familyId);
+    if (row.revokedAt) throw refreshRefused('refresh_token_revoked', 'This session has ended; log in again');
     if (row.expiresAt.getTime() <= Date.now()) throw refreshRefused('refresh_token_expired', 'Refresh token has expired; log in again');
 
     const user = await this.prisma.user.findUnique({ where: { id: row.userId }, include: { workspaces: true } });
