@@ -103,7 +103,7 @@ describeWithServices(['postgres', 'redis'], 'sessions: refresh rotation, reuse, 
     expect(await refresh(b, third.body.refreshToken)).toMatchObject(refused('refresh_token_revoked'));
   });
 
-  it('lets exactly one of several parallel refreshes with the same token win', async () => {
+  it('lets exactly one of several parallel refreshes with the same token win; the others are reuse and end the session', async () => {
     const { refreshToken } = await loginSession(a.httpUrl, 'cashier1@demo.local', { deviceId: ids.centroDevice });
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => refresh(i % 2 ? b : a, refreshToken)));
 
@@ -112,6 +112,8 @@ describeWithServices(['postgres', 'redis'], 'sessions: refresh rotation, reuse, 
     for (const lost of answers.filter((r) => r.status !== 200)) expect(lost).toMatchObject(refused('refresh_token_reused'));
     // The session keeps its device through the refresh.
     expect(decodeClaims(won[0].body.accessToken).deviceId).toBe(ids.centroDevice);
+    // Revoking the family took in the winner's brand-new token too.
+    expect(await refresh(a, won[0].body.refreshToken)).toMatchObject(refused('refresh_token_revoked'));
   });
 
   it('refuses an unknown and an expired refresh token with their own codes', async () => {

@@ -22,8 +22,6 @@ export interface Principal {
   role: Role;
   permissions: Permission[];
   deviceId?: string;
-  /** The login session (refresh token family) the token was issued in. */
-  sessionId?: string;
   /** Token expiry, epoch seconds; sockets are disconnected when it passes. */
   expiresAt: number;
 }

@@ -29,7 +29,7 @@ export class AuthService {
     }
     await this.attempts.reset(email, ip);
     assertMaySignIn(user);
-    return this.sessions.issueSession(user, deviceId);
+    return this.sessions.startSession(user, deviceId);
   }
 
   async me(principal: Principal) {

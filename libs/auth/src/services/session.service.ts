@@ -2,14 +2,14 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@retail/common';
 import { AppConfig } from '@retail/config';
-import { PrismaService, type User } from '@retail/database';
+import { PrismaService, TransactionRunner, type Db, type Tx, type User } from '@retail/database';
 import { permissionsFor } from '../permissions.js';
 import type { AccessTokenClaims } from '../principal.js';
 import { assertMaySignIn } from '../sign-in-policy.js';
 import { TokenService } from './token.service.js';
 
 const REFRESH_TOKEN_BYTES = 32;
-// Every session issued deletes up to this many expired refresh tokens, so they go at least as fast as they come.
+// Every session started or refreshed deletes up to this many expired refresh tokens, so they go at least as fast as they come.
 const PRUNE_BATCH = 100;
 
 /** A user as a session needs them: with their store memberships. */
@@ -27,6 +27,14 @@ const refreshRefused = (code: string, message: string) => AppError.unauthorized(
 const hashOf = (refreshToken: string) => createHash('sha256').update(refreshToken).digest('base64url');
 
 /**
+ * Serialises everything that changes one family, on every replica: a refresh and a revocation
+ * of the same family never interleave, so a revocation always sees the token a refresh just made.
+ */
+async function lockFamily(tx: Tx, familyId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${familyId}, 0))`;
+}
+
+/**
  * Login sessions: a short access token (JWT) and an opaque refresh token, stored hashed. A
  * session is a family of refresh tokens: each refresh uses one up and issues the next; a used one
  * presented again means it was copied, and ends the whole family.
@@ -37,18 +45,57 @@ export class SessionService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly transactions: TransactionRunner,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
   ) {}
+
+  /** A new session (a new family), for a user whose credentials were checked. */
+  async startSession(user: SessionUser, deviceId: string | undefined): Promise<SessionTokens> {
+    const tokens = await this.issueSession(this.prisma, user, deviceId, randomUUID());
+    void this.pruneExpired();
+    return tokens;
+  }
+
+  /** Exchanges a refresh token for the next one of its family and a new access token, reading the user afresh. */
+  async refresh(refreshToken: string): Promise<SessionTokens> {
+    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashOf(refreshToken) } });
+    if (!row) throw refreshRefused('refresh_token_invalid', 'Refresh token is unknown');
+    const user = await this.prisma.user.findUnique({ where: { id: row.userId }, include: { workspaces: true } });
+    assertMaySignIn(user);
+    const issued = await this.transactions.run(async (tx) => {
+      await lockFamily(tx, row.familyId);
+      // Conditional, so of two refreshes with one token exactly one uses it up: the other is a reuse.
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id: row.id, usedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+        data: { usedAt: new Date() },
+      });
+      if (count) return this.issueSession(tx, user, row.deviceId ?? undefined, row.familyId);
+      const current = await tx.refreshToken.findUniqueOrThrow({ where: { id: row.id } });
+      // A used token is a copy, whether or not its session has ended since.
+      if (current.usedAt) return undefined;
+      if (current.revokedAt) throw refreshRefused('refresh_token_revoked', 'This session has ended; log in again');
+      throw refreshRefused('refresh_token_expired', 'Refresh token has expired; log in again');
+    });
+    if (!issued) return this.refuseReuse(row.familyId);
+    void this.pruneExpired();
+    return issued;
+  }
+
+  /** Ends the refresh token's session, all of its family. Unknown tokens are already logged out. */
+  async logout(refreshToken: string): Promise<void> {
+    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashOf(refreshToken) }, select: { familyId: true } });
+    if (row) await this.revokeFamily(row.familyId);
+  }
 
   /**
    * THE place a session's tokens are made, for login (a new family) and refresh (the same
    * family): what the access token claims is decided here only.
    */
-  async issueSession(user: SessionUser, deviceId: string | undefined, familyId: string = randomUUID()): Promise<SessionTokens> {
-    const claims = await this.accessClaims(user, deviceId);
+  private async issueSession(db: Db, user: SessionUser, deviceId: string | undefined, familyId: string): Promise<SessionTokens> {
+    const claims = await this.accessClaims(db, user, deviceId);
     const refreshToken = randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
-    await this.prisma.refreshToken.create({
+    await db.refreshToken.create({
       data: {
         familyId,
         userId: user.id,
@@ -59,35 +106,7 @@ export class SessionService {
       select: { id: true },
     });
     const { accessToken, expiresIn } = this.tokens.sign({ ...claims, sid: familyId });
-    void this.pruneExpired();
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn };
-  }
-
-  /** Exchanges a refresh token for a new session of the same family, reading the user afresh. */
-  async refresh(refreshToken: string): Promise<SessionTokens> {
-    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashOf(refreshToken) } });
-    if (!row) throw refreshRefused('refresh_token_invalid', 'Refresh token is unknown');
-    // A used token is a copy, whether or not its session has ended since.
-    if (row.usedAt) return this.refuseReuse(row.familyId);
-    if (row.revokedAt) throw refreshRefused('refresh_token_revoked', 'This session has ended; log in again');
-    if (row.expiresAt.getTime() <= Date.now()) throw refreshRefused('refresh_token_expired', 'Refresh token has expired; log in again');
-
-    const user = await this.prisma.user.findUnique({ where: { id: row.userId }, include: { workspaces: true } });
-    assertMaySignIn(user);
-    // Conditional, so of two refreshes racing with one token exactly one uses it up. Should issuing
-    // then fail (the device moved to another store), the session ends with it: log in again.
-    const { count } = await this.prisma.refreshToken.updateMany({
-      where: { id: row.id, usedAt: null, revokedAt: null },
-      data: { usedAt: new Date() },
-    });
-    if (!count) return this.refuseReuse(row.familyId);
-    return this.issueSession(user, row.deviceId ?? undefined, row.familyId);
-  }
-
-  /** Ends the refresh token's session, all of its family. Unknown tokens are already logged out. */
-  async logout(refreshToken: string): Promise<void> {
-    const row = await this.prisma.refreshToken.findUnique({ where: { tokenHash: hashOf(refreshToken) }, select: { familyId: true } });
-    if (row) await this.revokeFamily(row.familyId);
   }
 
   private async refuseReuse(familyId: string): Promise<never> {
@@ -97,12 +116,16 @@ export class SessionService {
   }
 
   private async revokeFamily(familyId: string): Promise<void> {
-    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.transactions.run(async (tx) => {
+      await lockFamily(tx, familyId);
+      await tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    });
   }
 
-  private async accessClaims(user: SessionUser, deviceId: string | undefined): Promise<AccessTokenClaims> {
-    const workspaceIds = user.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : user.workspaces.map((w) => w.workspaceId);
-    if (deviceId) await this.assertDeviceBelongs(deviceId, workspaceIds);
+  private async accessClaims(db: Db, user: SessionUser, deviceId: string | undefined): Promise<AccessTokenClaims> {
+    const workspaceIds =
+      user.role === 'ADMIN' ? await this.companyWorkspaceIds(db, user.companyId) : user.workspaces.map((w) => w.workspaceId);
+    if (deviceId) await this.assertDeviceBelongs(db, deviceId, workspaceIds);
     return {
       sub: user.id,
       companyId: user.companyId,
@@ -113,13 +136,13 @@ export class SessionService {
     };
   }
 
-  private async companyWorkspaceIds(companyId: string) {
-    const workspaces = await this.prisma.workspace.findMany({ where: { companyId }, select: { id: true } });
+  private async companyWorkspaceIds(db: Db, companyId: string) {
+    const workspaces = await db.workspace.findMany({ where: { companyId }, select: { id: true } });
     return workspaces.map((s) => s.id);
   }
 
-  private async assertDeviceBelongs(deviceId: string, workspaceIds: string[]) {
-    const device = await this.prisma.posDevice.findUnique({ where: { id: deviceId } });
+  private async assertDeviceBelongs(db: Db, deviceId: string, workspaceIds: string[]) {
+    const device = await db.posDevice.findUnique({ where: { id: deviceId } });
     if (!device || !workspaceIds.includes(device.workspaceId)) {
       throw AppError.forbidden('This device does not belong to one of your stores', 'device_forbidden');
     }

@@ -59,7 +59,6 @@ export class TokenService {
       role: claims.role,
       permissions: claims.permissions ?? [],
       deviceId: claims.deviceId,
-      sessionId: claims.sid,
       expiresAt: claims.exp,
     };
   }
