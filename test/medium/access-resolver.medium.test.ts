@@ -1,18 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { JwtService } from '@nestjs/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessChanges, AccessResolver, accessTokenClaims, TokenService, type AccessChange } from '@retail/auth';
 import { AppConfig, parseEnv } from '@retail/config';
 import { TransactionRunner, type PrismaService } from '@retail/database';
 import { RedisConnections } from '@retail/redis';
-import { connectPrisma, createTestDatabase, describeWithServices, REDIS_TEST_URL, sleep, type TestDatabase } from '@retail/testing';
+import {
+  connectPrisma,
+  createTestDatabase,
+  describeWithServices,
+  REDIS_TEST_URL,
+  sleep,
+  TEST_JWT_SECRET,
+  type TestDatabase,
+} from '@retail/testing';
 
 /** One replica's access layer: its own Redis connections, cache and listeners, on the shared database. */
 function replicaAccess(prisma: PrismaService, keyPrefix: string) {
-  const config = new AppConfig(parseEnv({ JWT_SECRET: 'x'.repeat(32), REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: keyPrefix }));
+  const config = new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: keyPrefix }));
   const redis = new RedisConnections(config);
   const changes = new AccessChanges(redis);
-  const tokens = new TokenService(new JwtService(), config);
+  const tokens = new TokenService(config);
   const resolver = new AccessResolver(prisma, tokens, changes);
   const heard: AccessChange[] = [];
   changes.onChanged((change) => heard.push(change));
@@ -55,7 +62,7 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
 
   it('resolves a signed token to the role, permissions and stores the database holds; an ADMIN lists no stores', async () => {
     const cashier = await userOf('cashier1@demo.local');
-    const { accessToken } = await a.tokens.sign(await claimsFor('cashier1@demo.local'));
+    const { accessToken } = a.tokens.sign(await claimsFor('cashier1@demo.local'));
     expect(await a.resolver.authenticate(accessToken)).toMatchObject({
       userId: cashier.id,
       companyId: cashier.companyId,
@@ -122,7 +129,7 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
 
 describe('AccessChanges in single-node mode (no Redis)', () => {
   it('delivers an announced change to this process, without Redis', async () => {
-    const redis = new RedisConnections(new AppConfig(parseEnv({ JWT_SECRET: 'x'.repeat(32), REDIS_URL: '' })));
+    const redis = new RedisConnections(new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: '' })));
     const changes = new AccessChanges(redis);
     changes.onModuleInit();
     const heard: AccessChange[] = [];

@@ -10,11 +10,11 @@ import { RealtimeIoAdapter } from '@retail/realtime';
 import { AppModule } from './app.module.js';
 import { setupSwagger } from './swagger.js';
 
-/** Bad configuration stops the process before Nest starts, with one line naming the variables. */
+/** Bad configuration (or a weak embedded secret file) stops the process before Nest starts, with one line naming the variables. */
 function assertValidEnvironment() {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    parseEnv(process.env);
+    new AppConfig(parseEnv(process.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

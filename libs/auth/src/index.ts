@@ -1,5 +1,5 @@
 export { AccessChanges, type AccessChange, type AccessChangeListener } from './access/access-changes.js';
-export { AccessResolver, assertActive } from './access/access-resolver.js';
+export { AccessResolver } from './access/access-resolver.js';
 export { AuthModule } from './auth.module.js';
 export { CurrentUser, Public, RequirePermissions } from './decorators/auth.decorators.js';
 export {
@@ -23,3 +23,5 @@ export {
 } from './principal.js';
 export { hashPassword } from './services/passwords.js';
 export { bearerToken, TokenService, type VerifiedToken } from './services/token.service.js';
+export { SessionService, type SessionTokens, type SessionUser } from './services/session.service.js';
+export { assertMaySignIn } from './sign-in-policy.js';

@@ -13,6 +13,8 @@ export interface AccessTokenClaims {
   /** The user's access version when the token was issued; a bump revokes the token. */
   ver: number;
   deviceId?: string;
+  /** The login session (refresh token family) the token was issued in. */
+  sid?: string;
 }
 
 /** The claims of a user's token, optionally bound to a POS device. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Env } from './env.schema.js';
+import { ConfigError, type Env } from './env.schema.js';
+import { jwtSecretProblem } from './jwt-secret.js';
 
 /** Typed, validated configuration. Injected everywhere instead of ConfigService strings. */
 export class AppConfig {
@@ -9,7 +10,17 @@ export class AppConfig {
   readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean };
   readonly database: { uri?: string; dataDir: string; embedded: boolean; connectTimeoutMs: number; statementTimeoutMs: number };
   readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
-  readonly jwt: { secret: string; expiresInSeconds: number; generated: boolean };
+  readonly jwt: {
+    /** Signs every new token. */
+    secret: string;
+    /** Still verify, so a key rollover logs nobody out. */
+    previousSecrets: string[];
+    issuer: string;
+    audience: string;
+    expiresInSeconds: number;
+    generated: boolean;
+  };
+  readonly refreshTokens: { ttlSeconds: number };
   readonly alerts: { sweepIntervalMs: number };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number; faultInjection: Env['FAULT_INJECTION'] };
   readonly logLevel: Env['LOG_LEVEL'];
@@ -32,7 +43,15 @@ export class AppConfig {
     };
     this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
     const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
-    this.jwt = { secret, expiresInSeconds: env.JWT_EXPIRES_IN, generated: !env.JWT_SECRET };
+    this.jwt = {
+      secret,
+      previousSecrets: env.JWT_PREVIOUS_SECRETS,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      expiresInSeconds: env.JWT_EXPIRES_IN,
+      generated: !env.JWT_SECRET,
+    };
+    this.refreshTokens = { ttlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
     this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };
     this.streams = {
       enabled: env.EVENT_STREAMS,
@@ -45,15 +64,37 @@ export class AppConfig {
   }
 }
 
-/** Embedded mode keeps a random secret beside the data so tokens survive restarts. */
+/**
+ * Embedded mode keeps a random secret beside the data so tokens survive restarts. It appears
+ * whole or not at all (written aside, then linked into place), and of two boots racing to create
+ * it the second reads the first one's.
+ */
 function embeddedJwtSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let secret = readSecretFile(file);
+  if (secret === undefined) {
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(draft, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    try {
+      linkSync(draft, file); // fails with EEXIST when another boot got there first: its secret wins
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
+    secret = readSecretFile(file)!;
+  }
+  const problem = jwtSecretProblem(secret);
+  if (problem) throw new ConfigError(`Invalid configuration: ${file}: ${problem} (delete the file to generate a new one)`);
+  return secret;
+}
+
+function readSecretFile(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8').trim();
-  } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

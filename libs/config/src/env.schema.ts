@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jwtSecretProblem } from './jwt-secret.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const port = z.coerce.number().int().min(1).max(65535);
@@ -29,8 +30,20 @@ export const envSchema = z
       .string()
       .optional()
       .transform((v) => (v ? v : undefined))
-      .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
-    JWT_EXPIRES_IN: z.coerce.number().int().positive().default(3600),
+      .superRefine((v, ctx) => refuseWeakSecret(v, ctx)),
+    JWT_PREVIOUS_SECRETS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').flatMap((s) => (s.trim() ? [s.trim()] : [])))
+      .superRefine((secrets, ctx) => secrets.forEach((s) => refuseWeakSecret(s, ctx))),
+    JWT_ISSUER: z.string().trim().min(1).default('retail-realtime'),
+    JWT_AUDIENCE: z.string().trim().min(1).default('retail-realtime'),
+    JWT_EXPIRES_IN: z.coerce.number().int().positive().max(86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(14 * 86_400),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     ALERT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(250).default(60_000),
@@ -49,6 +62,11 @@ export const envSchema = z
   });
 
 export type Env = z.output<typeof envSchema>;
+
+function refuseWeakSecret(secret: string | undefined, ctx: z.RefinementCtx) {
+  const problem = secret === undefined ? undefined : jwtSecretProblem(secret);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -40,5 +40,6 @@ export type {
   ChatRoomMember,
   ChatMessage,
   IdempotencyKey,
+  RefreshToken,
 } from './generated/client.js';
 export * from './generated/enums.js';

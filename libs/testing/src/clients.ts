@@ -49,14 +49,32 @@ export async function api<T = any>(
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
-export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {
+/** What login and refresh answer. */
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+/** Logs a demo user in; resolves with both tokens. */
+export async function loginSession(
+  baseUrl: string,
+  email: string,
+  extra: { deviceId?: string; password?: string } = {},
+): Promise<SessionTokens> {
   const { status, body } = await api(baseUrl, 'POST', '/auth/login', undefined, {
     email,
     password: extra.password ?? 'demo1234',
     ...(extra.deviceId ? { deviceId: extra.deviceId } : {}),
   });
   if (status !== 200) throw new Error(`login ${email} failed: ${status} ${JSON.stringify(body)}`);
-  return body.accessToken;
+  return body;
+}
+
+/** Logs a demo user in; resolves with the access token. */
+export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {
+  return (await loginSession(baseUrl, email, extra)).accessToken;
 }
 
 /** Connects to a namespace; resolves once connected, rejects with the connect_error. */

@@ -1,29 +1,34 @@
-import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
+import { createRealtimeClient, type RealtimeClient, type RealtimeClientError, type RealtimeClientOptions } from '@retail/realtime-client';
 import { EVENTS, type NamespaceKey, type RealtimeEnvelope } from '@retail/realtime-protocol';
 
 /** A dashboard on the client library, recording every event it delivers, in delivery order. */
 export interface Dashboard {
   client: RealtimeClient;
   delivered: RealtimeEnvelope[];
+  /** Everything the client reported (reconnects, refusals), in order. */
+  errors: RealtimeClientError[];
   /** Sale ids delivered, in order. */
   sales(): string[];
   /** Offsets of the delivered events of `room`, in delivery order. */
   offsets(room: string): number[];
 }
 
-export function openDashboard(url: string, namespace: NamespaceKey, token: string): Dashboard {
+/** `token`: one token for the whole run, or the client's getToken (for tokens that are refreshed). */
+export function openDashboard(url: string, namespace: NamespaceKey, token: string | RealtimeClientOptions['getToken']): Dashboard {
   const delivered: RealtimeEnvelope[] = [];
+  const errors: RealtimeClientError[] = [];
   const client = createRealtimeClient({
     url,
     namespace,
-    getToken: () => token,
+    getToken: typeof token === 'string' ? () => token : token,
     transports: ['websocket'],
     onEvent: (envelope) => delivered.push(envelope),
-    onError: () => undefined,
+    onError: (error) => errors.push(error),
   });
   return {
     client,
     delivered,
+    errors,
     sales: () => delivered.filter((e) => e.type === EVENTS.posSaleCompleted.name).map((e) => (e.data as { saleId: string }).saleId),
     offsets: (room) => delivered.filter((e) => e.positions?.[room]).map((e) => Number(e.positions![room].offset)),
   };

@@ -4,12 +4,14 @@ export {
   connectSocket,
   connectStream,
   login,
+  loginSession,
   nextEvent,
   QUIET_MS,
   record,
   sessionEnd,
   sleep,
   type ApiResponse,
+  type SessionTokens,
   type StreamSocket,
   type TestEnvelope,
 } from './clients.js';
@@ -25,4 +27,4 @@ export { recordingRealtime, type SentEvent } from './recording-realtime.js';
 export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
 export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
-export { craftToken, decodeClaims, expiredToken } from './tokens.js';
+export { craftToken, decodeClaims, decodeHeader, expiredToken } from './tokens.js';

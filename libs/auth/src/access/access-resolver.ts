@@ -26,11 +26,6 @@ interface DeviceAccess {
 
 const revoked = (message: string) => AppError.unauthorized(message, 'token_revoked');
 
-/** A disabled user may not log in (nor refresh): 403 `account_disabled`. */
-export function assertActive(user: { disabled: boolean }): void {
-  if (user.disabled) throw AppError.forbidden('This account is disabled', 'account_disabled');
-}
-
 /**
  * Turns a verified token into a Principal, from the database: the user's role, stores and
  * access version, and the device's store. HTTP (AuthGuard) and sockets (the handshake, and again
@@ -54,7 +49,7 @@ export class AccessResolver {
 
   /** Verifies the token, then resolves it. Throws AppError 401 (token_missing/invalid/expired/revoked). */
   async authenticate(token: string | undefined | null): Promise<Principal> {
-    const { claims, expiresAt } = await this.tokens.verify(token);
+    const { claims, expiresAt } = this.tokens.verify(token);
     return this.resolve(claims, expiresAt);
   }
 

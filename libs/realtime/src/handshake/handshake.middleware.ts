@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import { bearerToken, hasPermission, type AccessResolver, type Permission } from '@retail/auth';
+import { bearerToken, hasPermission, type AccessResolver, type Permission, type Principal } from '@retail/auth';
 import { AppError, describeError, parseWith } from '@retail/common';
 import type { MetricsService } from '@retail/observability';
 import { HandshakeAuth } from '@retail/realtime-protocol';
@@ -14,17 +14,30 @@ export class HandshakeRefusal extends Error {
 }
 
 /**
- * Namespace middleware (Nest guards don't run on connection): verifies and resolves the token
- * from `auth.token` or an `Authorization: Bearer` header with the same AccessResolver as HTTP,
- * then checks the namespace's permission. The resolved principal, and the positions to resume
- * from, are kept on `socket.data`.
+ * Resolves a socket's access token with the same AccessResolver as HTTP, then checks the
+ * namespace's permission. The handshake and the in-band `auth.refresh` both come here.
+ */
+export async function authenticateSocket(
+  access: AccessResolver,
+  token: unknown,
+  namespace: string,
+  permission: Permission,
+): Promise<Principal> {
+  const principal = await access.authenticate(typeof token === 'string' ? token : undefined);
+  if (!hasPermission(principal, permission)) throw AppError.forbidden(`Missing permission ${permission} for ${namespace}`);
+  return principal;
+}
+
+/**
+ * Namespace middleware (Nest guards don't run on connection): authenticates the token from
+ * `auth.token` or an `Authorization: Bearer` header, as above. The resolved principal, and the
+ * positions to resume from, are kept on `socket.data`.
  */
 export function handshakeMiddleware(deps: { access: AccessResolver; metrics: MetricsService }, namespace: string, permission: Permission) {
   return async (socket: Socket, next: (error?: Error) => void) => {
     try {
       const token = socket.handshake.auth?.token ?? bearerToken(socket.handshake.headers.authorization);
-      const principal = await deps.access.authenticate(typeof token === 'string' ? token : undefined);
-      if (!hasPermission(principal, permission)) throw AppError.forbidden(`Missing permission ${permission} for ${namespace}`);
+      const principal = await authenticateSocket(deps.access, token, namespace, permission);
       const { resume } = await parseWith(HandshakeAuth, socket.handshake.auth ?? {});
       socket.data.principal = principal;
       socket.data.resume = resume ?? {};
