@@ -4,14 +4,28 @@ import { JwtModule } from '@nestjs/jwt';
 import { AuthController } from './controllers/auth.controller.js';
 import { AuthGuard } from './guards/auth.guard.js';
 import { AuthService } from './services/auth.service.js';
-import { LoginAttemptsService } from './services/login-attempts.service.js';
+import { DemoAccountsCheck } from './services/demo-accounts.check.js';
+import { HashSlots } from './login/hash-slots.js';
+import { LoginAttemptsService } from './login/login-attempts.service.js';
+import { LoginDeviceCookies } from './login/login-device-cookies.js';
+import { RateLimitGuard, RateLimitsModule } from './rate-limits/rate-limits.js';
 import { TokenService } from './services/token.service.js';
 
 @Global()
 @Module({
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), RateLimitsModule],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, LoginAttemptsService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    AuthService,
+    TokenService,
+    LoginAttemptsService,
+    LoginDeviceCookies,
+    HashSlots,
+    DemoAccountsCheck,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    // After AuthGuard: the limits count per authenticated user and company.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+  ],
   exports: [TokenService],
 })
 export class AuthModule {}

@@ -1,15 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import bcrypt from 'bcryptjs';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
+import { hashPassword, verifyPassword } from '@retail/passwords';
 import type { LoginDto } from '../dto/auth.dto.js';
+import { HashSlots } from '../login/hash-slots.js';
+import { LoginAttemptsService, type LoginClient } from '../login/login-attempts.service.js';
 import { permissionsFor } from '../permissions.js';
 import type { Principal } from '../principal.js';
-import { LoginAttemptsService } from './login-attempts.service.js';
 import { TokenService } from './token.service.js';
-
-// Compared against when the email is unknown, so both failures take the same time.
-const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
 
 @Injectable()
 export class AuthService {
@@ -17,17 +16,26 @@ export class AuthService {
     private readonly prisma: PrismaService,
     private readonly tokens: TokenService,
     private readonly attempts: LoginAttemptsService,
+    private readonly hashSlots: HashSlots,
   ) {}
 
-  async login({ email, password, deviceId }: LoginDto, ip: string) {
-    await this.attempts.assertAllowed(email, ip);
-    const user = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
-    const valid = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) {
-      await this.attempts.recordFailure(email, ip);
-      throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
+  // Compared against when the email is unknown, so both failures cost the same.
+  private readonly dummyHash = hashPassword(randomUUID());
+
+  async login({ email, password, deviceId }: LoginDto, client: LoginClient) {
+    // Counted before the compare, so parallel guesses cannot all get through before the count.
+    const attempt = await this.attempts.begin(email, client);
+    let user, valid;
+    try {
+      user = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
+      const passwordHash = user?.passwordHash ?? (await this.dummyHash);
+      valid = await this.hashSlots.run(() => verifyPassword(password, passwordHash));
+    } catch (error) {
+      await attempt.abandon(); // no password was tried
+      throw error;
     }
-    await this.attempts.reset(email, ip);
+    if (!user || !valid) throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
+    await attempt.succeeded();
 
     const workspaceIds = user.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : user.workspaces.map((w) => w.workspaceId);
     if (deviceId) await this.assertDeviceBelongs(deviceId, workspaceIds);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { WorkspacesModule } from '@retail/workspaces';
+import { SocketSlots } from '../handshake/socket-slots.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { StreamSessions } from '../streams/stream-sessions.js';
 import { ChatGateway } from './chat.gateway.js';
@@ -11,6 +12,15 @@ import { PosGateway } from './pos.gateway.js';
 /** The socket-serving half of the realtime layer; left out when WEBSOCKET_ENABLED=false. */
 @Module({
   imports: [WorkspacesModule],
-  providers: [RoomAccessService, StreamSessions, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway, ChatGateway],
+  providers: [
+    RoomAccessService,
+    StreamSessions,
+    SocketSlots,
+    GatewaySupport,
+    PosGateway,
+    InventoryGateway,
+    NotificationsGateway,
+    ChatGateway,
+  ],
 })
 export class GatewaysModule {}

@@ -3,6 +3,7 @@ import { bearerToken, hasPermission, type Permission, type TokenService } from '
 import { AppError, describeError, parseWith } from '@retail/common';
 import type { MetricsService } from '@retail/observability';
 import { HandshakeAuth } from '@retail/realtime-protocol';
+import type { SocketSlots } from './socket-slots.js';
 
 /** The error a refused client sees as `connect_error`: message `unauthorized`, `data.code` says why. */
 export class HandshakeRefusal extends Error {
@@ -16,16 +17,21 @@ export class HandshakeRefusal extends Error {
 /**
  * Namespace middleware (Nest guards don't run on connection): verifies the token from
  * `auth.token` or an `Authorization: Bearer` header with the same code as HTTP, then the
- * namespace's permission. The verified principal, and the positions to resume from, are kept on
+ * namespace's permission and the user's socket cap. The verified principal, and the positions to resume from, are kept on
  * `socket.data`.
  */
-export function handshakeMiddleware(deps: { tokens: TokenService; metrics: MetricsService }, namespace: string, permission: Permission) {
+export function handshakeMiddleware(
+  deps: { tokens: TokenService; metrics: MetricsService; socketSlots: SocketSlots },
+  namespace: string,
+  permission: Permission,
+) {
   return async (socket: Socket, next: (error?: Error) => void) => {
     try {
       const token = socket.handshake.auth?.token ?? bearerToken(socket.handshake.headers.authorization);
       const principal = await deps.tokens.verify(typeof token === 'string' ? token : undefined);
       if (!hasPermission(principal, permission)) throw AppError.forbidden(`Missing permission ${permission} for ${namespace}`);
       const { resume } = await parseWith(HandshakeAuth, socket.handshake.auth ?? {});
+      await deps.socketSlots.acquire(socket, namespace, principal.userId); // last: a refused handshake holds no slot
       socket.data.principal = principal;
       socket.data.resume = resume ?? {};
       next();
