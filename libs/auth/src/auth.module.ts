@@ -5,7 +5,7 @@ import { AuthController } from './controllers/auth.controller.js';
 import { AuthGuard } from './guards/auth.guard.js';
 import { AuthService } from './services/auth.service.js';
 import { DemoAccountsCheck } from './services/demo-accounts.check.js';
-import { HashSlots } from './login/hash-slots.js';
+import { LoginSlots } from './login/login-slots.js';
 import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { LoginDeviceCookies } from './login/login-device-cookies.js';
 import { RateLimitGuard, RateLimitsModule } from './rate-limits/rate-limits.js';
@@ -20,7 +20,7 @@ import { TokenService } from './services/token.service.js';
     TokenService,
     LoginAttemptsService,
     LoginDeviceCookies,
-    HashSlots,
+    LoginSlots,
     DemoAccountsCheck,
     { provide: APP_GUARD, useClass: AuthGuard },
     // After AuthGuard: the limits count per authenticated user and company.

@@ -4,7 +4,7 @@ import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 import { hashPassword, verifyPassword } from '@retail/passwords';
 import type { LoginDto } from '../dto/auth.dto.js';
-import { HashSlots } from '../login/hash-slots.js';
+import { LoginSlots } from '../login/login-slots.js';
 import { LoginAttemptsService, type LoginClient } from '../login/login-attempts.service.js';
 import { permissionsFor } from '../permissions.js';
 import type { Principal } from '../principal.js';
@@ -16,26 +16,14 @@ export class AuthService {
     private readonly prisma: PrismaService,
     private readonly tokens: TokenService,
     private readonly attempts: LoginAttemptsService,
-    private readonly hashSlots: HashSlots,
+    private readonly loginSlots: LoginSlots,
   ) {}
 
   // Compared against when the email is unknown, so both failures cost the same.
   private readonly dummyHash = hashPassword(randomUUID());
 
   async login({ email, password, deviceId }: LoginDto, client: LoginClient) {
-    // Counted before the compare, so parallel guesses cannot all get through before the count.
-    const attempt = await this.attempts.begin(email, client);
-    let user, valid;
-    try {
-      user = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
-      const passwordHash = user?.passwordHash ?? (await this.dummyHash);
-      valid = await this.hashSlots.run(() => verifyPassword(password, passwordHash));
-    } catch (error) {
-      await attempt.abandon(); // no password was tried
-      throw error;
-    }
-    if (!user || !valid) throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
-    await attempt.succeeded();
+    const user = await this.checkPassword(email, password, client);
 
     const workspaceIds = user.role === 'ADMIN' ? await this.companyWorkspaceIds(user.companyId) : user.workspaces.map((w) => w.workspaceId);
     if (deviceId) await this.assertDeviceBelongs(deviceId, workspaceIds);
@@ -49,6 +37,24 @@ export class AuthService {
       ...(deviceId ? { deviceId } : {}),
     });
     return { accessToken, tokenType: 'Bearer' as const, expiresIn };
+  }
+
+  /** The user, if the password is right. Counted before the compare, so parallel guesses cannot all pass the count. */
+  private async checkPassword(email: string, password: string, client: LoginClient) {
+    const attempt = await this.attempts.begin(email, client);
+    let user, valid;
+    try {
+      [user, valid] = await this.loginSlots.run(async () => {
+        const found = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
+        return [found, await verifyPassword(password, found?.passwordHash ?? (await this.dummyHash))] as const;
+      });
+    } catch (error) {
+      await attempt.abandon(); // no password was tried
+      throw error;
+    }
+    if (!user || !valid) throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
+    await attempt.succeeded();
+    return user;
   }
 
   async me(principal: Principal) {

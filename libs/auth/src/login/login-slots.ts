@@ -3,12 +3,12 @@ import { AppError } from '@retail/common';
 import { AppConfig } from '@retail/config';
 
 /**
- * The replica's budget for login CPU: at most `hashConcurrency` password hashes run at once and
- * `hashQueue` wait; any more is refused at once with `503 login_busy`, so a login storm can neither
- * take every core from socket delivery nor make logins hang.
+ * The replica's budget for login CPU: at most `hashConcurrency` logins (their password hash, mostly)
+ * run at once and `hashQueue` wait; any more is refused at once with `503 login_busy` (after only the
+ * failure count), so a login storm can neither take every core from socket delivery nor make logins hang.
  */
 @Injectable()
-export class HashSlots {
+export class LoginSlots {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly concurrency: number;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '@retail/config';
-import { HashSlots } from './hash-slots.js';
+import { LoginSlots } from './login-slots.js';
 
-const slots = (hashConcurrency: number, hashQueue: number) => new HashSlots({ login: { hashConcurrency, hashQueue } } as AppConfig);
+const slots = (hashConcurrency: number, hashQueue: number) => new LoginSlots({ login: { hashConcurrency, hashQueue } } as AppConfig);
 
-describe('HashSlots', () => {
+describe('LoginSlots', () => {
   it('runs at most `concurrency` at once, queues `queue` more, and refuses the rest with 503 login_busy', async () => {
     const pool = slots(2, 1);
     let running = 0;
