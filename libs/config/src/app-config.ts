@@ -48,7 +48,7 @@ export class AppConfig {
     this.metrics = { token: env.METRICS_TOKEN, served: Boolean(env.METRICS_TOKEN) || !production };
     this.demo = { seed: seedsDemoData(env) };
     this.login = {
-      // Hashing runs on libuv's pool; half the cores leaves the other half to the event loop.
+      // As many as the hashing threads (half the cores): the other half stays with the event loop.
       hashConcurrency: env.LOGIN_HASH_CONCURRENCY || Math.max(1, Math.floor(availableParallelism() / 2)),
       hashQueue: env.LOGIN_HASH_QUEUE,
     };

@@ -1,4 +1,4 @@
-import { compare, hash } from '@node-rs/bcrypt';
+import { HashingThreads } from './hashing-threads.js';
 
 /**
  * bcrypt cost of every new hash: the cost the seed always used, so existing hashes (bcryptjs'
@@ -6,15 +6,17 @@ import { compare, hash } from '@node-rs/bcrypt';
  */
 export const PASSWORD_HASH_COST = 10;
 
+const threads = new HashingThreads();
+
 /**
- * Native bcrypt (a prebuilt N-API binary, no install script) runs on libuv's thread pool, so a
- * hash never blocks the event loop that delivers socket events.
+ * Native bcrypt (@node-rs/bcrypt: a prebuilt N-API binary, no install script) on low-priority
+ * threads of its own, so a hash neither blocks nor outcompetes the event loop that delivers events.
  */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, PASSWORD_HASH_COST);
+  return threads.run<string>({ password, cost: PASSWORD_HASH_COST });
 }
 
 /** False for a wrong password and for a malformed hash alike. */
 export function verifyPassword(password: string, passwordHash: string): Promise<boolean> {
-  return compare(password, passwordHash).catch(() => false);
+  return threads.run<boolean>({ password, hash: passwordHash }).catch(() => false);
 }
