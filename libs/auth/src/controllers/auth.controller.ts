@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { ApiErrors } from '@retail/common';
 import { CurrentUser, Public } from '../decorators/auth.decorators.js';
 import { LoginSchema, MeResponseSchema, TokenResponseSchema, type LoginDto } from '../dto/auth.dto.js';
-import { LOGIN_DEVICE_COOKIE, LOGIN_DEVICE_COOKIE_OPTIONS, LoginDeviceCookies, readCookie } from '../login/login-device-cookies.js';
+import { LOGIN_DEVICE_COOKIE, LoginDeviceCookies, readCookie } from '../login/login-device-cookies.js';
 import type { Principal } from '../principal.js';
 import { AuthService } from '../services/auth.service.js';
 
@@ -30,7 +30,7 @@ export class AuthController {
   ) {
     const answer = await this.auth.login(body, { ip, deviceCookie: readCookie(cookies, LOGIN_DEVICE_COOKIE) });
     // The device cookie keeps this client's logins apart from strangers' failures on its address.
-    response.cookie(LOGIN_DEVICE_COOKIE, this.deviceCookies.issue(body.email), LOGIN_DEVICE_COOKIE_OPTIONS);
+    response.cookie(LOGIN_DEVICE_COOKIE, this.deviceCookies.issue(body.email), this.deviceCookies.cookieOptions);
     return answer;
   }
 

@@ -5,12 +5,6 @@ import { AppConfig } from '@retail/config';
 
 /** Set on every successful login; a till or browser that sends it back is a known device of that account. */
 export const LOGIN_DEVICE_COOKIE = 'rt_login_device';
-export const LOGIN_DEVICE_COOKIE_OPTIONS: CookieOptions = {
-  httpOnly: true,
-  sameSite: 'strict',
-  path: '/auth',
-  maxAge: 90 * 24 * 3600 * 1000,
-};
 
 /**
  * Device cookies (OWASP's defence against lockout by neighbours): `<nonce>.<HMAC(account, nonce)>`.
@@ -20,9 +14,18 @@ export const LOGIN_DEVICE_COOKIE_OPTIONS: CookieOptions = {
 @Injectable()
 export class LoginDeviceCookies {
   private readonly key: Buffer;
+  /** Only for login requests, never readable by scripts; HTTPS-only in production. */
+  readonly cookieOptions: CookieOptions;
 
   constructor(config: AppConfig) {
     this.key = createHmac('sha256', config.jwt.secret).update('login-device-cookie').digest();
+    this.cookieOptions = {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.nodeEnv === 'production',
+      path: '/auth',
+      maxAge: 90 * 24 * 3600 * 1000,
+    };
   }
 
   issue(email: string): string {
