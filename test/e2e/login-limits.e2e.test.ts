@@ -71,6 +71,14 @@ describeWithServices(['postgres', 'redis'], 'login limits', () => {
     expect((await from('203.0.113.8')).status).toBe(401);
   });
 
+  it('limits an account across addresses too: 20 failures from 20 addresses, then 429 from a 21st', async () => {
+    const statuses = [];
+    for (let i = 1; i <= 21; i++) {
+      statuses.push((await attempt(trusted, 'admin@other.local', 'wrong', { 'x-forwarded-for': `203.0.113.${100 + i}` })).status);
+    }
+    expect(statuses).toEqual([...Array(20).fill(401), 429]);
+  });
+
   it('counts before comparing: 50 parallel wrong passwords for one account stop exactly at the limit', async () => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => attempt(untrusted, 'manager@demo.local', 'wrong')));
     const count = (status: number) => answers.filter((a) => a.status === status).length;

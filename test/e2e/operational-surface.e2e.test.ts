@@ -1,18 +1,23 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
+  connectPrisma,
   connectSocket,
   createTestDatabase,
   describeWithServices,
   login,
   startReplica,
+  TEST_JWT_SECRET,
   type Replica,
   type TestDatabase,
 } from '@retail/testing';
 
+const execFileAsync = promisify(execFile);
 const METRICS_TOKEN = 'metrics-token-for-the-tests';
 const ALLOWED = 'https://pos.example.com';
 
@@ -108,6 +113,27 @@ describeWithServices(['postgres'], 'operational surface', () => {
   it('a production replica refuses to start while a demo account has the demo password', async () => {
     const refused = startReplica('prod-demo', { DATABASE_URI: db.uri, NODE_ENV: 'production' });
     await expect(refused).rejects.toThrow(/exited during startup[\s\S]*admin@demo\.local[\s\S]*SEED_DEMO_DATA=true/);
+  });
+
+  it('npm run db:seed seeds nothing with NODE_ENV=production unless SEED_DEMO_DATA=true', async () => {
+    const empty = await createTestDatabase({ seed: false });
+    try {
+      const seed = (env: Record<string, string>) =>
+        execFileAsync(resolve('node_modules/.bin/tsx'), ['libs/database/src/seed/cli.ts'], {
+          env: { PATH: process.env.PATH, DATABASE_URI: empty.uri, JWT_SECRET: TEST_JWT_SECRET, NODE_ENV: 'production', ...env },
+        });
+      expect((await seed({})).stdout).toMatch(/Not seeding/);
+      const prisma = await connectPrisma(empty.uri);
+      try {
+        expect(await prisma.company.count()).toBe(0);
+        expect((await seed({ SEED_DEMO_DATA: 'true' })).stdout).toMatch(/Seeded the demo chain/);
+        expect(await prisma.company.count()).toBe(2);
+      } finally {
+        await prisma.onApplicationShutdown();
+      }
+    } finally {
+      await empty.drop();
+    }
   });
 
   it('production seeds nothing into an empty embedded database without SEED_DEMO_DATA', async () => {
