@@ -114,7 +114,8 @@ async function measure(streams: boolean): Promise<{ rows: Array<[string, string]
     replicas: REPLICAS,
     databaseUri: (await state.db).uri,
     redisUrl: REDIS_TEST_URL,
-    env: { EVENT_STREAMS: String(streams) },
+    // Every socket is the manager's: the per-user cap must make room for them all.
+    env: { EVENT_STREAMS: String(streams), SOCKETS_PER_USER_MAX: String(SOCKETS) },
   });
   const { replicas } = await state.cluster;
   const a = replicas[0].httpUrl;

@@ -21,7 +21,8 @@ export {
   type AccessTokenClaims,
   type Principal,
 } from './principal.js';
-export { hashPassword } from './services/passwords.js';
+export { NoRateLimit } from './rate-limits/rate-limits.js';
+export { hashPassword, verifyPassword } from '@retail/passwords';
 export { bearerToken, TokenService, type VerifiedToken } from './services/token.service.js';
 export { SessionService, type SessionTokens, type SessionUser } from './services/session.service.js';
 export { assertMaySignIn } from './sign-in-policy.js';

@@ -1,13 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, type Env } from './env.schema.js';
 import { jwtSecretProblem } from './jwt-secret.js';
 
 /** Typed, validated configuration. Injected everywhere instead of ConfigService strings. */
 export class AppConfig {
-  readonly http: { port: number };
-  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean };
+  /** `host` is the listening interface; `trustProxy` the proxies whose X-Forwarded-For is believed (Express syntax). */
+  readonly http: { port: number; host: string; trustProxy: string[]; docsEnabled: boolean };
+  /** `'*'`: any origin; otherwise the only origins a browser may call REST or Socket.IO from (none: same-origin only). */
+  readonly cors: { origins: '*' | string[] };
+  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean; socketsPerUserMax: number };
+  /** `served` false: no /metrics at all (production without METRICS_TOKEN). */
+  readonly metrics: { token?: string; served: boolean };
+  /** Whether this deployment is a demo: the demo chain is seeded, and its known password tolerated. */
+  readonly demo: { seed: boolean };
+  /** At most `hashConcurrency` password hashes at once per replica, `hashQueue` more waiting; beyond, `503 login_busy`. */
+  readonly login: { hashConcurrency: number; hashQueue: number };
+  /** Requests per second, 0 = off. */
+  readonly rateLimits: { userPerSecond: number; companyPerSecond: number };
   readonly database: { uri?: string; dataDir: string; embedded: boolean; connectTimeoutMs: number; statementTimeoutMs: number };
   readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
   readonly jwt: {
@@ -28,12 +40,30 @@ export class AppConfig {
 
   constructor(env: Env) {
     const dataDir = resolve(env.DATA_DIR);
-    this.http = { port: env.PORT };
+    const production = env.NODE_ENV === 'production';
+    this.http = {
+      port: env.PORT,
+      // Embedded mode is a laptop or a store's back-office PC: not reachable from the LAN unless asked.
+      host: env.HOST ?? (env.DATABASE_URI ? '0.0.0.0' : '127.0.0.1'),
+      trustProxy: env.TRUST_PROXY.split(',').map((p) => p.trim()),
+      docsEnabled: env.DOCS_ENABLED ?? !production,
+    };
+    const origins = env.CORS_ORIGINS?.split(',').map((o) => o.trim());
+    this.cors = { origins: origins?.includes('*') ? '*' : (origins ?? (production ? [] : '*')) };
     this.websocket = {
       enabled: env.WEBSOCKET_ENABLED,
       port: env.WEBSOCKET_PORT,
       sharesHttpServer: env.WEBSOCKET_PORT === env.PORT,
+      socketsPerUserMax: env.SOCKETS_PER_USER_MAX,
     };
+    this.metrics = { token: env.METRICS_TOKEN, served: Boolean(env.METRICS_TOKEN) || !production };
+    this.demo = { seed: seedsDemoData(env) };
+    this.login = {
+      // As many as the hashing threads (half the cores): the other half stays with the event loop.
+      hashConcurrency: env.LOGIN_HASH_CONCURRENCY || Math.max(1, Math.floor(availableParallelism() / 2)),
+      hashQueue: env.LOGIN_HASH_QUEUE,
+    };
+    this.rateLimits = { userPerSecond: env.RATE_LIMIT_USER_PER_SECOND, companyPerSecond: env.RATE_LIMIT_COMPANY_PER_SECOND };
     this.database = {
       uri: env.DATABASE_URI,
       dataDir,
@@ -62,6 +92,11 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.nodeEnv = env.NODE_ENV;
   }
+}
+
+/** Demo data only on request in production; in development `npm start` seeds it, one command for newcomers. */
+export function seedsDemoData(env: Env): boolean {
+  return env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
 }
 
 /**

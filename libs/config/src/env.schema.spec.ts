@@ -27,6 +27,14 @@ describe('parseEnv', () => {
     [{ REDIS_URL: 'http://x' }, /REDIS_URL/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET: too weak: needs at least 32 characters/],
     [{ JWT_EXPIRES_IN: '86401' }, /JWT_EXPIRES_IN/],
+    [{ TRUST_PROXY: 'everyone' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ CORS_ORIGINS: 'pos.example.com' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://pos.example.com/path' }, /CORS_ORIGINS/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 16/],
+    [{ RATE_LIMIT_USER_PER_SECOND: '-1' }, /RATE_LIMIT_USER_PER_SECOND/],
+    [{ SOCKETS_PER_USER_MAX: '0' }, /SOCKETS_PER_USER_MAX/],
+    [{ SEED_DEMO_DATA: 'yes' }, /SEED_DEMO_DATA/],
   ])('rejects %j', (raw, message) => {
     expect(() => parseEnv(raw)).toThrow(ConfigError);
     expect(() => parseEnv(raw)).toThrow(message);

@@ -1,8 +1,28 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { jwtSecretProblem } from './jwt-secret.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const port = z.coerce.number().int().min(1).max(65535);
+/** Empty counts as unset, so `.env.example`'s blank lines keep each variable's default. */
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+const optionalBool = optionalString
+  .pipe(z.enum(['true', 'false']).optional())
+  .transform((v) => (v === undefined ? undefined : v === 'true'));
+const perSecond = z.coerce.number().int().min(0);
+
+/** One entry of Express' `trust proxy` list: a named range, an address, or a CIDR. */
+const isProxyEntry = (entry: string) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -51,10 +71,35 @@ export const envSchema = z
     EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     EVENT_RETENTION_MAX_PER_ROOM: z.coerce.number().int().min(100).default(10_000),
     FAULT_INJECTION: z.enum(['none', 'crash-before-publishing-a-sale']).default('none'),
+    HOST: optionalString,
+    SEED_DEMO_DATA: optionalBool,
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('loopback')
+      .refine((v) => v.split(',').every((entry) => isProxyEntry(entry.trim())), {
+        message: 'must be addresses, CIDRs or loopback / linklocal / uniquelocal, comma-separated',
+      }),
+    LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(0).default(0),
+    LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).default(16),
+    RATE_LIMIT_USER_PER_SECOND: perSecond.default(50),
+    RATE_LIMIT_COMPANY_PER_SECOND: perSecond.default(1000),
+    SOCKETS_PER_USER_MAX: z.coerce.number().int().min(1).default(100),
+    CORS_ORIGINS: optionalString,
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+    DOCS_ENABLED: optionalBool,
   })
   .superRefine((env, ctx) => {
     if (env.FAULT_INJECTION !== 'none' && env.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['FAULT_INJECTION'], message: 'refused when NODE_ENV=production' });
+    }
+    const origins = env.CORS_ORIGINS?.split(',').map((o) => o.trim()) ?? [];
+    if (origins.some((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CORS_ORIGINS'],
+        message: 'must be *, or origins such as https://pos.example.com, comma-separated',
+      });
     }
     if (env.DATABASE_URI && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required when DATABASE_URI is set' });

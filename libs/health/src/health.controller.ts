@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, PrismaHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import { Public } from '@retail/auth';
+import { NoRateLimit, Public } from '@retail/auth';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 import { RedisConnections } from '@retail/redis';
@@ -10,6 +10,7 @@ const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ApiErrors } from '@retail/common';
 import { CurrentUser, Public } from '../decorators/auth.decorators.js';
 import { LoginSchema, MeResponseSchema, RefreshSchema, TokenResponseSchema, type LoginDto, type RefreshDto } from '../dto/auth.dto.js';
+import { LOGIN_DEVICE_COOKIE, LoginDeviceCookies, readCookie } from '../login/login-device-cookies.js';
 import type { Principal } from '../principal.js';
 import { AuthService } from '../services/auth.service.js';
 import { SessionService } from '../services/session.service.js';
@@ -13,6 +15,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly deviceCookies: LoginDeviceCookies,
   ) {}
 
   @Public()
@@ -20,9 +23,17 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password (and optionally a POS device) for an access token and a refresh token' })
   @ApiResponse({ status: 200, standardSchema: TokenResponseSchema })
-  @ApiErrors(400, 401, 403, 429)
-  login(@Body({ schema: LoginSchema }) body: LoginDto, @Ip() ip: string) {
-    return this.auth.login(body, ip);
+  @ApiErrors(400, 401, 403, 429, 503)
+  async login(
+    @Body({ schema: LoginSchema }) body: LoginDto,
+    @Ip() ip: string,
+    @Headers('cookie') cookies: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const answer = await this.auth.login(body, { ip, deviceCookie: readCookie(cookies, LOGIN_DEVICE_COOKIE) });
+    // The device cookie keeps this client's logins apart from strangers' failures on its address.
+    response.cookie(LOGIN_DEVICE_COOKIE, this.deviceCookies.issue(body.email), this.deviceCookies.cookieOptions);
+    return answer;
   }
 
   @Public()

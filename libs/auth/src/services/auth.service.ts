@@ -1,15 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import bcrypt from 'bcryptjs';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
+import { hashPassword, verifyPassword } from '@retail/passwords';
 import type { LoginDto } from '../dto/auth.dto.js';
+import { LoginSlots } from '../login/login-slots.js';
+import { LoginAttemptsService, type LoginClient } from '../login/login-attempts.service.js';
 import type { Principal } from '../principal.js';
 import { assertMaySignIn } from '../sign-in-policy.js';
-import { LoginAttemptsService } from './login-attempts.service.js';
 import { SessionService, type SessionTokens } from './session.service.js';
-
-// Compared against when the email is unknown, so both failures take the same time.
-const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
 
 @Injectable()
 export class AuthService {
@@ -17,19 +16,34 @@ export class AuthService {
     private readonly prisma: PrismaService,
     private readonly sessions: SessionService,
     private readonly attempts: LoginAttemptsService,
+    private readonly loginSlots: LoginSlots,
   ) {}
 
-  async login({ email, password, deviceId }: LoginDto, ip: string): Promise<SessionTokens> {
-    await this.attempts.assertAllowed(email, ip);
-    const user = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
-    const valid = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) {
-      await this.attempts.recordFailure(email, ip);
-      throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
-    }
-    await this.attempts.reset(email, ip);
+  // Compared against when the email is unknown, so both failures cost the same.
+  private readonly dummyHash = hashPassword(randomUUID());
+
+  async login({ email, password, deviceId }: LoginDto, client: LoginClient): Promise<SessionTokens> {
+    const user = await this.checkPassword(email, password, client);
     assertMaySignIn(user);
     return this.sessions.startSession(user, deviceId);
+  }
+
+  /** The user, if the password is right. Counted before the compare, so parallel guesses cannot all pass the count. */
+  private async checkPassword(email: string, password: string, client: LoginClient) {
+    const attempt = await this.attempts.begin(email, client);
+    let user, valid;
+    try {
+      [user, valid] = await this.loginSlots.run(async () => {
+        const found = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
+        return [found, await verifyPassword(password, found?.passwordHash ?? (await this.dummyHash))] as const;
+      });
+    } catch (error) {
+      await attempt.abandon(); // no password was tried
+      throw error;
+    }
+    if (!user || !valid) throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
+    await attempt.succeeded();
+    return user;
   }
 
   /** The caller as the database knows them now (the principal was resolved from it): a client learns its stores here. */

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -24,16 +25,20 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   override createIOServer(_port: number, options?: Partial<ServerOptions>): Server {
+    const origins = this.config.cors.origins;
     const serverOptions: Partial<ServerOptions> = {
       ...options,
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       serveClient: false,
-      // Tokens, not cookies, authenticate: any origin may connect with a valid token.
-      cors: { origin: true, credentials: false },
+      // CORS_ORIGINS, as for REST. CORS covers long-polling; a browser's WebSocket upgrade is not
+      // subject to it, so its Origin is checked here too. Non-browser clients send no Origin.
+      cors: { origin: origins === '*' ? true : origins, credentials: false },
+      allowRequest: (req, done) => {
+        const origin = req.headers.origin;
+        done(null, origins === '*' || origin === undefined || origins.includes(origin));
+      },
     };
-    const server = this.config.websocket.sharesHttpServer
-      ? new Server(this.httpServer, serverOptions)
-      : new Server(this.config.websocket.port, serverOptions);
+    const server = this.config.websocket.sharesHttpServer ? new Server(this.httpServer, serverOptions) : this.ownPortServer(serverOptions);
     if (this.redis.enabled) {
       const adapter = createAdapter(this.redis.create('io-pub'), this.redis.create('io-sub'), {
         key: adapterKey(this.redis.keyPrefix),
@@ -41,6 +46,14 @@ export class RealtimeIoAdapter extends IoAdapter {
       });
       server.adapter(adapter);
     }
+    return server;
+  }
+
+  /** Sockets on WEBSOCKET_PORT, on the same interface as HTTP (HOST). `server.close()` closes it. */
+  private ownPortServer(options: Partial<ServerOptions>): Server {
+    const http = createServer();
+    const server = new Server(http, options);
+    http.listen(this.config.websocket.port, this.config.http.host);
     return server;
   }
 }

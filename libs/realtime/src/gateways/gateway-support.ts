@@ -3,6 +3,7 @@ import { AccessResolver } from '@retail/auth';
 import { AppConfig } from '@retail/config';
 import { MetricsService } from '@retail/observability';
 import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
+import { SocketSlots } from '../handshake/socket-slots.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { ReplayHolds } from '../streams/replay-holds.js';
 import { StreamSessions } from '../streams/stream-sessions.js';
@@ -18,6 +19,7 @@ export class GatewaySupport {
     readonly sessions: StreamSessions,
     readonly holds: ReplayHolds,
     readonly config: AppConfig,
+    readonly socketSlots: SocketSlots,
   ) {}
 
   /** With EVENT_STREAMS=false there are no positions and nothing to resume. */

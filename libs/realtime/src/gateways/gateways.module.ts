@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { WorkspacesModule } from '@retail/workspaces';
+import { SocketSlots } from '../handshake/socket-slots.js';
 import { AccessRevalidation } from '../rooms/access-revalidation.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { StreamSessions } from '../streams/stream-sessions.js';
@@ -16,6 +17,7 @@ import { PosGateway } from './pos.gateway.js';
     RoomAccessService,
     AccessRevalidation,
     StreamSessions,
+    SocketSlots,
     GatewaySupport,
     PosGateway,
     InventoryGateway,

@@ -3,6 +3,7 @@ import { bearerToken, hasPermission, type AccessResolver, type Permission, type 
 import { AppError, describeError, parseWith } from '@retail/common';
 import type { MetricsService } from '@retail/observability';
 import { HandshakeAuth } from '@retail/realtime-protocol';
+import type { SocketSlots } from './socket-slots.js';
 
 /** The error a refused client sees as `connect_error`: message `unauthorized`, `data.code` says why. */
 export class HandshakeRefusal extends Error {
@@ -30,15 +31,20 @@ export async function authenticateSocket(
 
 /**
  * Namespace middleware (Nest guards don't run on connection): authenticates the token from
- * `auth.token` or an `Authorization: Bearer` header, as above. The resolved principal, and the
- * positions to resume from, are kept on `socket.data`.
+ * `auth.token` or an `Authorization: Bearer` header, as above, then takes one of the user's
+ * socket slots. The resolved principal, and the positions to resume from, are kept on `socket.data`.
  */
-export function handshakeMiddleware(deps: { access: AccessResolver; metrics: MetricsService }, namespace: string, permission: Permission) {
+export function handshakeMiddleware(
+  deps: { access: AccessResolver; metrics: MetricsService; socketSlots: SocketSlots },
+  namespace: string,
+  permission: Permission,
+) {
   return async (socket: Socket, next: (error?: Error) => void) => {
     try {
       const token = socket.handshake.auth?.token ?? bearerToken(socket.handshake.headers.authorization);
       const principal = await authenticateSocket(deps.access, token, namespace, permission);
       const { resume } = await parseWith(HandshakeAuth, socket.handshake.auth ?? {});
+      await deps.socketSlots.acquire(socket, namespace, principal.userId); // last: a refused handshake holds no slot
       socket.data.principal = principal;
       socket.data.resume = resume ?? {};
       next();
