@@ -32,7 +32,7 @@ import {
  */
 
 /** The routes anyone may call; the document must mark exactly these as needing no token. */
-const PUBLIC_ROUTES = ['POST /auth/login', 'GET /health/live', 'GET /health/ready'];
+const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/refresh', 'POST /auth/logout', 'GET /health/live', 'GET /health/ready'];
 
 /** What the matrix fills in a request. One of each exists in every target (below). */
 type FixtureKey =
@@ -104,6 +104,8 @@ interface Target {
   secrets: string[];
   /** Socket rooms of the target. */
   rooms: string[];
+  /** An access token of one of the target's users: what `auth.refresh` must never swap a socket to. */
+  token: string;
 }
 
 interface Context {
@@ -333,6 +335,13 @@ describeWithServices(['postgres'], 'access matrix: every route and socket comman
           case COMMANDS.chatMessage.name:
             refusal({ roomId: chatRoomId }, await send(command.name, { roomId: chatRoomId, body: 'probe', clientMessageId: 'matrix' }));
             break;
+          case COMMANDS.authRefresh.name: {
+            // Another user's valid token must not take this socket over.
+            const ack = await send(command.name, { token: target.token });
+            if (ack?.ok !== false || ack.error?.code !== 'token_mismatch')
+              problems.push(`${where} → ${JSON.stringify(ack)}: expected token_mismatch`);
+            break;
+          }
           default:
             problems.push(`${where}: the matrix has no payload for this command`);
         }
@@ -561,6 +570,7 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     },
     secrets: [],
     rooms: [],
+    token: cashier,
   };
   const otherStore: Target = {
     fixtures: {
@@ -574,6 +584,7 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     // Products, users and the company are chain-wide: a Centro caller may see them. Norte's own things are not.
     secrets: [ids.norte, ids.norteDevice, ...Object.values(norte), 'Norte', 'POS-NORTE-1'],
     rooms: [Rooms.workspace(ids.norte), Rooms.pos(ids.norteDevice), Rooms.chat(norte.chatRoom)],
+    token: norteCashier,
   };
   const otherCompany: Target = {
     fixtures: { company: ids.otherCompanyId, workspace: ids.sur, device: surDevice, product: tea.id, user: userOf(otherAdmin), ...sur },
@@ -600,6 +611,7 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
       Rooms.user(userOf(otherAdmin)),
       Rooms.chat(sur.chatRoom),
     ],
+    token: otherAdmin,
   };
   return {
     tokens,
