@@ -6,9 +6,16 @@ import type { Env } from './env.schema.js';
 /** Typed, validated configuration. Injected everywhere instead of ConfigService strings. */
 export class AppConfig {
   readonly http: { port: number };
-  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean };
+  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean; maxBufferedBytes: number };
+  readonly shutdown: { drainSeconds: number; timeoutMs: number };
   readonly database: { uri?: string; dataDir: string; embedded: boolean; connectTimeoutMs: number; statementTimeoutMs: number };
-  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
+  readonly redis: {
+    url?: string;
+    clusterNodes?: string[];
+    keyPrefix: string;
+    commandTimeoutMs: number;
+    adapter: Env['REDIS_ADAPTER'];
+  };
   readonly jwt: { secret: string; expiresInSeconds: number; generated: boolean };
   readonly alerts: { sweepIntervalMs: number };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number; faultInjection: Env['FAULT_INJECTION'] };
@@ -22,7 +29,9 @@ export class AppConfig {
       enabled: env.WEBSOCKET_ENABLED,
       port: env.WEBSOCKET_PORT,
       sharesHttpServer: env.WEBSOCKET_PORT === env.PORT,
+      maxBufferedBytes: env.SOCKET_MAX_BUFFERED_BYTES,
     };
+    this.shutdown = { drainSeconds: env.DRAIN_SECONDS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS };
     this.database = {
       uri: env.DATABASE_URI,
       dataDir,
@@ -30,7 +39,13 @@ export class AppConfig {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     };
-    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
+    this.redis = {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      adapter: env.REDIS_ADAPTER,
+    };
     const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
     this.jwt = { secret, expiresInSeconds: env.JWT_EXPIRES_IN, generated: !env.JWT_SECRET };
     this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };

@@ -1,4 +1,4 @@
-import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
+import { createRealtimeClient, type PositionStorage, type RealtimeClient } from '@retail/realtime-client';
 import { EVENTS, type NamespaceKey, type RealtimeEnvelope } from '@retail/realtime-protocol';
 
 /** A dashboard on the client library, recording every event it delivers, in delivery order. */
@@ -11,13 +11,19 @@ export interface Dashboard {
   offsets(room: string): number[];
 }
 
-export function openDashboard(url: string, namespace: NamespaceKey, token: string): Dashboard {
+export function openDashboard(
+  url: string,
+  namespace: NamespaceKey,
+  token: string,
+  options: { storage?: PositionStorage; transports?: string[] } = {},
+): Dashboard {
   const delivered: RealtimeEnvelope[] = [];
   const client = createRealtimeClient({
     url,
     namespace,
     getToken: () => token,
-    transports: ['websocket'],
+    transports: options.transports ?? ['websocket'],
+    storage: options.storage,
     onEvent: (envelope) => delivered.push(envelope),
     onError: () => undefined,
   });

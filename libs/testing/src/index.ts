@@ -18,7 +18,14 @@ export { demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
 export { startNginx, type Nginx } from './nginx.js';
 export { productBySku, sell } from './pos-flow.js';
-export { startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from './private-services.js';
+export {
+  startPrivatePostgres,
+  startPrivateRedis,
+  startPrivateRedisCluster,
+  type PrivatePostgres,
+  type PrivateRedis,
+  type PrivateRedisCluster,
+} from './private-services.js';
 export { POSTGRES_ADMIN_URI, probeServices, REDIS_TEST_URL } from './probe-services.js';
 export { recordingRealtime, type SentEvent } from './recording-realtime.js';
 export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';

@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
@@ -10,8 +10,10 @@ import { adapterKey } from './adapter-key.js';
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
- * One Socket.IO server per replica, on the HTTP server or on WEBSOCKET_PORT. With REDIS_URL it
- * uses the Redis adapter (ioredis pub/sub) so rooms and broadcasts span every replica.
+ * One Socket.IO server per replica, on the HTTP server or on WEBSOCKET_PORT. With Redis it uses
+ * the Redis adapter so rooms and broadcasts span every replica: the classic one (PUBLISH, which a
+ * Redis Cluster copies to every node) or, with REDIS_ADAPTER=sharded, the sharded one (SPUBLISH,
+ * handled by the one shard that owns the channel).
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly config: AppConfig;
@@ -34,13 +36,17 @@ export class RealtimeIoAdapter extends IoAdapter {
     const server = this.config.websocket.sharesHttpServer
       ? new Server(this.httpServer, serverOptions)
       : new Server(this.config.websocket.port, serverOptions);
-    if (this.redis.enabled) {
-      const adapter = createAdapter(this.redis.create('io-pub'), this.redis.create('io-sub'), {
-        key: adapterKey(this.redis.keyPrefix),
-        requestsTimeout: 5_000,
-      });
-      server.adapter(adapter);
-    }
+    if (this.redis.enabled) server.adapter(this.redisAdapter());
     return server;
+  }
+
+  private redisAdapter() {
+    const pub = this.redis.create('io-pub');
+    if (!this.redis.sharded) {
+      return createAdapter(pub, this.redis.create('io-sub'), { key: adapterKey(this.redis.keyPrefix), requestsTimeout: 5_000 });
+    }
+    // 'dynamic': a channel per store room too, so a shard carries only the rooms it owns.
+    const sub = this.redis.create('io-sub', { shardedSubscribers: true });
+    return createShardedAdapter(pub, sub, { channelPrefix: adapterKey(this.redis.keyPrefix), subscriptionMode: 'dynamic' });
   }
 }
