@@ -4,6 +4,7 @@ import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
+import { SocketDrain } from '../sessions/socket-drain.js';
 import { adapterKey } from './adapter-key.js';
 
 // Client messages are small commands; anything larger is refused by Engine.IO before parsing.
@@ -18,11 +19,13 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly config: AppConfig;
   private readonly redis: RedisConnections;
+  private readonly drain: SocketDrain;
 
   constructor(app: INestApplicationContext) {
     super(app);
     this.config = app.get(AppConfig);
     this.redis = app.get(RedisConnections);
+    this.drain = app.get(SocketDrain);
   }
 
   override createIOServer(_port: number, options?: Partial<ServerOptions>): Server {
@@ -32,6 +35,8 @@ export class RealtimeIoAdapter extends IoAdapter {
       serveClient: false,
       // Tokens, not cookies, authenticate: any origin may connect with a valid token.
       cors: { origin: true, credentials: false },
+      // A draining replica takes no new connections; their clients retry and land elsewhere.
+      allowRequest: (_request, callback) => callback(this.drain.accepting ? null : 'server_shutdown', this.drain.accepting),
     };
     const server = this.config.websocket.sharesHttpServer
       ? new Server(this.httpServer, serverOptions)
