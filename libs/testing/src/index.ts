@@ -13,12 +13,12 @@ export {
   type TestEnvelope,
 } from './clients.js';
 export { connectPrisma, createTestDatabase, type TestDatabase } from './database.js';
-export { consecutive, openDashboard, type Dashboard } from './dashboards.js';
+export { allCaughtUp, consecutive, openDashboard, type Dashboard } from './dashboards.js';
 export { demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
 export { readMetrics } from './metrics.js';
 export { startNginx, type Nginx } from './nginx.js';
-export { productBySku, sell } from './pos-flow.js';
+export { productBySku, sell, sellSteadily } from './pos-flow.js';
 export {
   startPrivatePostgres,
   startPrivateRedis,

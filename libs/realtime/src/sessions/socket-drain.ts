@@ -34,12 +34,15 @@ export class SocketDrain {
     const connections = [...this.registry.connections().values()];
     if (!connections.length) return;
     const batches = Math.min(connections.length, Math.max(1, Math.ceil(seconds * BATCHES_PER_SECOND)));
-    const size = Math.ceil(connections.length / batches);
     const pauseMs = (seconds * 1000) / batches;
     this.logger.log(`Draining ${connections.length} connections over ${seconds} s`);
-    for (let start = 0; start < connections.length; start += size) {
-      if (start > 0) await sleep(pauseMs);
-      for (const sockets of connections.slice(start, start + size)) {
+    for (let batch = 0; batch < batches; batch++) {
+      if (batch > 0) await sleep(pauseMs);
+      const slice = connections.slice(
+        Math.floor((batch * connections.length) / batches),
+        Math.floor(((batch + 1) * connections.length) / batches),
+      );
+      for (const sockets of slice) {
         for (const socket of sockets.filter((s) => s.connected)) {
           this.metrics.drainDisconnects.inc({ namespace: socket.nsp.name });
           endSession(socket, 'server_shutdown', 'This server is shutting down; reconnect to another');
