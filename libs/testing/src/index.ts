@@ -16,6 +16,7 @@ export { connectPrisma, createTestDatabase, type TestDatabase } from './database
 export { allCaughtUp, consecutive, openDashboard, type Dashboard } from './dashboards.js';
 export { demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
+export { HAPROXY_CONFIG, startHaproxy, type Haproxy } from './haproxy.js';
 export { readMetrics } from './metrics.js';
 export { startNginx, type Nginx } from './nginx.js';
 export { productBySku, sell, sellSteadily } from './pos-flow.js';
