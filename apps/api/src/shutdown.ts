@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { AppConfig } from '@retail/config';
 import { Readiness } from '@retail/health';
@@ -20,7 +21,12 @@ export function exitGracefullyOn(app: INestApplication, signals: NodeJS.Signals[
     }, timeoutMs);
     app.get(Readiness).beginShutdown();
     await app.get(SocketDrain).drain(drainSeconds);
+    // Node's close() ends only the keep-alive connections idle at that moment; one whose request
+    // finishes later would hold the exit until its keep-alive timeout.
+    const http = app.getHttpServer() as Server;
+    const closeIdle = setInterval(() => http.closeIdleConnections(), 100);
     await app.close().catch((error: unknown) => logger.error(error));
+    clearInterval(closeIdle);
     process.exit(0);
   };
   for (const signal of signals) process.once(signal, (received) => void shutdown(received));
