@@ -141,6 +141,7 @@ describeWithServices(['postgres'], 'three replicas on a 3-node Redis Cluster, sh
       const keys = (await Promise.all(client.nodes('master').map((node) => node.keys('*alert-sweeps*')))).flat();
       expect(keys.length).toBeGreaterThan(0);
       expect(keys.every((key) => key.startsWith('{retail-rt:bull}:alert-sweeps:'))).toBe(true);
+      expect(keys).toContain('{retail-rt:bull}:alert-sweeps:completed'); // and sweeps ran
       // The fan-out and the adapter listen on sharded channels (SSUBSCRIBE), not classic ones.
       const masters = client.nodes('master');
       const sharded = (await Promise.all(masters.map((node) => node.call('PUBSUB', 'SHARDCHANNELS') as Promise<string[]>))).flat();
