@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { AppConfig } from '@retail/config';
 import { MetricsService } from '@retail/observability';
 import { endSession } from '../handshake/end-session.js';
+import { engineConnection } from '../handshake/engine-connection.js';
 import type { AuthedSocket } from '../handshake/socket-context.js';
 import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
 
@@ -34,7 +35,7 @@ export class SlowConsumerWatch implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
-  check(): void {
+  private check(): void {
     const cap = this.config.websocket.maxBufferedBytes;
     let largest = 0;
     for (const sockets of this.registry.connections().values()) {
@@ -53,20 +54,14 @@ export class SlowConsumerWatch implements OnModuleInit, OnModuleDestroy {
 
 /**
  * What waits to be sent on a socket's connection: engine.io's packets not yet handed to the
- * transport (it hands more only once the last write completed), plus, on a websocket, what ws
- * and the TCP socket hold (`bufferedAmount`). String lengths stand in for bytes: cheap, and close.
+ * transport, plus, on a websocket, what ws and the TCP socket hold (`bufferedAmount`). String
+ * lengths stand in for bytes: cheap, and close.
  */
 function bufferedBytes(socket: AuthedSocket): number {
-  const connection = socket.conn as unknown as EngineBuffers;
+  const connection = engineConnection(socket);
   let bytes = connection.transport.socket?.bufferedAmount ?? 0;
   for (const packet of connection.writeBuffer) bytes += packetLength(packet.data);
   return bytes;
-}
-
-/** What this reads of an engine.io connection; its typings keep these private (the websocket transport's ws is `socket`). */
-interface EngineBuffers {
-  writeBuffer: Array<{ data?: unknown }>;
-  transport: { socket?: { bufferedAmount?: number } };
 }
 
 const packetLength = (data: unknown) => (typeof data === 'string' || Buffer.isBuffer(data) ? data.length : 0);
