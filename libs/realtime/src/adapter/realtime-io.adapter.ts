@@ -50,7 +50,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     if (!this.redis.sharded) {
       return createAdapter(pub, this.redis.create('io-sub'), { key: adapterKey(this.redis.keyPrefix), requestsTimeout: 5_000 });
     }
-    // 'dynamic': a channel per store room too, so a shard carries only the rooms it owns.
+    // 'dynamic': a channel per room too, so each shard carries only the rooms it owns.
     const sub = this.redis.create('io-sub', { shardedSubscribers: true });
     return createShardedAdapter(pub, sub, { channelPrefix: adapterKey(this.redis.keyPrefix), subscriptionMode: 'dynamic' });
   }
