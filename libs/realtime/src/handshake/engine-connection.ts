@@ -8,7 +8,7 @@ import type { AuthedSocket } from './socket-context.js';
  */
 export interface EngineConnection extends EventEmitter {
   writeBuffer: Array<{ data?: unknown }>;
-  transport: { socket?: { bufferedAmount?: number } };
+  transport: { socket?: { bufferedAmount?: number; terminate?(): void } };
 }
 
 export const engineConnection = (socket: AuthedSocket) => socket.conn as unknown as EngineConnection;

@@ -47,6 +47,9 @@ export class SlowConsumerWatch implements OnModuleInit, OnModuleDestroy {
         this.metrics.slowConsumerDisconnects.inc({ namespace: socket.nsp.name });
         endSession(socket, 'slow_consumer', `More than ${cap} bytes were waiting to be sent to this connection`);
       }
+      // A peer that reads nothing reads no close frame either: ws would hold the connection, and all
+      // it buffered, for its 30 s close timeout. Drop it now.
+      engineConnection(sockets[0]).transport.socket?.terminate?.();
     }
     this.metrics.largestSocketBacklog.set(largest);
   }
