@@ -7,6 +7,8 @@ import {
   createTestDatabase,
   demoIds,
   describeWithServices,
+  forwardAddress,
+  freePort,
   HAPROXY_CONFIG,
   login,
   nextEvent,
@@ -17,6 +19,8 @@ import {
   sleep,
   startCluster,
   startHaproxy,
+  startHaproxyOnDns,
+  startServiceDns,
   type Cluster,
   type Haproxy,
   type TestDatabase,
@@ -96,5 +100,49 @@ describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy in front: even b
     const counts = await socketsPerReplica();
     expect(counts.reduce((a, b) => a + b)).toBe(polling.length);
     expect(counts.filter((n) => n > 0).length).toBeGreaterThan(1); // sticky per client, still spread
+  });
+});
+
+describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy takes replicas added later from DNS, without a restart', () => {
+  it('sends new connections to replicas published after it started (docker compose up --scale)', async () => {
+    const db = await createTestDatabase();
+    const cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL });
+    const dns = await startServiceDns();
+    // As in Docker: every replica at its own address, all on the same two ports.
+    const ports = { http: await freePort(), ws: await freePort() };
+    const addresses = cluster.replicas.map((_, i) => `127.0.0.${i + 2}`);
+    const forwarders = await Promise.all(
+      cluster.replicas.flatMap((r, i) => [
+        forwardAddress(addresses[i], ports.http, r.httpUrl),
+        forwardAddress(addresses[i], ports.ws, r.wsUrl),
+      ]),
+    );
+    dns.publish('api', addresses.slice(0, 1));
+    const haproxy = await startHaproxyOnDns(dns.port, ports);
+    const sockets: Socket[] = [];
+    const perReplica = () => Promise.all(cluster.replicas.map(async (r) => (await readMetrics(r.httpUrl))(POS_SOCKETS)));
+    try {
+      const token = await login(haproxy.url, 'manager@demo.local');
+      const connect = async (n: number) =>
+        sockets.push(...(await Promise.all(Array.from({ length: n }, () => connectSocket(haproxy.url, 'pos', token)))));
+      await connect(30);
+      expect(await perReplica()).toEqual([30, 0, 0]);
+
+      dns.publish('api', addresses); // scaled to 3
+      const deadline = Date.now() + 30_000;
+      while ((await perReplica()).slice(1).some((n) => n === 0) && Date.now() < deadline) await connect(1);
+      await connect(60);
+      const counts = await perReplica();
+      console.log(`after the scale-up, sockets per replica: ${counts.join(' / ')}`);
+      expect(counts[1]).toBeGreaterThanOrEqual(20);
+      expect(counts[2]).toBeGreaterThanOrEqual(20);
+    } finally {
+      sockets.forEach((s) => s.close());
+      await haproxy.stop();
+      forwarders.forEach((f) => f.close());
+      await dns.stop();
+      await cluster.stop();
+      await db.drop();
+    }
   });
 });

@@ -16,7 +16,7 @@ export { connectPrisma, createTestDatabase, type TestDatabase } from './database
 export { allCaughtUp, consecutive, openDashboard, type Dashboard } from './dashboards.js';
 export { demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
-export { HAPROXY_CONFIG, startHaproxy, type Haproxy } from './haproxy.js';
+export { HAPROXY_CONFIG, startHaproxy, startHaproxyOnDns, type Haproxy } from './haproxy.js';
 export { readMetrics } from './metrics.js';
 export { startNginx, type Nginx } from './nginx.js';
 export { productBySku, sell, sellSteadily } from './pos-flow.js';
@@ -33,4 +33,5 @@ export { recordingRealtime, type SentEvent } from './recording-realtime.js';
 export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
 export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
+export { forwardAddress, startServiceDns, type ServiceDns } from './service-dns.js';
 export { craftToken, decodeClaims } from './tokens.js';
