@@ -8,6 +8,7 @@ import { HttpExceptionFilter, validationError } from '@retail/common';
 import { AppConfig, ConfigError, parseEnv } from '@retail/config';
 import { RealtimeIoAdapter } from '@retail/realtime';
 import { AppModule } from './app.module.js';
+import { exitGracefullyOn } from './shutdown.js';
 import { setupSwagger } from './swagger.js';
 
 /** Bad configuration (or a weak embedded secret file) stops the process before Nest starts, with one line naming the variables. */
@@ -42,14 +43,7 @@ async function bootstrap() {
   if (config.http.docsEnabled) setupSwagger(app);
   if (config.websocket.enabled) app.useWebSocketAdapter(new RealtimeIoAdapter(app));
 
-  // Graceful shutdown: close sockets, Redis and the database, then exit 0 (Nest's own hooks re-raise the signal).
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, async () => {
-      logger.log(`${signal} received, shutting down`);
-      await app.close().catch((error) => logger.error(error));
-      process.exit(0);
-    });
-  }
+  exitGracefullyOn(app, ['SIGTERM', 'SIGINT']);
 
   await app.listen(config.http.port, config.http.host);
   const base = `http://localhost:${config.http.port}`;

@@ -11,7 +11,8 @@ export class AppConfig {
   readonly http: { port: number; host: string; trustProxy: string[]; docsEnabled: boolean };
   /** `'*'`: any origin; otherwise the only origins a browser may call REST or Socket.IO from (none: same-origin only). */
   readonly cors: { origins: '*' | string[] };
-  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean; socketsPerUserMax: number };
+  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean; socketsPerUserMax: number; maxBufferedBytes: number };
+  readonly shutdown: { drainSeconds: number; timeoutMs: number };
   /** `served` false: no /metrics at all (production without METRICS_TOKEN). */
   readonly metrics: { token?: string; served: boolean };
   /** Whether this deployment is a demo: the demo chain is seeded, and its known password tolerated. */
@@ -21,7 +22,13 @@ export class AppConfig {
   /** Requests per second, 0 = off. */
   readonly rateLimits: { userPerSecond: number; companyPerSecond: number };
   readonly database: { uri?: string; dataDir: string; embedded: boolean; connectTimeoutMs: number; statementTimeoutMs: number };
-  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
+  readonly redis: {
+    url?: string;
+    clusterNodes?: string[];
+    keyPrefix: string;
+    commandTimeoutMs: number;
+    adapter: Env['REDIS_ADAPTER'];
+  };
   readonly jwt: {
     /** Signs every new token. */
     secret: string;
@@ -55,7 +62,9 @@ export class AppConfig {
       port: env.WEBSOCKET_PORT,
       sharesHttpServer: env.WEBSOCKET_PORT === env.PORT,
       socketsPerUserMax: env.SOCKETS_PER_USER_MAX,
+      maxBufferedBytes: env.SOCKET_MAX_BUFFERED_BYTES,
     };
+    this.shutdown = { drainSeconds: env.DRAIN_SECONDS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS };
     this.metrics = { token: env.METRICS_TOKEN, served: Boolean(env.METRICS_TOKEN) || !production };
     this.demo = { seed: seedsDemoData(env) };
     this.login = {
@@ -71,7 +80,13 @@ export class AppConfig {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     };
-    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
+    this.redis = {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      adapter: env.REDIS_ADAPTER,
+    };
     const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
     this.jwt = {
       secret,

@@ -20,6 +20,23 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ DATABASE_URI: 'postgresql://u@h/db' })).toThrow(/JWT_SECRET: required when DATABASE_URI is set/);
   });
 
+  it('reads a Redis Cluster as a list of seed nodes, and the scale settings with their defaults', () => {
+    const env = parseEnv({ REDIS_CLUSTER_NODES: '10.0.0.5:6379, redis-2:7000', REDIS_ADAPTER: 'sharded' });
+    expect(env).toMatchObject({ REDIS_CLUSTER_NODES: ['10.0.0.5:6379', 'redis-2:7000'], REDIS_ADAPTER: 'sharded' });
+    expect(parseEnv({})).toMatchObject({ REDIS_ADAPTER: 'classic', SOCKET_MAX_BUFFERED_BYTES: 8 * 1024 * 1024, DRAIN_SECONDS: 5 });
+    expect(parseEnv({}).SHUTDOWN_TIMEOUT_MS).toBe(15_000);
+  });
+
+  it.each([
+    [{ REDIS_CLUSTER_NODES: 'redis-1' }, /REDIS_CLUSTER_NODES: must be empty or a comma-separated list of host:port/],
+    [{ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r:6379' }, /REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES/],
+    [{ REDIS_ADAPTER: 'sharded', WEBSOCKET_ENABLED: 'false', EVENT_STREAMS: 'false' }, /REDIS_ADAPTER: sharded needs/],
+    [{ DRAIN_SECONDS: '20', SHUTDOWN_TIMEOUT_MS: '15000' }, /SHUTDOWN_TIMEOUT_MS: must be longer than DRAIN_SECONDS/],
+    [{ SOCKET_MAX_BUFFERED_BYTES: '100' }, /SOCKET_MAX_BUFFERED_BYTES/],
+  ])('refuses the inconsistent %j', (raw, message) => {
+    expect(() => parseEnv(raw)).toThrow(message);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT/],
     [{ WEBSOCKET_ENABLED: 'yes' }, /WEBSOCKET_ENABLED/],

@@ -46,6 +46,22 @@ export const envSchema = z
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
     REDIS_KEY_PREFIX: z.string().min(1).default('retail-rt'),
     REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).default(250),
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((node) => node.trim()) : undefined))
+      .refine((nodes) => nodes === undefined || nodes.every((node) => /^[^\s:]+:\d{1,5}$/.test(node)), {
+        message: 'must be empty or a comma-separated list of host:port',
+      }),
+    REDIS_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
+    SOCKET_MAX_BUFFERED_BYTES: z.coerce
+      .number()
+      .int()
+      .min(16 * 1024)
+      .default(8 * 1024 * 1024),
+    DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
     JWT_SECRET: z
       .string()
       .optional()
@@ -100,6 +116,16 @@ export const envSchema = z
         path: ['CORS_ORIGINS'],
         message: 'must be *, or origins such as https://pos.example.com, comma-separated',
       });
+    }
+    if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set either REDIS_URL or REDIS_CLUSTER_NODES, not both' });
+    }
+    // The socket.io emitter, which a REST-only replica publishes through when streams are off, speaks only the classic protocol.
+    if (env.REDIS_ADAPTER === 'sharded' && !env.WEBSOCKET_ENABLED && !env.EVENT_STREAMS) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_ADAPTER'], message: 'sharded needs WEBSOCKET_ENABLED=true or EVENT_STREAMS=true' });
+    }
+    if (env.DRAIN_SECONDS * 1000 >= env.SHUTDOWN_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SHUTDOWN_TIMEOUT_MS'], message: 'must be longer than DRAIN_SECONDS' });
     }
     if (env.DATABASE_URI && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required when DATABASE_URI is set' });

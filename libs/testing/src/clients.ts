@@ -85,6 +85,8 @@ export function connectSocket(
   options: {
     transports?: string[];
     extraHeaders?: Record<string, string>;
+    /** Keep cookies, as a browser does (the balancer's stickiness cookie for long-polling). */
+    withCredentials?: boolean;
     resume?: RoomPositions;
     onSocket?: (socket: Socket) => void;
   } = {},
@@ -93,6 +95,7 @@ export function connectSocket(
     auth: { ...(token ? { token } : {}), ...(options.resume ? { resume: options.resume } : {}) },
     transports: options.transports ?? ['websocket'],
     extraHeaders: options.extraHeaders,
+    withCredentials: options.withCredentials,
     reconnection: false,
     forceNew: true,
   });

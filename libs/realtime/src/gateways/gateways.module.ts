@@ -3,6 +3,7 @@ import { WorkspacesModule } from '@retail/workspaces';
 import { SocketSlots } from '../handshake/socket-slots.js';
 import { AccessRevalidation } from '../rooms/access-revalidation.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
+import { SlowConsumerWatch } from '../sessions/slow-consumers.js';
 import { StreamSessions } from '../streams/stream-sessions.js';
 import { ChatGateway } from './chat.gateway.js';
 import { GatewaySupport } from './gateway-support.js';
@@ -23,6 +24,7 @@ import { PosGateway } from './pos.gateway.js';
     InventoryGateway,
     NotificationsGateway,
     ChatGateway,
+    SlowConsumerWatch,
   ],
 })
 export class GatewaysModule {}
