@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['source', ...defaultServerConditions];
 // Replica processes and databases are heavy: TEST_WORKERS caps the parallel test files.
 const maxWorkers = Number(process.env.TEST_WORKERS) || availableParallelism();
-const FAULT_TESTS = 'test/e2e/stream-{faults,outages}.e2e.test.ts';
+const TIMED_TESTS = 'test/e2e/{stream-faults,stream-outages,login-storm}.e2e.test.ts';
 
 export default defineConfig({
   // SWC compiles decorators with metadata, which Nest's dependency injection needs.
@@ -33,17 +33,18 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
-          exclude: [FAULT_TESTS],
+          exclude: [TIMED_TESTS],
           globalSetup: ['test/setup/build.global.ts', 'test/setup/services.global.ts'],
         },
       },
       {
-        // Part of the e2e tier. Faults are timed (resumed within 10 s, delivered within 5 s): they run
-        // last, one file at a time, so no other test shares the machine with them.
+        // Part of the e2e tier. These are timed (resumed within 10 s, delivered within 5 s, latency at
+        // most 2x under a login storm): they run last, one file at a time, so no other test shares
+        // the machine with them.
         extends: true,
         test: {
-          name: 'e2e-faults',
-          include: [FAULT_TESTS],
+          name: 'e2e-timed',
+          include: [TIMED_TESTS],
           globalSetup: ['test/setup/build.global.ts', 'test/setup/services.global.ts'],
           sequence: { groupOrder: 1 },
           fileParallelism: false,

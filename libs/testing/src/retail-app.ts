@@ -1,11 +1,14 @@
 import { Global, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { Principal } from '@retail/auth';
+import { AccessChanges, type Principal } from '@retail/auth';
+import { AppConfig, parseEnv } from '@retail/config';
 import { PrismaService, TransactionRunner } from '@retail/database';
 import { InventoryModule } from '@retail/inventory';
 import { PosModule } from '@retail/pos';
 import { RealtimeService } from '@retail/realtime';
+import { RedisConnections } from '@retail/redis';
 import { startDomainHarness } from './domain-harness.js';
+import { TEST_JWT_SECRET } from './replica.js';
 
 /**
  * The inventory and POS modules as Nest wires them (so DI is checked too), on a fresh migrated and
@@ -20,15 +23,20 @@ export async function startRetailApp() {
       { provide: PrismaService, useValue: harness.prisma },
       { provide: TransactionRunner, useValue: harness.transactions },
       { provide: RealtimeService, useValue: harness.realtime },
+      // Without Redis: access changes are announced to this process only.
+      {
+        provide: AccessChanges,
+        useValue: new AccessChanges(new RedisConnections(new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET })))),
+      },
     ],
-    exports: [PrismaService, TransactionRunner, RealtimeService],
+    exports: [PrismaService, TransactionRunner, RealtimeService, AccessChanges],
   })
   class TestInfrastructure {}
 
   @Module({ imports: [TestInfrastructure, InventoryModule, PosModule] })
   class TestRoot {}
 
-  const app = await NestFactory.createApplicationContext(TestRoot, { logger: false });
+  const app = await NestFactory.createApplicationContext(TestRoot, { logger: false, abortOnError: false });
   const ids = await demoIds(harness.prisma);
   return {
     ...harness,
