@@ -1,6 +1,6 @@
-import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
+import { createRealtimeClient, type EnvelopeOf } from '@retail/realtime-client';
 import { EVENTS } from '@retail/realtime-protocol';
-import { api, login, productBySku, sell, sleep } from '@retail/testing';
+import { api, connectSocket, login, productBySku, sell, sleep } from '@retail/testing';
 import { CHAIN_PASSWORD, chainNames } from './chain-fixture.js';
 import { percentiles, type Percentiles } from './stats.js';
 
@@ -20,6 +20,11 @@ export interface LoadOptions {
   maxSales: number;
   /** How long after the last sale a delivery may still arrive before it counts as missed. */
   graceMs: number;
+  /**
+   * The server runs with EVENT_STREAMS=false: dashboards are plain sockets, as the client library
+   * needs the streams (it starts on session.ready, which such a server never sends).
+   */
+  streamsOff?: boolean;
   /** Called once a second while selling. */
   onTick?: (tick: LoadTick) => void;
 }
@@ -70,6 +75,37 @@ interface Deliveries {
   perDashboard: Uint16Array;
 }
 
+interface Dashboard {
+  close(): Promise<unknown>;
+}
+type SaleEnvelope = EnvelopeOf<typeof EVENTS.posSaleCompleted.name>;
+const READY_TIMEOUT_MS = 30_000;
+
+/** A store dashboard on /pos, resolved once it is live: on the client library, or a plain socket when streams are off. */
+async function openDashboard(
+  url: string,
+  token: string,
+  streams: boolean,
+  onError: (error: Error) => void,
+  onSale: (sale: SaleEnvelope) => void,
+): Promise<Dashboard> {
+  if (!streams) {
+    const socket = await connectSocket(url, 'pos', token);
+    socket.on(EVENTS.posSaleCompleted.name, onSale);
+    return { close: async () => socket.close() };
+  }
+  const client = createRealtimeClient({ url, namespace: 'pos', getToken: () => token, transports: ['websocket'], onError });
+  client.on(EVENTS.posSaleCompleted.name, onSale);
+  const timeout = sleep(READY_TIMEOUT_MS).then(() =>
+    Promise.reject(new Error(`dashboard on ${url} not ready after ${READY_TIMEOUT_MS} ms`)),
+  );
+  await Promise.race([client.ready(), timeout]).catch(async (error) => {
+    await client.close();
+    throw error;
+  });
+  return client;
+}
+
 /** Logs in the chain's tills and dashboards, sells at `rate` for `durationMs` (or `maxSales`), and sums it up. */
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const names = chainNames(options.chain);
@@ -83,7 +119,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     throw new Error(`chain "${options.chain}" has ${stores.length} stores, not ${options.stores}: run --setup`);
 
   const tills: Till[] = [];
-  const dashboards = new Map<string, RealtimeClient[]>();
+  const dashboards = new Map<string, Dashboard[]>();
   const deliveries = new Map<string, Deliveries>();
   const deliveryMs: number[] = [];
   let delivered = 0;
@@ -110,27 +146,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
           });
         }
         const manager = await login(firstApi, names.manager(s + 1), { password: CHAIN_PASSWORD });
-        const clients = Array.from({ length: options.dashboardsPerStore }, (_, k) => {
-          const client = createRealtimeClient({
-            url: options.wsUrls[dashboardIndex++ % options.wsUrls.length],
-            namespace: 'pos',
-            getToken: () => manager,
-            transports: ['websocket'],
-            onError: fail,
-          });
-          client.on(EVENTS.posSaleCompleted.name, (sale) => {
-            const receivedAt = Date.now();
-            let entry = deliveries.get(sale.data.saleId);
-            if (!entry)
-              deliveries.set(sale.data.saleId, (entry = { workspaceId: store.id, perDashboard: new Uint16Array(clients.length) }));
-            if (entry.perDashboard[k]++ > 0) return void duplicates++;
-            delivered++;
-            deliveryMs.push(receivedAt - Date.parse(sale.occurredAt));
-          });
-          return client;
-        });
+        const clients = await Promise.all(
+          Array.from({ length: options.dashboardsPerStore }, (_, k) =>
+            openDashboard(options.wsUrls[dashboardIndex++ % options.wsUrls.length], manager, !options.streamsOff, fail, (sale) => {
+              const receivedAt = Date.now();
+              let entry = deliveries.get(sale.data.saleId);
+              if (!entry)
+                deliveries.set(
+                  sale.data.saleId,
+                  (entry = { workspaceId: store.id, perDashboard: new Uint16Array(options.dashboardsPerStore) }),
+                );
+              if (entry.perDashboard[k]++ > 0) return void duplicates++;
+              delivered++;
+              deliveryMs.push(receivedAt - Date.parse(sale.occurredAt));
+            }),
+          ),
+        );
         dashboards.set(store.id, clients);
-        await Promise.all(clients.map((c) => c.ready()));
       }),
     );
     const [productA, productB] = await Promise.all(names.skus.map((sku) => productBySku(firstApi, tills[0].token, sku)));

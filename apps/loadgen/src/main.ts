@@ -19,6 +19,7 @@ const USAGE = `npm run loadgen -- [options]
   --duration S      seconds of selling (default 30)
   --max-sales N     stop after this many sales (default: no limit)
   --grace S         seconds a late delivery may still arrive before it is missed (default 5)
+  --streams-off     the server runs with EVENT_STREAMS=false: plain sockets instead of the client library
   --setup           first create the chain in DATABASE_URI (or --database-uri): the loadgen's own fixture
   --database-uri U  PostgreSQL for --setup`;
 
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'max-sales': { type: 'string' },
     grace: { type: 'string', default: '5' },
     setup: { type: 'boolean', default: false },
+    'streams-off': { type: 'boolean', default: false },
     'database-uri': { type: 'string', default: process.env.DATABASE_URI },
     help: { type: 'boolean', default: false },
   },
@@ -98,6 +100,7 @@ const result = await runLoad({
   durationMs: positive('duration', values.duration, 3600) * 1000,
   maxSales: values['max-sales'] ? positive('max-sales', values['max-sales'], 10_000_000) : Infinity,
   graceMs: positive('grace', values.grace, 600) * 1000,
+  streamsOff: values['streams-off'],
   onTick: progress,
 });
 console.log(summary(result));
