@@ -5,6 +5,7 @@
  * bench/reports/latest.json and latest.md and prints the table. `--smoke` is a small, short run
  * for checking the tooling; `--help` lists the sizes (each also a BENCH_* variable).
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, setupChain, CHAIN_PASSWORD, chainNames, type LoadSummary } from '@retail/loadgen';
 import {
@@ -44,6 +45,7 @@ const SIZES = {
 } as const;
 type Size = keyof typeof SIZES;
 const REPLICAS = 3;
+const CPU_PROFILE = resolve('bench/probe/cpu-profile.mjs');
 const RUN_DEADLINE_MS = 15 * 60_000;
 
 const { values } = parseArgs({
@@ -89,10 +91,10 @@ async function services() {
   return { postgres, redis };
 }
 
-/** BENCH_CPU_PROF_DIR=dir: every product replica writes a V8 CPU profile there when it stops. */
+/** BENCH_CPU_PROF_DIR=dir: every product replica writes a CPU profile there when it stops (bench/probe/cpu-profile.mjs). */
 const withProfile = (env: Record<string, string>) => {
   const dir = process.env.BENCH_CPU_PROF_DIR;
-  return dir ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${dir}`.trim() } : env;
+  return dir ? { ...env, BENCH_CPU_PROF_DIR: dir, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${CPU_PROFILE}`.trim() } : env;
 };
 
 /** One product cluster: database with demo data and the loadgen chain, 3 replicas, the last one probed for memory. */
