@@ -17,6 +17,8 @@ export interface FanoutStep {
   published: number;
   /** Publish request sent → receipt on a socket, ms, over every (event, socket). */
   latency: Percentiles;
+  /** The publish request alone, sent → answered, ms. */
+  publishMs: Percentiles;
   missing: number;
   publishErrors: number;
   /** p99 under 100 ms, nothing missing, and the rate was kept. */
@@ -54,6 +56,7 @@ export async function measureFanoutStep(
   const sentAt = new Map<string, number>();
   const received = new Map<string, number>();
   const latencies: number[] = [];
+  const publishMs: number[] = [];
   audience.listen((title) => {
     const sent = sentAt.get(title);
     if (sent === undefined) return; // another step's straggler
@@ -68,10 +71,14 @@ export async function measureFanoutStep(
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * step.rate) + 1);
     for (; seq < due && inFlight.size < MAX_IN_FLIGHT; seq++) {
       const title = `bench ${step.id} #${seq}`;
-      sentAt.set(title, performance.now());
+      const sent = performance.now();
+      sentAt.set(title, sent);
       const sending = target
         .publish(title)
-        .catch(() => void publishErrors++)
+        .then(
+          () => void publishMs.push(performance.now() - sent),
+          () => void publishErrors++,
+        )
         .finally(() => inFlight.delete(sending));
       inFlight.add(sending);
     }
@@ -89,6 +96,7 @@ export async function measureFanoutStep(
     rate: step.rate,
     published: total,
     latency,
+    publishMs: percentiles(publishMs),
     missing,
     publishErrors,
     sustained: keptRate && !missing && !publishErrors && latency.p99 < SATURATION_P99_MS,

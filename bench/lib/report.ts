@@ -52,7 +52,8 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
     }),
   );
   const [satP, satC, satO] = [saturation(fanout.product), saturation(fanout.control), saturation(fanout.productGuaranteesOff)];
-  const memRatio = memory.product.rssPerSocket / memory.control.rssPerSocket;
+  // Heap + external after a full GC: what the sockets hold; RSS also counts what the allocator keeps.
+  const memRatio = memory.product.heapPerSocket / memory.control.heapPerSocket;
   const checkoutRow = (label: string, r: LoadSummary) =>
     `| ${label} ${r.offeredRate}/s | ${r.salesPerSecond.toFixed(1)} | ${ms(r.checkoutMs.p50)} / ${ms(r.checkoutMs.p99)} | ${ms(r.deliveryMs.p50)} / ${ms(r.deliveryMs.p95)} / ${ms(r.deliveryMs.p99)} | ${r.missed} / ${r.duplicates} | ${r.errors} |`;
   const [bestOn, bestOff] = [bestCheckout(checkout.guaranteesOn), bestCheckout(checkout.guaranteesOff)];
@@ -73,8 +74,8 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
     '|---|---|---|---|---|---|',
     `| fan-out p99, worst sustained rate | | | ${worstP99Ratio ? `${worstP99Ratio.toFixed(2)}×` : '—'} | ≤ 1.25× | ${check(worstP99Ratio > 0 && worstP99Ratio <= 1.25)} |`,
     `| fan-out saturation (p99 < 100 ms) | ${satP}/s | ${satC}/s | ${ratio(satP, satC)} | ≥ 0.8× | ${check(satC > 0 && satP / satC >= 0.8)} |`,
-    `| memory per idle socket (RSS) | ${kb(memory.product.rssPerSocket)} KB | ${kb(memory.control.rssPerSocket)} KB | ${memRatio.toFixed(2)}× | ≤ 1.3× | ${check(memRatio <= 1.3)} |`,
-    `| whole sales/s with checkout→dashboard p99 < 50 ms | ${bestOn.toFixed(1)} | pgbench ${checkout.pgbench.transactionsPerSecond.toFixed(0)} tps | ${ratio(bestOn, checkout.pgbench.transactionsPerSecond)} | ≥ 200/s | ${check(bestOn >= 200)} |`,
+    `| memory per idle socket (heap + external) | ${kb(memory.product.heapPerSocket)} KB | ${kb(memory.control.heapPerSocket)} KB | ${memRatio.toFixed(2)}× | ≤ 1.3× | ${check(memRatio <= 1.3)} |`,
+    `| whole sales/s with checkout→dashboard p99 < 50 ms | ${bestOn.toFixed(1)} | pgbench ${checkout.pgbench.transactionsPerSecond.toFixed(0)} tps | ${((100 * bestOn) / checkout.pgbench.transactionsPerSecond).toFixed(1)}% of it | ≥ 200/s | ${check(bestOn >= 200)} |`,
     `| reconnect storm (${storm.dashboards} dashboards) | ${ms(storm.resumedSeconds)} s, ${storm.missed} missed | | | < 15 s, 0 missed | ${check(storm.resumedSeconds < 15 && !storm.missed && storm.resumed === storm.dashboards)} |`,
     '',
     '## Cross-replica fan-out: company-wide alert, publish request → receipt, ms (p50 / p95 / p99)',

@@ -1,6 +1,6 @@
 import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
 import { EVENTS } from '@retail/realtime-protocol';
-import { type Replica, sell, sleep } from '@retail/testing';
+import { type Replica, sellSteadily, sleep } from '@retail/testing';
 import { pool } from './pool.js';
 
 export interface StormResult {
@@ -34,11 +34,10 @@ export async function measureReconnectStorm(options: {
   count: number;
   manager: string;
   cashier: string;
-  items: Array<{ productId: string; quantity: number }>;
+  productId: string;
 }): Promise<StormResult> {
   // Per dashboard: sale id → when it first arrived.
   const received = Array.from({ length: options.count }, () => new Map<string, number>());
-  const soldAfterKill = new Set<string>();
   let duplicates = 0;
   const clients: RealtimeClient[] = [];
   try {
@@ -60,34 +59,23 @@ export async function measureReconnectStorm(options: {
     const counts = await Promise.all(options.replicas.map(socketsOn));
     const holder = options.replicas[counts.indexOf(Math.max(...counts))];
     const survivors = options.replicas.filter((r) => r !== holder);
-    const sold: string[] = [];
-    let selling = true;
-    let killedAt = Infinity;
-    const seller = (async () => {
-      for (let n = 0; selling; n++) {
-        const startedAt = performance.now();
-        const res = await sell(survivors[n % survivors.length].httpUrl, options.cashier, options.items).catch(() => undefined);
-        if (res?.status === 201) {
-          sold.push(res.body.id);
-          // A sale that began after the kill can only reach a dashboard that has resumed somewhere.
-          if (startedAt > killedAt) soldAfterKill.add(res.body.id);
-        }
-        await sleep(SALE_INTERVAL_MS);
-      }
-    })();
+    // Sales through the survivors, so the kill interrupts none of them.
+    const seller = sellSteadily(survivors[0].httpUrl, options.cashier, options.productId, SALE_INTERVAL_MS);
     await sleep(1_000);
-    killedAt = performance.now();
+    const killedAt = performance.now();
     holder.process.kill('SIGKILL');
+    // The sale in flight at the kill may have begun before it; every later one began after.
+    const firstAfterKill = seller.committed.length + 1;
+    const soldAfterKill = () => seller.committed.slice(firstAfterKill);
     // When each dashboard first got a sale begun after the kill (it arrives before its HTTP answer, so looked up afterwards).
     const resumedAt = () =>
       received.flatMap((got) => {
-        const times = [...soldAfterKill].flatMap((id) => got.get(id) ?? []);
+        const times = soldAfterKill().flatMap((id) => got.get(id) ?? []);
         return times.length ? [Math.min(...times)] : [];
       });
     const deadline = killedAt + STORM_DEADLINE_MS;
     while (resumedAt().length < options.count && performance.now() < deadline) await sleep(200);
-    selling = false;
-    await seller;
+    const sold = await seller.stop();
     const graceEnd = Date.now() + GRACE_MS;
     const missing = () => received.reduce((sum, got) => sum + sold.filter((id) => !got.has(id)).length, 0);
     while (missing() && Date.now() < graceEnd) await sleep(100);
@@ -96,7 +84,7 @@ export async function measureReconnectStorm(options: {
       dashboards: options.count,
       resumedSeconds: resumed.length === options.count ? (Math.max(...resumed) - killedAt) / 1000 : NaN,
       resumed: resumed.length,
-      salesDuringStorm: soldAfterKill.size,
+      salesDuringStorm: soldAfterKill().length,
       missed: missing(),
       duplicates,
     };

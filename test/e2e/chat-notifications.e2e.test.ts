@@ -139,6 +139,8 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
     const prisma = await connectPrisma(db.uri);
     try {
       const admin = await chatSocket(b.wsUrl, 'admin@demo.local', 'notifications');
+      // An ADMIN is in the company room only; a store's alerts come with subscribing to the store.
+      expect(await ack(admin, COMMANDS.subscribe.name, { room: `workspace:${ids.centro}` })).toMatchObject({ ok: true });
       const alerts = record(admin, EVENTS.systemAlert.name);
       const product = await prisma.product.create({
         data: { companyId: ids.companyId, sku: `E2E-${randomUUID().slice(0, 8)}`, name: 'Yogurt', price: 99 },

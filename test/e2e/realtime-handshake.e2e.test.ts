@@ -12,8 +12,13 @@ import {
   type Cluster,
   describeWithServices,
   craftToken,
+  connectStream,
   decodeClaims,
+  expiredToken,
+  sessionEnd,
 } from '@retail/testing';
+
+const claimsOf = (token: string) => decodeClaims(token) as { sub: string };
 
 import { COMMANDS, CONTROL_EVENTS } from '@retail/realtime-protocol';
 
@@ -63,9 +68,38 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
   });
 
   it('refuses an expired token as token_expired', async () => {
-    const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
-    const expired = craftToken({ ...claims, iat: claims.iat - 7200, exp: Math.floor(Date.now() / 1000) - 60 });
+    const expired = expiredToken(await login(cluster.replicas[0].httpUrl, 'admin@demo.local'));
     expect(await refusal(connectSocket(url, 'pos', expired))).toEqual({ message: 'unauthorized', code: 'token_expired' });
+  });
+
+  it('takes role, permissions and stores from the database, never from the token', async () => {
+    const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'staff@demo.local'));
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'companyId', 'exp', 'iat', 'iss', 'sid', 'sub', 'ver']);
+    // A token that claims more than the user has gets only what the user has: STAFF has no /pos.
+    const boasting = craftToken({ ...claims, role: 'ADMIN', permissions: ['pos:read'], workspaceIds: [ids.norte] });
+    expect(await refusal(connectSocket(url, 'pos', boasting))).toMatchObject({ code: 'forbidden' });
+    const me = await api(cluster.replicas[0].httpUrl, 'GET', '/auth/me', boasting);
+    expect(me.body).toMatchObject({ role: 'STAFF', workspaceIds: [ids.centro] });
+  });
+
+  it('refuses a token of another access version, or of another company, as token_revoked', async () => {
+    const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
+    for (const token of [craftToken({ ...claims, ver: claims.ver + 1 }), craftToken({ ...claims, companyId: ids.otherCompanyId })]) {
+      expect(await refusal(connectSocket(url, 'pos', token))).toEqual({ message: 'unauthorized', code: 'token_revoked' });
+    }
+    const { ver: _ver, ...unversioned } = claims;
+    expect(await refusal(connectSocket(url, 'pos', craftToken(unversioned)))).toMatchObject({ code: 'token_invalid' });
+  });
+
+  it('puts an ADMIN in the company room, not in every store: store rooms come through subscribe', async () => {
+    const admin = await login(cluster.replicas[0].httpUrl, 'admin@demo.local');
+    const socket = await connectStream(url, 'pos', admin);
+    const ready = await socket.first(CONTROL_EVENTS.sessionReady.name);
+    expect(Object.keys(ready.rooms).sort()).toEqual([`company:${ids.companyId}`, `user:${claimsOf(admin).sub}`].sort());
+    socket.socket.close();
+    const cashier = await connectStream(url, 'pos', await login(cluster.replicas[0].httpUrl, 'cashier1@demo.local'));
+    expect(Object.keys((await cashier.first(CONTROL_EVENTS.sessionReady.name)).rooms)).toContain(`workspace:${ids.centro}`);
+    cashier.socket.close();
   });
 
   it('refuses a namespace the role has no permission for (STAFF on /pos)', async () => {
@@ -151,10 +185,10 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
     const claims = decodeClaims(await login(cluster.replicas[0].httpUrl, 'manager@demo.local'));
     const shortLived = craftToken({ ...claims, exp: Math.floor(Date.now() / 1000) + 2 });
     const socket = await connectSocket(url, 'pos', shortLived);
-    const ended = new Promise((resolve) => socket.once(CONTROL_EVENTS.sessionEnded.name, resolve));
-    const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
-    expect(reason).toBe('io server disconnect');
-    expect(await ended).toEqual({ code: 'token_expired', message: expect.any(String) });
+    expect(await sessionEnd(socket)).toEqual({
+      ended: { code: 'token_expired', message: expect.any(String) },
+      reason: 'io server disconnect',
+    });
   });
 
   it('answers HTTP errors with {statusCode, code, message}', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Rooms } from '@retail/realtime-protocol';
 import {
+  allCaughtUp,
   consecutive,
   createTestDatabase,
   demoIds,
@@ -9,7 +10,7 @@ import {
   openDashboard,
   productBySku,
   REDIS_TEST_URL,
-  sell,
+  sellSteadily,
   sleep,
   startCluster,
   startNginx,
@@ -20,38 +21,6 @@ import {
   type PrivateRedis,
   type TestDatabase,
 } from '@retail/testing';
-
-/** Sells one water every `everyMs` until `stop()`; resolves with the ids of the committed sales. */
-function sellSteadily(baseUrl: string, token: string, water: string, everyMs: number) {
-  const committed: string[] = [];
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      const started = Date.now();
-      const sale = await sell(baseUrl, token, [{ productId: water, quantity: 1 }]).catch(() => undefined);
-      if (sale?.status === 201) committed.push(sale.body.id);
-      await sleep(Math.max(0, everyMs - (Date.now() - started)));
-    }
-  })();
-  return {
-    committed,
-    stop: async () => {
-      running = false;
-      await done;
-      return committed;
-    },
-  };
-}
-
-/** Waits until every dashboard holds every sale in `committed`; returns how long that took. */
-async function allCaughtUp(dashboards: Dashboard[], committed: string[], timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (dashboards.some((d) => committed.some((id) => !d.sales().includes(id)))) {
-    if (Date.now() - started > timeoutMs) break;
-    await sleep(100);
-  }
-  return Date.now() - started;
-}
 
 function expectEverySaleOnceInRoomOrder(dashboards: Dashboard[], committed: string[], room: string) {
   for (const d of dashboards) {

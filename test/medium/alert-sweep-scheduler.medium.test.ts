@@ -4,13 +4,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppConfig, parseEnv } from '@retail/config';
 import { type AlertSweepService, AlertSweepScheduler } from '@retail/notifications';
 import { RedisConnections } from '@retail/redis';
-import { sleep, REDIS_TEST_URL, describeWithServices } from '@retail/testing';
+import { sleep, REDIS_TEST_URL, describeWithServices, TEST_JWT_SECRET } from '@retail/testing';
 
 const INTERVAL_MS = 400;
 
 /** One replica's scheduler: its own Redis connections, a sweep that only counts its runs. */
 function replica(env: Record<string, string>, runs: string[], name: string, sweepMs = 50) {
-  const config = new AppConfig(parseEnv({ JWT_SECRET: 'x'.repeat(32), ALERT_SWEEP_INTERVAL_MS: String(INTERVAL_MS), ...env }));
+  const config = new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET, ALERT_SWEEP_INTERVAL_MS: String(INTERVAL_MS), ...env }));
   const redis = new RedisConnections(config);
   const sweep = { sweepOnce: async () => (runs.push(name), await sleep(sweepMs), { created: 0 }) } as unknown as AlertSweepService;
   const scheduler = new AlertSweepScheduler(config, redis, sweep);

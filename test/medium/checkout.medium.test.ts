@@ -71,6 +71,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       paid: 1300,
       change: 1300 - total,
       cashierId: cashier1.userId,
+      checkedOutById: cashier1.userId,
       businessDate: businessDate(new Date(), 'UTC'),
     });
     expect(sale.lines.map((l) => [l.sku, l.quantity, l.lineTotal])).toEqual([
@@ -523,6 +524,37 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(await code(totals.get(otherAdmin, { workspaceId: h.ids.centro }))).toBe('not_found');
     expect((await sales.list(otherAdmin, { limit: 100 })).items).toEqual([]);
     expect((await sales.list(cashier2, { limit: 100 })).items.every((s) => s.workspaceId === h.ids.norte)).toBe(true);
+  });
+
+  it('drives a cart only from its own device, or with pos:manage, and records who checked it out', async () => {
+    const { centro, water } = h.ids;
+    const secondTill = await h.prisma.posDevice.create({ data: { workspaceId: centro, name: 'POS-CENTRO-2' } });
+    const [onOwnTill, onSecondTill, noDevice] = [
+      cashier1,
+      await h.as('cashier1@demo.local', secondTill.id),
+      await h.as('cashier1@demo.local'),
+    ];
+    const cart = await carts.create(onOwnTill, {});
+    const items = { items: [{ productId: water.id, quantity: 1 }] };
+    const mark = h.sent.length;
+    for (const stranger of [onSecondTill, noDevice]) {
+      expect(await code(carts.setItems(stranger, cart.id, items))).toBe('device_forbidden');
+      expect(await code(carts.addPayment(stranger, cart.id, { method: 'CARD', amount: water.price }))).toBe('device_forbidden');
+      expect(await code(carts.cancel(stranger, cart.id))).toBe('device_forbidden');
+      expect(await code(checkouts.checkout(stranger, cart.id))).toBe('device_forbidden');
+    }
+    expect(h.since(mark)).toEqual([]);
+    expect(await carts.get(onSecondTill, cart.id)).toMatchObject({ id: cart.id, status: 'OPEN', total: 0 }); // reading stays store-wide
+
+    await carts.setItems(onOwnTill, cart.id, items);
+    await carts.addPayment(manager, cart.id, { method: 'CARD', amount: water.price }); // pos:manage: any device of their stores
+    const sale = await checkouts.checkout(manager, cart.id);
+    expect(sale).toMatchObject({ cartId: cart.id, cashierId: cashier1.userId, checkedOutById: manager.userId });
+    expect(h.since(mark).find((e) => e.event === 'posSaleCompleted')?.payload).toMatchObject({
+      cashierId: cashier1.userId,
+      checkedOutById: manager.userId,
+    });
+    expect(await h.prisma.sale.findUniqueOrThrow({ where: { id: sale.id } })).toMatchObject({ checkedOutById: manager.userId });
   });
 
   it('pages sales newest first within a time window', async () => {

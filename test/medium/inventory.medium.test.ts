@@ -35,7 +35,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const start = await quantity(centro, water.id);
     const mark = h.sent.length;
     await move(staff, { type: 'IN', workspaceId: centro, productId: water.id, quantity: 10, reason: 'delivery' });
-    await move(staff, { type: 'OUT', workspaceId: centro, productId: water.id, quantity: 4 });
+    await move(manager, { type: 'OUT', workspaceId: centro, productId: water.id, quantity: 4 });
     const adjusted = await move(manager, {
       type: 'ADJUSTMENT',
       workspaceId: centro,
@@ -63,7 +63,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const before = await quantity(centro, bread.id);
     const rows = await h.prisma.inventoryMovement.count();
     const mark = h.sent.length;
-    const refusal = await move(staff, { type: 'OUT', workspaceId: centro, productId: bread.id, quantity: before + 1 }).catch((e) => e);
+    const refusal = await move(manager, { type: 'OUT', workspaceId: centro, productId: bread.id, quantity: before + 1 }).catch((e) => e);
     expect(refusal).toMatchObject({ code: 'insufficient_stock', details: { requested: before + 1, available: before } });
     expect(refusal.getStatus()).toBe(409);
     expect(
@@ -94,7 +94,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const { centro, coffee } = h.ids;
     await stock.setMinQuantity(manager, { workspaceId: centro, productId: coffee.id, minQuantity: 3 });
     const mark = h.sent.length;
-    const out = (n: number) => move(staff, { type: 'OUT', workspaceId: centro, productId: coffee.id, quantity: n });
+    const out = (n: number) => move(manager, { type: 'OUT', workspaceId: centro, productId: coffee.id, quantity: n });
     const start = await quantity(centro, coffee.id);
     await out(start - 3); // down to exactly 3: at the minimum, not below
     await out(1); // 3 → 2: crossing
@@ -176,6 +176,53 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'transfer_changed' || o === 'invalid_transition')).toBe(true);
     expect(await quantity(norte, milk.id)).toBe(norte0 + 2);
+  });
+
+  it('lets only the source dispatch or cancel a transfer and only the destination receive it; an ADMIN either', async () => {
+    const { centro, norte, milk } = h.ids;
+    await h.prisma.user.create({
+      data: {
+        companyId: h.ids.companyId,
+        email: 'staff-norte@demo.local',
+        name: 'Nora Staff',
+        role: 'STAFF',
+        passwordHash: '-',
+        workspaces: { create: { workspaceId: norte } },
+      },
+    });
+    const [centroStaff, norteStaff] = [staff, await h.as('staff-norte@demo.local')];
+    const transfer = async () =>
+      (await move(centroStaff, { type: 'TRANSFER', fromWorkspaceId: centro, toWorkspaceId: norte, productId: milk.id, quantity: 1 }))
+        .movement.id;
+    const status = (user: Principal, id: string, to: 'IN_TRANSIT' | 'RECEIVED' | 'CANCELLED') =>
+      code(movements.updateTransfer(user, id, { status: to }));
+
+    const shipped = await transfer();
+    expect(await status(norteStaff, shipped, 'IN_TRANSIT')).toBe('wrong_transfer_end');
+    expect(await status(norteStaff, shipped, 'CANCELLED')).toBe('wrong_transfer_end');
+    expect(await status(centroStaff, shipped, 'RECEIVED')).toBe('wrong_transfer_end');
+    expect(await status(centroStaff, shipped, 'IN_TRANSIT')).toBe('ok');
+    expect(await status(centroStaff, shipped, 'RECEIVED')).toBe('wrong_transfer_end');
+    expect(await status(norteStaff, shipped, 'RECEIVED')).toBe('ok');
+
+    const withdrawn = await transfer();
+    expect(await status(centroStaff, withdrawn, 'CANCELLED')).toBe('ok');
+    const [byAdmin, byManager] = [await transfer(), await transfer()];
+    expect(await status(admin, byAdmin, 'IN_TRANSIT')).toBe('ok');
+    expect(await status(admin, byAdmin, 'RECEIVED')).toBe('ok');
+    expect(await status(manager, byManager, 'RECEIVED')).toBe('ok'); // a member of both stores
+    expect(
+      (await h.prisma.inventoryMovement.findMany({ where: { id: { in: [shipped, withdrawn, byAdmin, byManager] } } }))
+        .map((m) => [m.id, m.status])
+        .sort(),
+    ).toEqual(
+      [
+        [shipped, 'RECEIVED'],
+        [withdrawn, 'CANCELLED'],
+        [byAdmin, 'RECEIVED'],
+        [byManager, 'RECEIVED'],
+      ].sort(),
+    );
   });
 
   it('closes a count by applying each difference as an ADJUSTMENT', async () => {
@@ -325,7 +372,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const lot = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
     await move(staff, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 5, expiresAt: lot(10) });
     await move(staff, { type: 'IN', workspaceId: centro, productId: product.id, quantity: 5, expiresAt: lot(2) });
-    await move(staff, { type: 'OUT', workspaceId: centro, productId: product.id, quantity: 7 });
+    await move(manager, { type: 'OUT', workspaceId: centro, productId: product.id, quantity: 7 });
     const lots = await h.prisma.stockLot.findMany({ where: { productId: product.id }, orderBy: { expiresAt: 'asc' } });
     expect(lots.map((l) => Number(l.quantity))).toEqual([0, 3]);
   });
@@ -377,11 +424,12 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     ]);
   });
 
-  it('keeps other stores and companies out: 404, never visible; adjustments need inventory:manage', async () => {
+  it('keeps other stores and companies out: 404, never visible; adjustments and OUT need inventory:manage', async () => {
     const { centro, sur, tea, coffee } = h.ids;
     expect(
       await code(move(staff, { type: 'ADJUSTMENT', workspaceId: centro, productId: coffee.id, quantity: 1, reason: 'found one' })),
     ).toBe('forbidden');
+    expect(await code(move(staff, { type: 'OUT', workspaceId: centro, productId: coffee.id, quantity: 1 }))).toBe('forbidden');
     expect(await code(move(admin, { type: 'IN', workspaceId: centro, productId: tea.id, quantity: 1 }))).toBe('not_found'); // another company's product
     expect(await code(move(admin, { type: 'IN', workspaceId: sur, productId: coffee.id, quantity: 1 }))).toBe('not_found'); // another company's store
     expect(await code(move(cashier2, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 1 }))).toBe('not_found'); // not their store

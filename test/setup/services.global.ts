@@ -8,6 +8,6 @@ export default async function setup(project: TestProject) {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    services: { postgres: boolean; redis: boolean; nginx: boolean };
+    services: Awaited<ReturnType<typeof probeServices>>;
   }
 }

@@ -11,6 +11,7 @@ import { ObservabilityModule } from '@retail/observability';
 import { PosModule } from '@retail/pos';
 import { RealtimeModule } from '@retail/realtime';
 import { RedisModule } from '@retail/redis';
+import { UsersModule } from '@retail/users';
 import { WorkspacesModule } from '@retail/workspaces';
 
 /** One replica: infrastructure first, then the domain modules. */
@@ -25,6 +26,7 @@ import { WorkspacesModule } from '@retail/workspaces';
     IdempotencyModule,
     RealtimeModule,
     WorkspacesModule,
+    UsersModule,
     // Domain modules: each adds one line below.
     InventoryModule,
     PosModule,

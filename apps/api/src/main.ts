@@ -8,13 +8,14 @@ import { HttpExceptionFilter, validationError } from '@retail/common';
 import { AppConfig, ConfigError, parseEnv } from '@retail/config';
 import { RealtimeIoAdapter } from '@retail/realtime';
 import { AppModule } from './app.module.js';
+import { exitGracefullyOn } from './shutdown.js';
 import { setupSwagger } from './swagger.js';
 
-/** Bad configuration stops the process before Nest starts, with one line naming the variables. */
+/** Bad configuration (or a weak embedded secret file) stops the process before Nest starts, with one line naming the variables. */
 function assertValidEnvironment() {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    parseEnv(process.env);
+    new AppConfig(parseEnv(process.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -34,26 +35,23 @@ async function bootstrap() {
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new StandardSchemaValidationPipe({ exceptionFactory: validationError }));
-  app.set('trust proxy', 'loopback, uniquelocal');
+  // Only these proxies' X-Forwarded-For is believed: anyone else could name their own address.
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  app.enableCors({ origin: config.cors.origins === '*' ? true : config.cors.origins, credentials: false });
   app.useBodyParser('json', { limit: '256kb' });
-  setupSwagger(app);
+  if (config.http.docsEnabled) setupSwagger(app);
   if (config.websocket.enabled) app.useWebSocketAdapter(new RealtimeIoAdapter(app));
 
-  // Graceful shutdown: close sockets, Redis and the database, then exit 0 (Nest's own hooks re-raise the signal).
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, async () => {
-      logger.log(`${signal} received, shutting down`);
-      await app.close().catch((error) => logger.error(error));
-      process.exit(0);
-    });
-  }
+  exitGracefullyOn(app, ['SIGTERM', 'SIGINT']);
 
-  await app.listen(config.http.port, '0.0.0.0');
+  await app.listen(config.http.port, config.http.host);
   const base = `http://localhost:${config.http.port}`;
   const sockets = config.websocket.enabled ? `Socket.IO on port ${config.websocket.port}` : 'sockets disabled (REST only)';
-  logger.log(`HTTP on ${base}; ${sockets}; Swagger UI at ${base}/docs`);
+  const docs = config.http.docsEnabled ? `Swagger UI at ${base}/docs` : 'docs off';
+  logger.log(`HTTP on ${config.http.host}:${config.http.port}; ${sockets}; ${docs}`);
   if (config.jwt.generated) logger.warn(`JWT_SECRET not set: using the generated secret kept in ${config.database.dataDir}/jwt-secret`);
-  if (config.database.embedded) {
+  if (config.database.embedded && config.demo.seed) {
     logger.log(
       `Log in: curl -X POST ${base}/auth/login -H 'content-type: application/json' -d '{"email":"admin@demo.local","password":"demo1234"}'`,
     );

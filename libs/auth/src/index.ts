@@ -1,5 +1,28 @@
+export { AccessChanges, type AccessChange, type AccessChangeListener } from './access/access-changes.js';
+export { AccessResolver } from './access/access-resolver.js';
 export { AuthModule } from './auth.module.js';
 export { CurrentUser, Public, RequirePermissions } from './decorators/auth.decorators.js';
-export { PERMISSIONS, ROLE_PERMISSIONS, permissionsFor, type Permission } from './permissions.js';
-export { canAccessWorkspace, hasPermission, visibleInWorkspace, type AccessTokenClaims, type Principal } from './principal.js';
-export { bearerToken, TokenService } from './services/token.service.js';
+export {
+  mayMoveTransfer,
+  mayUseDevice,
+  MOVEMENT_PERMISSION,
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  permissionsFor,
+  TRANSFER_END,
+  type Permission,
+} from './permissions.js';
+export {
+  accessTokenClaims,
+  canAccessWorkspace,
+  claimsOf,
+  hasPermission,
+  visibleInWorkspace,
+  type AccessTokenClaims,
+  type Principal,
+} from './principal.js';
+export { NoRateLimit } from './rate-limits/rate-limits.js';
+export { hashPassword, verifyPassword } from '@retail/passwords';
+export { bearerToken, TokenService, type VerifiedToken } from './services/token.service.js';
+export { SessionService, type SessionTokens, type SessionUser } from './services/session.service.js';
+export { assertMaySignIn } from './sign-in-policy.js';

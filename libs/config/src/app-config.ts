@@ -1,15 +1,45 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Env } from './env.schema.js';
+import { ConfigError, type Env } from './env.schema.js';
+import { jwtSecretProblem } from './jwt-secret.js';
 
 /** Typed, validated configuration. Injected everywhere instead of ConfigService strings. */
 export class AppConfig {
-  readonly http: { port: number };
-  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean };
+  /** `host` is the listening interface; `trustProxy` the proxies whose X-Forwarded-For is believed (Express syntax). */
+  readonly http: { port: number; host: string; trustProxy: string[]; docsEnabled: boolean };
+  /** `'*'`: any origin; otherwise the only origins a browser may call REST or Socket.IO from (none: same-origin only). */
+  readonly cors: { origins: '*' | string[] };
+  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean; socketsPerUserMax: number; maxBufferedBytes: number };
+  readonly shutdown: { drainSeconds: number; timeoutMs: number };
+  /** `served` false: no /metrics at all (production without METRICS_TOKEN). */
+  readonly metrics: { token?: string; served: boolean };
+  /** Whether this deployment is a demo: the demo chain is seeded, and its known password tolerated. */
+  readonly demo: { seed: boolean };
+  /** At most `hashConcurrency` password hashes at once per replica, `hashQueue` more waiting; beyond, `503 login_busy`. */
+  readonly login: { hashConcurrency: number; hashQueue: number };
+  /** Requests per second, 0 = off. */
+  readonly rateLimits: { userPerSecond: number; companyPerSecond: number };
   readonly database: { uri?: string; dataDir: string; embedded: boolean; connectTimeoutMs: number; statementTimeoutMs: number };
-  readonly redis: { url?: string; keyPrefix: string; commandTimeoutMs: number };
-  readonly jwt: { secret: string; expiresInSeconds: number; generated: boolean };
+  readonly redis: {
+    url?: string;
+    clusterNodes?: string[];
+    keyPrefix: string;
+    commandTimeoutMs: number;
+    adapter: Env['REDIS_ADAPTER'];
+  };
+  readonly jwt: {
+    /** Signs every new token. */
+    secret: string;
+    /** Still verify, so a key rollover logs nobody out. */
+    previousSecrets: string[];
+    issuer: string;
+    audience: string;
+    expiresInSeconds: number;
+    generated: boolean;
+  };
+  readonly refreshTokens: { ttlSeconds: number };
   readonly alerts: { sweepIntervalMs: number };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number; faultInjection: Env['FAULT_INJECTION'] };
   readonly logLevel: Env['LOG_LEVEL'];
@@ -17,12 +47,32 @@ export class AppConfig {
 
   constructor(env: Env) {
     const dataDir = resolve(env.DATA_DIR);
-    this.http = { port: env.PORT };
+    const production = env.NODE_ENV === 'production';
+    this.http = {
+      port: env.PORT,
+      // Embedded mode is a laptop or a store's back-office PC: not reachable from the LAN unless asked.
+      host: env.HOST ?? (env.DATABASE_URI ? '0.0.0.0' : '127.0.0.1'),
+      trustProxy: env.TRUST_PROXY.split(',').map((p) => p.trim()),
+      docsEnabled: env.DOCS_ENABLED ?? !production,
+    };
+    const origins = env.CORS_ORIGINS?.split(',').map((o) => o.trim());
+    this.cors = { origins: origins?.includes('*') ? '*' : (origins ?? (production ? [] : '*')) };
     this.websocket = {
       enabled: env.WEBSOCKET_ENABLED,
       port: env.WEBSOCKET_PORT,
       sharesHttpServer: env.WEBSOCKET_PORT === env.PORT,
+      socketsPerUserMax: env.SOCKETS_PER_USER_MAX,
+      maxBufferedBytes: env.SOCKET_MAX_BUFFERED_BYTES,
     };
+    this.shutdown = { drainSeconds: env.DRAIN_SECONDS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS };
+    this.metrics = { token: env.METRICS_TOKEN, served: Boolean(env.METRICS_TOKEN) || !production };
+    this.demo = { seed: seedsDemoData(env) };
+    this.login = {
+      // As many as the hashing threads (half the cores): the other half stays with the event loop.
+      hashConcurrency: env.LOGIN_HASH_CONCURRENCY || Math.max(1, Math.floor(availableParallelism() / 2)),
+      hashQueue: env.LOGIN_HASH_QUEUE,
+    };
+    this.rateLimits = { userPerSecond: env.RATE_LIMIT_USER_PER_SECOND, companyPerSecond: env.RATE_LIMIT_COMPANY_PER_SECOND };
     this.database = {
       uri: env.DATABASE_URI,
       dataDir,
@@ -30,9 +80,23 @@ export class AppConfig {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     };
-    this.redis = { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS };
+    this.redis = {
+      url: env.REDIS_URL,
+      clusterNodes: env.REDIS_CLUSTER_NODES,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      adapter: env.REDIS_ADAPTER,
+    };
     const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
-    this.jwt = { secret, expiresInSeconds: env.JWT_EXPIRES_IN, generated: !env.JWT_SECRET };
+    this.jwt = {
+      secret,
+      previousSecrets: env.JWT_PREVIOUS_SECRETS,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      expiresInSeconds: env.JWT_EXPIRES_IN,
+      generated: !env.JWT_SECRET,
+    };
+    this.refreshTokens = { ttlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
     this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };
     this.streams = {
       enabled: env.EVENT_STREAMS,
@@ -45,15 +109,42 @@ export class AppConfig {
   }
 }
 
-/** Embedded mode keeps a random secret beside the data so tokens survive restarts. */
+/** Demo data only on request in production; in development `npm start` seeds it, one command for newcomers. */
+export function seedsDemoData(env: Env): boolean {
+  return env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
+}
+
+/**
+ * Embedded mode keeps a random secret beside the data so tokens survive restarts. It appears
+ * whole or not at all (written aside, then linked into place), and of two boots racing to create
+ * it the second reads the first one's.
+ */
 function embeddedJwtSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let secret = readSecretFile(file);
+  if (secret === undefined) {
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(draft, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+    try {
+      linkSync(draft, file); // fails with EEXIST when another boot got there first: its secret wins
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
+    secret = readSecretFile(file)!;
+  }
+  const problem = jwtSecretProblem(secret);
+  if (problem) throw new ConfigError(`Invalid configuration: ${file}: ${problem} (delete the file to generate a new one)`);
+  return secret;
+}
+
+function readSecretFile(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8').trim();
-  } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(file, secret, { mode: 0o600 });
-    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

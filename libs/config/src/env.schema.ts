@@ -1,7 +1,28 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { jwtSecretProblem } from './jwt-secret.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const port = z.coerce.number().int().min(1).max(65535);
+/** Empty counts as unset, so `.env.example`'s blank lines keep each variable's default. */
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+const optionalBool = optionalString
+  .pipe(z.enum(['true', 'false']).optional())
+  .transform((v) => (v === undefined ? undefined : v === 'true'));
+const perSecond = z.coerce.number().int().min(0);
+
+/** One entry of Express' `trust proxy` list: a named range, an address, or a CIDR. */
+const isProxyEntry = (entry: string) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -25,12 +46,40 @@ export const envSchema = z
     REDIS_URL: optionalUrl(['redis://', 'rediss://']),
     REDIS_KEY_PREFIX: z.string().min(1).default('retail-rt'),
     REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).default(250),
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((node) => node.trim()) : undefined))
+      .refine((nodes) => nodes === undefined || nodes.every((node) => /^[^\s:]+:\d{1,5}$/.test(node)), {
+        message: 'must be empty or a comma-separated list of host:port',
+      }),
+    REDIS_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
+    SOCKET_MAX_BUFFERED_BYTES: z.coerce
+      .number()
+      .int()
+      .min(16 * 1024)
+      .default(8 * 1024 * 1024),
+    DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(5),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
     JWT_SECRET: z
       .string()
       .optional()
       .transform((v) => (v ? v : undefined))
-      .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
-    JWT_EXPIRES_IN: z.coerce.number().int().positive().default(3600),
+      .superRefine((v, ctx) => refuseWeakSecret(v, ctx)),
+    JWT_PREVIOUS_SECRETS: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').flatMap((s) => (s.trim() ? [s.trim()] : [])))
+      .superRefine((secrets, ctx) => secrets.forEach((s) => refuseWeakSecret(s, ctx))),
+    JWT_ISSUER: z.string().trim().min(1).default('retail-realtime'),
+    JWT_AUDIENCE: z.string().trim().min(1).default('retail-realtime'),
+    JWT_EXPIRES_IN: z.coerce.number().int().positive().max(86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(14 * 86_400),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     ALERT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(250).default(60_000),
@@ -38,10 +87,45 @@ export const envSchema = z
     EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     EVENT_RETENTION_MAX_PER_ROOM: z.coerce.number().int().min(100).default(10_000),
     FAULT_INJECTION: z.enum(['none', 'crash-before-publishing-a-sale']).default('none'),
+    HOST: optionalString,
+    SEED_DEMO_DATA: optionalBool,
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('loopback')
+      .refine((v) => v.split(',').every((entry) => isProxyEntry(entry.trim())), {
+        message: 'must be addresses, CIDRs or loopback / linklocal / uniquelocal, comma-separated',
+      }),
+    LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(0).default(0),
+    LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).default(16),
+    RATE_LIMIT_USER_PER_SECOND: perSecond.default(50),
+    RATE_LIMIT_COMPANY_PER_SECOND: perSecond.default(1000),
+    SOCKETS_PER_USER_MAX: z.coerce.number().int().min(1).default(100),
+    CORS_ORIGINS: optionalString,
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+    DOCS_ENABLED: optionalBool,
   })
   .superRefine((env, ctx) => {
     if (env.FAULT_INJECTION !== 'none' && env.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['FAULT_INJECTION'], message: 'refused when NODE_ENV=production' });
+    }
+    const origins = env.CORS_ORIGINS?.split(',').map((o) => o.trim()) ?? [];
+    if (origins.some((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CORS_ORIGINS'],
+        message: 'must be *, or origins such as https://pos.example.com, comma-separated',
+      });
+    }
+    if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set either REDIS_URL or REDIS_CLUSTER_NODES, not both' });
+    }
+    // The socket.io emitter, which a REST-only replica publishes through when streams are off, speaks only the classic protocol.
+    if (env.REDIS_ADAPTER === 'sharded' && !env.WEBSOCKET_ENABLED && !env.EVENT_STREAMS) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_ADAPTER'], message: 'sharded needs WEBSOCKET_ENABLED=true or EVENT_STREAMS=true' });
+    }
+    if (env.DRAIN_SECONDS * 1000 >= env.SHUTDOWN_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['SHUTDOWN_TIMEOUT_MS'], message: 'must be longer than DRAIN_SECONDS' });
     }
     if (env.DATABASE_URI && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required when DATABASE_URI is set' });
@@ -49,6 +133,11 @@ export const envSchema = z
   });
 
 export type Env = z.output<typeof envSchema>;
+
+function refuseWeakSecret(secret: string | undefined, ctx: z.RefinementCtx) {
+  const problem = secret === undefined ? undefined : jwtSecretProblem(secret);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

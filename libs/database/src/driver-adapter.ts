@@ -43,7 +43,7 @@ export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<Ope
   let dataDir: string | undefined;
   if ('dataDir' in opts) {
     const parent = resolve(opts.dataDir);
-    mkdirSync(parent, { recursive: true }); // PGlite requires the parent of its data dir to exist
+    mkdirSync(parent, { recursive: true, mode: 0o700 }); // PGlite requires the parent of its data dir to exist; private, like its secret
     dataDir = join(parent, 'pglite');
   }
   const db = await PGlite.create(dataDir); // undefined → in-memory

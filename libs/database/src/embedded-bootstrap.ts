@@ -5,8 +5,8 @@ import { deployMigrations } from './migrations/migrator.js';
 import { PrismaService } from './prisma.service.js';
 
 /**
- * Embedded mode is the one-command start: migrate the PGlite database and seed the demo
- * chain when it is empty. With DATABASE_URI, migrations are an explicit ops step instead.
+ * Embedded mode is the one-command start: migrate the PGlite database and, unless this is
+ * production without SEED_DEMO_DATA=true, seed the demo chain when it is empty. With DATABASE_URI, migrations are an explicit ops step instead.
  */
 @Injectable()
 export class EmbeddedBootstrap implements OnModuleInit {
@@ -21,7 +21,7 @@ export class EmbeddedBootstrap implements OnModuleInit {
     if (!this.config.database.embedded) return;
     const applied = await deployMigrations(this.prisma.driver.factory, { log: (line) => this.logger.debug(line.trim()) });
     if (applied.length) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
-    if ((await this.prisma.company.count()) === 0) {
+    if (this.config.demo.seed && (await this.prisma.company.count()) === 0) {
       await seedDemoData(this.prisma);
       this.logger.log('Seeded the demo chain (demo passwords: demo1234)');
     }

@@ -3,7 +3,7 @@ export { DatabaseModule } from './database.module.js';
 export { openDriverAdapter, type OpenedDriverAdapter } from './driver-adapter.js';
 export { createMigration, defaultMigrationPaths, deployMigrations } from './migrations/migrator.js';
 export { PrismaService } from './prisma.service.js';
-export { DEMO_PASSWORD, seedDemoData } from './seed/seed-data.js';
+export { DEMO_PASSWORD, DEMO_USER_EMAILS, seedDemoData } from './seed/seed-data.js';
 export {
   afterCommit,
   beforeCommit,
@@ -40,5 +40,6 @@ export type {
   ChatRoomMember,
   ChatMessage,
   IdempotencyKey,
+  RefreshToken,
 } from './generated/client.js';
 export * from './generated/enums.js';

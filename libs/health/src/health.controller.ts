@@ -1,15 +1,17 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, PrismaHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import { Public } from '@retail/auth';
+import { NoRateLimit, Public } from '@retail/auth';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 import { RedisConnections } from '@retail/redis';
+import { Readiness } from './readiness.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(
@@ -18,6 +20,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly prisma: PrismaService,
     private readonly redis: RedisConnections,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get('live')
@@ -30,9 +33,11 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: "The database answers (503 database_unavailable otherwise); Redis is reported, 'degraded' while down, but never a 503 alone",
+    summary:
+      "The database answers (503 database_unavailable otherwise) and no shutdown has begun (503 shutting_down); Redis is reported, 'degraded' while down, but never a 503 alone",
   })
   async ready() {
+    if (this.readiness.shuttingDown) throw new AppError(HttpStatus.SERVICE_UNAVAILABLE, 'shutting_down', 'Not ready: shutting down');
     try {
       return await this.health.check([
         () => this.prismaIndicator.pingCheck('database', this.prisma, { timeout: CHECK_TIMEOUT_MS }),

@@ -27,6 +27,26 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly slowConsumerDisconnects = new Counter({
+    name: 'realtime_slow_consumer_disconnects_total',
+    help: 'Sockets disconnected because too much was waiting to be sent to them (SOCKET_MAX_BUFFERED_BYTES), per namespace',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+
+  readonly largestSocketBacklog = new Gauge({
+    name: 'realtime_socket_backlog_bytes_max',
+    help: 'The most bytes waiting to be sent to any one connection of this replica, at the last check (once a second)',
+    registers: [this.registry],
+  });
+
+  readonly drainDisconnects = new Counter({
+    name: 'realtime_drain_disconnects_total',
+    help: 'Sockets closed by a graceful shutdown (server_shutdown), per namespace',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP request latency',

@@ -28,8 +28,12 @@ async function fakeServer(heads: Record<string, number>) {
   const namespace = io.of('/pos');
   const handshakes: { token?: string; resume?: RoomPositions }[] = [];
   const inBandResumes: RoomPositions[] = [];
+  const refreshes: string[] = [];
   const server = {
     refuse: (_token: string | undefined): string | undefined => undefined,
+    /** Answers auth.refresh: undefined accepts the token, a code refuses it. */
+    refuseRefresh: (_token: string): string | undefined => undefined,
+    refreshes,
     onConnection: (_socket: ServerSocket) => {},
     heads,
     handshakes,
@@ -62,12 +66,25 @@ async function fakeServer(heads: Record<string, number>) {
     socket.on(COMMANDS.subscribe.name, ({ room }: { room: string }, ack: (answer: object) => void) =>
       ack({ ok: true, room, position: at(heads[room]) }),
     );
+    socket.on(COMMANDS.authRefresh.name, ({ token }: { token: string }, ack: (answer: object) => void) => {
+      refreshes.push(token);
+      const code = server.refuseRefresh(token);
+      ack(code ? { ok: false, error: { code, message: code } } : { ok: true, expiresAt: expiryOf(token) });
+    });
     server.onConnection(socket);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   server.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return server;
 }
+
+/** An unsigned JWT that expires `seconds` from now: the client only reads its exp. */
+let minted = 0;
+const jwtExpiringIn = (seconds: number) => {
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${b64({ alg: 'HS256' })}.${b64({ sub: 'u', n: ++minted, exp: Math.floor(Date.now() / 1000) + seconds })}.sig`;
+};
+const expiryOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp as number;
 
 let server: Awaited<ReturnType<typeof fakeServer>>;
 let client: RealtimeClient;
@@ -179,5 +196,38 @@ describe('createRealtimeClient', () => {
 
     await vi.waitFor(() => expect(delivered).toEqual([`${R}#41`]));
     expect(onReset).toHaveBeenCalledWith(R, 'retention_exceeded');
+  });
+
+  it('hands the server a fresh token in band before the current one expires, on the same socket', async () => {
+    server = await fakeServer({ [R]: 0 });
+    const getToken = vi.fn(() => jwtExpiringIn(2));
+    connect({ getToken });
+    await vi.waitFor(() => expect(server.handshakes).toHaveLength(1));
+    const first = server.handshakes[0].token!;
+
+    await vi.waitFor(() => expect(server.refreshes).toHaveLength(2), { timeout: 5_000 });
+
+    expect(server.handshakes).toHaveLength(1);
+    expect(expiryOf(server.refreshes[0])).toBeGreaterThanOrEqual(expiryOf(first));
+    expect(server.refreshes[0]).not.toBe(first);
+    expect(server.refreshes[1]).not.toBe(server.refreshes[0]);
+  });
+
+  it('reports a refused refresh and reconnects with a fresh token once the server ends the session', async () => {
+    server = await fakeServer({ [R]: 2 });
+    server.refuseRefresh = () => 'token_mismatch';
+    server.onConnection = (socket) => {
+      if (server.handshakes.length === 1) setTimeout(() => socket.disconnect(true), 2_000);
+    };
+    const onError = vi.fn();
+    connect({ getToken: () => jwtExpiringIn(2), onError });
+
+    await vi.waitFor(() => expect(server.handshakes).toHaveLength(2), { timeout: 5_000 });
+    expect(server.refreshes).toHaveLength(1);
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'command_failed', details: expect.objectContaining({ code: 'token_mismatch' }) }),
+    );
+    expect(server.handshakes[1].token).not.toBe(server.handshakes[0].token);
+    expect(server.handshakes[1].resume).toEqual({ [R]: at(2) });
   });
 });

@@ -18,6 +18,7 @@ import {
 } from '@retail/realtime-protocol';
 import { RealtimeClientError } from './errors.js';
 import { StreamTracker, type TrackerOutcome } from './stream-tracker.js';
+import { refreshDelayMs, tokenExpiry } from './token-expiry.js';
 
 /** The envelope an event arrives in, typed from the protocol. */
 export type EnvelopeOf<N extends EventName> = Parameters<ServerToClientEvents[N]>[0];
@@ -32,7 +33,11 @@ export interface RealtimeClientOptions {
   /** The server's origin, e.g. `https://realtime.example.com`; the namespace path is added to it. */
   url: string;
   namespace: NamespaceKey;
-  /** Called on every (re)connect: return a valid token, refreshing it when the old one expired. */
+  /**
+   * Called on every (re)connect, and again shortly before the token expires (it is sent in band,
+   * `auth.refresh`, so the socket stays up): return a valid token, a fresh one when the last is
+   * close to expiry.
+   */
   getToken: () => string | Promise<string>;
   /** Positions are loaded from it before the first connect and saved to it, throttled, as they change. */
   storage?: PositionStorage;
@@ -86,6 +91,9 @@ class TrackedSocketClient implements RealtimeClient {
   private readonly eventNames: ReadonlySet<EventName>;
   private readonly gapWatch: ReturnType<typeof setInterval>;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token the current session runs on. */
+  private token: string | undefined;
   private reconnectAttempts = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private savedRevision = 0;
@@ -153,6 +161,7 @@ class TrackedSocketClient implements RealtimeClient {
     this.closed = true;
     clearInterval(this.gapWatch);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.refreshTimer);
     clearTimeout(this.saveTimer);
     this.socket.disconnect();
     if (this.tracker.revision !== this.savedRevision) this.save();
@@ -182,10 +191,12 @@ class TrackedSocketClient implements RealtimeClient {
     );
     this.socket.on('connect', () => {
       this.reconnectAttempts = 0;
+      this.scheduleRefresh();
     });
     // socket.io-client reconnects by itself after transport failures, never after the server ended the
     // session (an expired token, a slow consumer): that one is up to us.
     this.socket.on('disconnect', (reason) => {
+      clearTimeout(this.refreshTimer);
       if (reason === 'io server disconnect') this.reconnectLater();
     });
     this.socket.on('connect_error', (error) => this.handleRefusal(error));
@@ -193,16 +204,44 @@ class TrackedSocketClient implements RealtimeClient {
 
   /** Resume carries what was reached in each room, so the server replays only what was missed. */
   private async handshakeAuth(): Promise<HandshakeAuth> {
-    let token: string | undefined;
-    try {
-      token = await this.options.getToken();
-    } catch (error) {
-      // Connecting without a token is refused as token_missing, which retries with backoff.
-      this.report(new RealtimeClientError('token_failed', 'getToken() failed', undefined, { cause: error }));
-    }
+    // Connecting without a token is refused as token_missing, which retries with backoff.
+    const token = (this.token = await this.freshToken());
     // The server takes at most MAX_RESUME_ROOMS; a room left out resumes in-band once its next event shows a gap.
     const resume = Object.fromEntries(Object.entries(this.tracker.beginSession()).slice(0, MAX_RESUME_ROOMS));
     return { token, resume };
+  }
+
+  private async freshToken(): Promise<string | undefined> {
+    try {
+      return await this.options.getToken();
+    } catch (error) {
+      this.report(new RealtimeClientError('token_failed', 'getToken() failed', undefined, { cause: error }));
+      return undefined;
+    }
+  }
+
+  /** Before the session's token expires, hands the server a fresh one in band. */
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    const exp = tokenExpiry(this.token);
+    if (exp === undefined) return;
+    this.refreshTimer = setTimeout(() => void this.refreshInBand(), refreshDelayMs(exp));
+  }
+
+  /**
+   * A refusal (or a failed getToken) is reported and not retried: the server ends the session when
+   * the token expires, and the client reconnects as after any ended session, resuming every room.
+   */
+  private async refreshInBand(): Promise<void> {
+    const token = await this.freshToken();
+    if (!token || !this.socket.connected) return;
+    try {
+      await this.command(COMMANDS.authRefresh.name, { token });
+      this.token = token;
+      this.scheduleRefresh();
+    } catch (error) {
+      this.report(error as RealtimeClientError);
+    }
   }
 
   private handleRefusal(error: Error): void {

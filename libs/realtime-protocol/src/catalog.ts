@@ -12,7 +12,7 @@ import { CountPayload, MovementPayload } from './schemas/inventory.js';
 import { SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
 import { CartPayload, CartPaymentPayload, DailyTotalsPayload, SaleCompletedPayload } from './schemas/pos.js';
 import { RoomCommand } from './schemas/room-commands.js';
-import { SessionEndedPayload } from './schemas/session.js';
+import { AuthRefreshCommand, SessionEndedPayload } from './schemas/session.js';
 import { ResumeCommand, ResumeOkPayload, ResumeResetPayload, SessionReadyPayload } from './schemas/streams.js';
 
 /** The four Socket.IO namespaces. */
@@ -102,6 +102,13 @@ export const COMMANDS = {
     namespaces: ['pos', 'inventory', 'notifications', 'chat'],
     payload: ResumeCommand,
     summary: 'Replay what was missed in rooms already joined, from {offset, epoch} each; acked {ok:true}, then the replay and resume.ok.',
+  },
+  authRefresh: {
+    name: 'auth.refresh',
+    namespaces: ['pos', 'inventory', 'notifications', 'chat'],
+    payload: AuthRefreshCommand,
+    summary:
+      'Extend the session with a fresh access token of the same user and device, before the current one expires; acked {expiresAt}. No reconnect.',
   },
   chatJoin: {
     name: 'chat.join',

@@ -3,3 +3,4 @@ export { CHAT_COMMANDS, type ChatCommands } from './gateways/chat-commands.port.
 export { RealtimeModule } from './realtime.module.js';
 export { RealtimeService, type EmitOptions, type SystemAlertInput } from './realtime.service.js';
 export { ROUTES, routeOf, type Route } from './routing/routes.js';
+export { SocketDrain } from './sessions/socket-drain.js';

@@ -5,6 +5,7 @@ import { GatewaysModule } from './gateways/gateways.module.js';
 import { EventPublisher } from './publishing/event-publisher.js';
 import { SocketServerRegistry } from './publishing/socket-server.registry.js';
 import { RealtimeService } from './realtime.service.js';
+import { SocketDrain } from './sessions/socket-drain.js';
 import { EventOutbox } from './streams/event-outbox.js';
 import { ReplayHolds } from './streams/replay-holds.js';
 import { StreamFanout } from './streams/stream-fanout.js';
@@ -17,7 +18,17 @@ import { StreamStore } from './streams/stream-store.js';
   // A REST-only replica (WEBSOCKET_ENABLED=false) still publishes, through Redis, to the others.
   imports: [ConditionalModule.registerWhen(GatewaysModule, (env) => env.WEBSOCKET_ENABLED !== 'false')],
   controllers: [AsyncApiController],
-  providers: [SocketServerRegistry, EventPublisher, StreamStore, ReplayHolds, StreamFanout, StreamRelay, EventOutbox, RealtimeService],
-  exports: [RealtimeService, SocketServerRegistry, StreamStore, ReplayHolds],
+  providers: [
+    SocketServerRegistry,
+    EventPublisher,
+    StreamStore,
+    ReplayHolds,
+    StreamFanout,
+    StreamRelay,
+    EventOutbox,
+    RealtimeService,
+    SocketDrain,
+  ],
+  exports: [RealtimeService, SocketServerRegistry, StreamStore, ReplayHolds, SocketDrain],
 })
 export class RealtimeModule {}

@@ -1,2 +1,2 @@
-export { RedisConnections } from './redis-connections.js';
+export { RedisConnections, type ConnectionOptions, type RedisClient } from './redis-connections.js';
 export { RedisModule } from './redis.module.js';

@@ -1,27 +1,48 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { AppConfig } from '@retail/config';
 
 // How long boot waits for the first connection: long enough to start connected when Redis is up,
 // short enough that a replica still starts, and serves REST, while it is down.
 const BOOT_CONNECT_WAIT_MS = 1_000;
+// How long shutdown lets QUIT wait for pending replies before it drops the connection.
+const QUIT_WAIT_MS = 1_000;
+
+/** A connection to one Redis server or to a Redis Cluster: the commands are the same. */
+export type RedisClient = Redis | Cluster;
+
+export interface ConnectionOptions extends RedisOptions {
+  /** On a cluster: one subscriber connection per shard, for SSUBSCRIBE (sharded pub/sub). */
+  shardedSubscribers?: boolean;
+}
 
 /**
- * Owns every ioredis connection of the process, so shutdown closes them all.
- * `enabled` is false when REDIS_URL is empty (single-node mode).
+ * Owns every ioredis connection of the process, so shutdown closes them all. It connects to
+ * REDIS_URL, or to the Redis Cluster named by REDIS_CLUSTER_NODES. `enabled` is false when neither
+ * is set (single-node mode).
  */
 @Injectable()
 export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
-  private readonly clients = new Set<Redis>();
-  private shared?: Redis;
+  private readonly clients = new Set<RedisClient>();
+  private shared?: RedisClient;
 
   constructor(private readonly config: AppConfig) {}
 
   get enabled(): boolean {
-    return Boolean(this.config.redis.url);
+    return Boolean(this.config.redis.url ?? this.config.redis.clusterNodes);
+  }
+
+  /** A Redis Cluster: keys that one command or transaction uses together need one hash tag, `{…}`. */
+  get cluster(): boolean {
+    return Boolean(this.config.redis.clusterNodes);
+  }
+
+  /** SPUBLISH / SSUBSCRIBE instead of PUBLISH / SUBSCRIBE (REDIS_ADAPTER=sharded). */
+  get sharded(): boolean {
+    return this.config.redis.adapter === 'sharded';
   }
 
   get keyPrefix(): string {
@@ -33,7 +54,7 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
    * queueing: no offline queue (a command while disconnected fails at once), a short command
    * timeout, no retry of a command cut off by a disconnect. Callers degrade without Redis.
    */
-  get client(): Redis {
+  get client(): RedisClient {
     this.shared ??= this.create('shared', {
       enableOfflineQueue: false,
       commandTimeout: this.config.redis.commandTimeoutMs,
@@ -46,10 +67,22 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
    * A new dedicated connection, e.g. for pub/sub or blocking commands. It keeps ioredis' defaults
    * (commands wait in the offline queue until it reconnects); BullMQ needs `maxRetriesPerRequest: null`.
    */
-  create(name: string, options: RedisOptions = {}): Redis {
-    if (!this.config.redis.url) throw new Error('REDIS_URL is not configured');
-    const client = new Redis(this.config.redis.url, { connectionName: `${this.keyPrefix}:${name}`, ...options });
-    client.on('error', (error) => this.logger.warn(`${name}: ${error.message}`));
+  create(name: string, { shardedSubscribers, ...options }: ConnectionOptions = {}): RedisClient {
+    const { url, clusterNodes } = this.config.redis;
+    const redisOptions: RedisOptions = { connectionName: `${this.keyPrefix}:${name}`, ...options };
+    let client: RedisClient;
+    if (clusterNodes) {
+      client = new Cluster(clusterNodes, {
+        redisOptions,
+        enableOfflineQueue: options.enableOfflineQueue ?? true,
+        shardedSubscribers: shardedSubscribers ?? false,
+      });
+    } else if (url) {
+      client = new Redis(url, redisOptions);
+    } else {
+      throw new Error('Neither REDIS_URL nor REDIS_CLUSTER_NODES is configured');
+    }
+    client.on('error', (error: Error) => this.logger.warn(`${name}: ${error.message}`));
     this.clients.add(client);
     return client;
   }
@@ -66,10 +99,23 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // QUIT lets pending replies arrive; on a client that is not connected it could wait in the offline queue forever.
-    const close = (c: Redis) => (c.status === 'ready' ? c.quit().then(undefined, () => c.disconnect()) : c.disconnect());
     await Promise.allSettled([...this.clients].map(close));
     this.clients.clear();
     this.shared = undefined;
   }
+}
+
+/**
+ * QUIT lets pending replies arrive, but only on a connected client (on another it could wait in the
+ * offline queue forever) and only briefly (Redis may die mid-way); then the connection is dropped.
+ */
+async function close(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') {
+    const quit = client.quit().then(
+      () => true,
+      () => false,
+    );
+    if (await Promise.race([quit, sleep(QUIT_WAIT_MS, false, { ref: false })])) return;
+  }
+  client.disconnect();
 }

@@ -5,6 +5,7 @@ import {
   type RealtimeEnvelope,
   type RoomPositions,
   COMMANDS,
+  CONTROL_EVENTS,
   NAMESPACES,
 } from '@retail/realtime-protocol';
 
@@ -48,14 +49,32 @@ export async function api<T = any>(
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
-export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {
+/** What login and refresh answer. */
+export interface SessionTokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+/** Logs a demo user in; resolves with both tokens. */
+export async function loginSession(
+  baseUrl: string,
+  email: string,
+  extra: { deviceId?: string; password?: string } = {},
+): Promise<SessionTokens> {
   const { status, body } = await api(baseUrl, 'POST', '/auth/login', undefined, {
     email,
     password: extra.password ?? 'demo1234',
     ...(extra.deviceId ? { deviceId: extra.deviceId } : {}),
   });
   if (status !== 200) throw new Error(`login ${email} failed: ${status} ${JSON.stringify(body)}`);
-  return body.accessToken;
+  return body;
+}
+
+/** Logs a demo user in; resolves with the access token. */
+export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {
+  return (await loginSession(baseUrl, email, extra)).accessToken;
 }
 
 /** Connects to a namespace; resolves once connected, rejects with the connect_error. */
@@ -66,6 +85,8 @@ export function connectSocket(
   options: {
     transports?: string[];
     extraHeaders?: Record<string, string>;
+    /** Keep cookies, as a browser does (the balancer's stickiness cookie for long-polling). */
+    withCredentials?: boolean;
     resume?: RoomPositions;
     onSocket?: (socket: Socket) => void;
   } = {},
@@ -74,6 +95,7 @@ export function connectSocket(
     auth: { ...(token ? { token } : {}), ...(options.resume ? { resume: options.resume } : {}) },
     transports: options.transports ?? ['websocket'],
     extraHeaders: options.extraHeaders,
+    withCredentials: options.withCredentials,
     reconnection: false,
     forceNew: true,
   });
@@ -115,6 +137,20 @@ export function nextEvent(
     socket.on(event, listener);
   });
   // Marked handled: a test that fails before awaiting it reports that failure, not this timeout.
+  waiting.catch(() => undefined);
+  return waiting;
+}
+
+/** Resolves once the server ends the socket's session: the `session.ended` payload and the disconnect reason. */
+export function sessionEnd(socket: Socket, timeoutMs = 10_000): Promise<{ ended: { code: string; message: string }; reason: string }> {
+  const ended = new Promise<{ code: string; message: string }>((resolve) => socket.once(CONTROL_EVENTS.sessionEnded.name, resolve));
+  const reason = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+  const both = Promise.all([ended, reason]).then(([e, r]) => ({ ended: e, reason: r }));
+  const timeout = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`session not ended within ${timeoutMs} ms`)), timeoutMs);
+    void both.finally(() => clearTimeout(timer));
+  });
+  const waiting = Promise.race([both, timeout]);
   waiting.catch(() => undefined);
   return waiting;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { api, login } from './clients.js';
 
 /** Ids of the seeded demo chain, looked up through the API as its admins see it. */
@@ -23,4 +24,17 @@ export async function demoIds(baseUrl: string) {
     centroDevice: centroDevice.id as string,
     norteDevice: norteDevice.id as string,
   };
+}
+
+/** A new user of the admin's company, through POST /users; answers the user and a password to log in with. */
+export async function createUser(
+  baseUrl: string,
+  adminToken: string,
+  user: { role: 'ADMIN' | 'MANAGER' | 'CASHIER' | 'STAFF'; workspaceIds: string[]; email?: string; name?: string },
+) {
+  const password = 'a-test-password-1';
+  const email = user.email ?? `${user.role.toLowerCase()}-${randomUUID().slice(0, 8)}@test.local`;
+  const { status, body } = await api(baseUrl, 'POST', '/users', adminToken, { name: `Test ${user.role}`, email, password, ...user });
+  if (status !== 201) throw new Error(`creating ${email} failed: ${status} ${JSON.stringify(body)}`);
+  return { id: body.id as string, email, password };
 }

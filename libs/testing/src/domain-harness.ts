@@ -9,15 +9,16 @@ export async function startDomainHarness() {
   const prisma = new PrismaService(await openDriverAdapter({ databaseUri: db.uri, dataDir: '' }));
   const { sent, realtime } = recordingRealtime();
 
-  /** A demo user as their token would describe them. */
+  /** A demo user as AccessResolver would resolve their token. */
   const principal = async (email: string): Promise<Principal> => {
     const user = await prisma.user.findUniqueOrThrow({ where: { email }, include: { workspaces: true } });
     return {
       userId: user.id,
       companyId: user.companyId,
-      workspaceIds: user.workspaces.map((w) => w.workspaceId),
+      workspaceIds: user.role === 'ADMIN' ? [] : user.workspaces.map((w) => w.workspaceId),
       role: user.role,
       permissions: permissionsFor(user.role),
+      accessVersion: user.accessVersion,
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     };
   };

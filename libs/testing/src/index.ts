@@ -4,24 +4,37 @@ export {
   connectSocket,
   connectStream,
   login,
+  loginSession,
   nextEvent,
   QUIET_MS,
   record,
+  sessionEnd,
   sleep,
   type ApiResponse,
+  type SessionTokens,
   type StreamSocket,
   type TestEnvelope,
 } from './clients.js';
 export { connectPrisma, createTestDatabase, type TestDatabase } from './database.js';
-export { consecutive, openDashboard, type Dashboard } from './dashboards.js';
-export { demoIds } from './demo.js';
+export { allCaughtUp, consecutive, openDashboard, type Dashboard } from './dashboards.js';
+export { createUser, demoIds } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
+export { HAPROXY_CONFIG, startHaproxy, startHaproxyOnDns, type Haproxy } from './haproxy.js';
+export { readMetrics } from './metrics.js';
 export { startNginx, type Nginx } from './nginx.js';
-export { productBySku, sell } from './pos-flow.js';
-export { startPrivatePostgres, startPrivateRedis, type PrivatePostgres, type PrivateRedis } from './private-services.js';
+export { productBySku, sell, sellSteadily } from './pos-flow.js';
+export {
+  startPrivatePostgres,
+  startPrivateRedis,
+  startPrivateRedisCluster,
+  type PrivatePostgres,
+  type PrivateRedis,
+  type PrivateRedisCluster,
+} from './private-services.js';
 export { POSTGRES_ADMIN_URI, probeServices, REDIS_TEST_URL } from './probe-services.js';
 export { recordingRealtime, type SentEvent } from './recording-realtime.js';
 export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
 export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
-export { craftToken, decodeClaims } from './tokens.js';
+export { forwardAddress, startServiceDns, type ServiceDns } from './service-dns.js';
+export { craftToken, decodeClaims, decodeHeader, expiredToken } from './tokens.js';

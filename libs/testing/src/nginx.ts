@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, type Replica } from './replica.js';
+import { stopProcess, waitUntilServing } from './serving.js';
 
 export interface Nginx {
   url: string;
@@ -52,24 +53,6 @@ export async function startNginx(replicas: Replica[]): Promise<Nginx> {
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  while (
-    !(await fetch(`${url}/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`nginx did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    stop: () =>
-      new Promise((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        // Fast shutdown: open websockets must not keep a test waiting.
-        child.kill('SIGTERM');
-      }),
-  };
+  await waitUntilServing(`${url}/health/live`, child, 'nginx', () => stderr);
+  return { url, stop: () => stopProcess(child) };
 }

@@ -1,4 +1,4 @@
-import { api } from './clients.js';
+import { api, sleep } from './clients.js';
 
 /** A product of the caller's company, by sku. */
 export async function productBySku(baseUrl: string, token: string, sku: string): Promise<{ id: string; price: number }> {
@@ -24,4 +24,26 @@ export async function sell(
   const checkoutStarted = performance.now();
   const checkout = await api(baseUrl, 'POST', `/pos/carts/${cart.body.id}/checkout`, token);
   return { ...checkout, checkoutMs: performance.now() - checkoutStarted };
+}
+
+/** Sells one unit of `productId` every `everyMs` until `stop()`; `committed` holds the ids of the sales that committed. */
+export function sellSteadily(baseUrl: string, token: string, productId: string, everyMs: number) {
+  const committed: string[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const started = Date.now();
+      const sale = await sell(baseUrl, token, [{ productId, quantity: 1 }]).catch(() => undefined);
+      if (sale?.status === 201) committed.push(sale.body.id);
+      await sleep(Math.max(0, everyMs - (Date.now() - started)));
+    }
+  })();
+  return {
+    committed,
+    stop: async () => {
+      running = false;
+      await done;
+      return committed;
+    },
+  };
 }

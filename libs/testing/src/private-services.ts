@@ -44,6 +44,78 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   return redis;
 }
 
+export interface PrivateRedisCluster {
+  /** `host:port` of every node, for REDIS_CLUSTER_NODES. */
+  nodes: string[];
+  /** Stops every node (SIGTERM, then SIGKILL) and removes their directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Redis Cluster of `size` masters (no replicas) on spare loopback ports: one
+ * `redis-server --cluster-enabled yes` each, joined by `redis-cli --cluster create`; resolves once
+ * every node reports cluster_state:ok.
+ */
+export async function startPrivateRedisCluster(size = 3): Promise<PrivateRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'rt-redis-cluster-'));
+  // Each node also needs a cluster bus port; Redis' default (port + 10000) may not exist.
+  const [ports, busPorts] = chunk(await distinctFreePorts(2 * size), size);
+  const children: ChildProcess[] = [];
+  const killOnExit = () => children.forEach((c) => c.kill('SIGKILL'));
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    await Promise.all(children.map((child) => stopChild(child)));
+    process.off('exit', killOnExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const [i, port] of ports.entries()) {
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-port', String(busPorts[i])];
+      args.push('--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no');
+      const child = spawn('redis-server', [...args, '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      await waitForOutput(child, /Ready to accept connections/, `redis-server :${port}`);
+    }
+    const nodes = ports.map((port) => `127.0.0.1:${port}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes'], {
+      stdio: 'pipe',
+      timeout: START_TIMEOUT_MS,
+    });
+    await waitForClusterOk(ports);
+    return { nodes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitForClusterOk(ports: number[]): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  const ok = (port: number) =>
+    execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).includes('cluster_state:ok');
+  while (!ports.every(ok)) {
+    if (Date.now() > deadline) throw new Error(`Redis Cluster not ok after ${START_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** freePort() can hand out a port twice before it is bound; a cluster needs `count` different ones. */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+const chunk = <T>(items: T[], size: number) => [items.slice(0, size), items.slice(size)];
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const overdue = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited.finally(() => clearTimeout(overdue));
+}
+
 export interface PrivatePostgres {
   /** The `postgres` maintenance database, for createTestDatabase({ adminUri }). */
   adminUri: string;

@@ -27,5 +27,6 @@ export async function probeServices() {
     postgres: await reachable(Number(new URL(POSTGRES_ADMIN_URI).port || 5432)),
     redis: await reachable(Number(new URL(REDIS_TEST_URL).port || 6379)),
     nginx: onPath('nginx'),
+    haproxy: onPath('haproxy'),
   };
 }

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
-export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+/** Random-looking, so that it passes the boot's refusal of placeholder and weak secrets. */
+export const TEST_JWT_SECRET = 'Qm3vX9tLr7Wc2NpK8sZd5FhJ1yGb4TaE6uRwPq0Vn';
 const MAIN = resolve('apps/api/dist/main.js');
 const STOP_DEADLINE_MS = 20_000;
 

@@ -1,6 +1,6 @@
 import { describe, inject } from 'vitest';
 
-type Service = 'postgres' | 'redis' | 'nginx';
+type Service = 'postgres' | 'redis' | 'nginx' | 'haproxy';
 
 /**
  * A describe block that needs real services. Without them it is skipped with a printed reason,

@@ -1,9 +1,17 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
-import { DeviceSchema, UpdateWorkspaceSchema, WorkspaceSchema, type UpdateWorkspaceDto } from './workspace.dto.js';
+import { DevicesService } from './devices.service.js';
+import {
+  CreateDeviceSchema,
+  DeviceSchema,
+  UpdateWorkspaceSchema,
+  WorkspaceSchema,
+  type CreateDeviceDto,
+  type UpdateWorkspaceDto,
+} from './workspace.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 
 @ApiTags('workspaces')
@@ -11,7 +19,10 @@ import { WorkspacesService } from './workspaces.service.js';
 @Controller('workspaces')
 @RequirePermissions('workspaces:read')
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspacesService) {}
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly devicesOf: DevicesService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Stores the caller may see' })
@@ -40,5 +51,18 @@ export class WorkspacesController {
   @ApiErrors(400, 401, 403, 404)
   devices(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.workspaces.devices(user, id);
+  }
+
+  @Post(':id/devices')
+  @RequirePermissions('devices:manage')
+  @ApiOperation({ summary: 'Add a POS device to a store; its name is unique within the store' })
+  @ApiResponse({ status: 201, standardSchema: DeviceSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  addDevice(
+    @CurrentUser() admin: Principal,
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: CreateDeviceSchema }) body: CreateDeviceDto,
+  ) {
+    return this.devicesOf.create(admin, id, body);
   }
 }

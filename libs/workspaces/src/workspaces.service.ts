@@ -7,12 +7,13 @@ import type { UpdateWorkspaceDto } from './workspace.dto.js';
 /** What listings say of a store. */
 export type WorkspaceSummary = Pick<Workspace, 'id' | 'name' | 'timeZone' | 'companyId'>;
 const SUMMARY = { id: true, name: true, timeZone: true, companyId: true } as const;
+export const DEVICE_SELECT = { id: true, name: true, workspaceId: true, retired: true } as const;
 
 @Injectable()
 export class WorkspacesService {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** ADMIN sees every store of the company; others the stores they work in. */
+  /** ADMIN sees every store of the company (read by company: no store list anywhere); others the stores they work in. */
   list(user: Principal): Promise<WorkspaceSummary[]> {
     return this.prisma.workspace.findMany({
       where: { companyId: user.companyId, ...(user.role === 'ADMIN' ? {} : { id: { in: user.workspaceIds } }) },
@@ -35,7 +36,7 @@ export class WorkspacesService {
     await this.assertVisible(user, workspaceId);
     return this.prisma.posDevice.findMany({
       where: { workspaceId },
-      select: { id: true, name: true, workspaceId: true },
+      select: DEVICE_SELECT,
       orderBy: { name: 'asc' },
     });
   }

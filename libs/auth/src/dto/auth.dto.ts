@@ -15,8 +15,18 @@ export const LoginSchema = z
 export type LoginDto = z.output<typeof LoginSchema>;
 
 export const TokenResponseSchema = z
-  .object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int().describe('seconds') })
+  .object({
+    accessToken: z.string().describe('JWT for `Authorization: Bearer` and the socket handshake'),
+    refreshToken: z.string().describe('Opaque; exchange it at POST /auth/refresh before the access token expires. Single use.'),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int().describe('seconds until the access token expires'),
+  })
   .meta({ id: 'TokenResponse' });
+
+export const RefreshSchema = z
+  .object({ refreshToken: z.string().min(1).max(200).describe('The refresh token of the last login or refresh') })
+  .meta({ id: 'RefreshRequest' });
+export type RefreshDto = z.output<typeof RefreshSchema>;
 
 export const MeResponseSchema = z
   .object({

@@ -4,14 +4,15 @@ import { AppError } from '@retail/common';
 import { IS_PUBLIC, REQUIRED_PERMISSIONS } from '../decorators/auth.decorators.js';
 import type { Permission } from '../permissions.js';
 import { hasPermission } from '../principal.js';
-import { bearerToken, TokenService } from '../services/token.service.js';
+import { AccessResolver } from '../access/access-resolver.js';
+import { bearerToken } from '../services/token.service.js';
 
-/** Global HTTP guard: verifies the bearer token, then the endpoint's permissions. */
+/** Global HTTP guard: verifies the bearer token and resolves its access, then checks the endpoint's permissions. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
+    private readonly access: AccessResolver,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -20,7 +21,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest();
-    const principal = await this.tokens.verify(bearerToken(request.headers.authorization));
+    const principal = await this.access.authenticate(bearerToken(request.headers.authorization));
     request.user = principal;
 
     const required = this.reflector.getAllAndMerge<Permission[]>(REQUIRED_PERMISSIONS, targets) ?? [];

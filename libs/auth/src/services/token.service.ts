@@ -1,49 +1,84 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { JwtService, TokenExpiredError } from '@nestjs/jwt';
-import { AppConfig } from '@retail/config';
+import jwt from 'jsonwebtoken';
+import { AppConfig, jwtKeyId } from '@retail/config';
 import { AppError } from '@retail/common';
-import type { AccessTokenClaims, Principal } from '../principal.js';
+import type { AccessTokenClaims } from '../principal.js';
 
+// Pinned: a token naming any other algorithm (none, RS256 with the secret as a "public key") is refused.
 const ALGORITHM = 'HS256';
 
-/** Signs and verifies access tokens. HTTP guards and the socket handshake both call `verify`. */
+/** A token whose signature and expiry hold; AccessResolver turns it into a Principal. */
+export interface VerifiedToken {
+  claims: AccessTokenClaims;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+interface SigningKey {
+  kid: string;
+  key: KeyObject;
+}
+
+/**
+ * Signs and verifies access tokens; AccessResolver.authenticate (HTTP and sockets alike) calls `verify`.
+ * `JWT_SECRET` signs, under a `kid` derived from it; it and `JWT_PREVIOUS_SECRETS` verify, each
+ * picked by the token's `kid`. Each key object is built once: jsonwebtoken otherwise rebuilds it
+ * from the string on every verify.
+ */
 @Injectable()
 export class TokenService {
-  constructor(
-    private readonly jwt: JwtService,
-    private readonly config: AppConfig,
-  ) {}
+  private readonly signing: SigningKey;
+  private readonly verifying: ReadonlyMap<string, KeyObject>;
 
-  async sign(claims: AccessTokenClaims): Promise<{ accessToken: string; expiresIn: number }> {
+  constructor(private readonly config: AppConfig) {
+    const keys = [config.jwt.secret, ...config.jwt.previousSecrets].map((secret): SigningKey => ({
+      kid: jwtKeyId(secret),
+      key: createSecretKey(Buffer.from(secret)),
+    }));
+    this.signing = keys[0];
+    this.verifying = new Map(keys.map(({ kid, key }) => [kid, key]));
+  }
+
+  sign(claims: AccessTokenClaims): { accessToken: string; expiresIn: number } {
     const expiresIn = this.config.jwt.expiresInSeconds;
-    const accessToken = await this.jwt.signAsync({ ...claims }, { secret: this.config.jwt.secret, algorithm: ALGORITHM, expiresIn });
+    const accessToken = jwt.sign({ ...claims }, this.signing.key, {
+      algorithm: ALGORITHM,
+      keyid: this.signing.kid,
+      expiresIn,
+      issuer: this.config.jwt.issuer,
+      audience: this.config.jwt.audience,
+    });
     return { accessToken, expiresIn };
   }
 
   /** Throws AppError 401 with code token_missing, token_invalid or token_expired. */
-  async verify(token: string | undefined | null): Promise<Principal> {
+  verify(token: string | undefined | null): VerifiedToken {
     if (!token) throw AppError.unauthorized('Access token is missing', 'token_missing');
-    let claims: AccessTokenClaims & { exp?: number };
+    const claims = this.verifiedClaims(token);
+    if (typeof claims.exp !== 'number' || !claims.sub || !claims.companyId || !Number.isInteger(claims.ver)) throw invalid();
+    const { sub, companyId, ver, deviceId, sid } = claims;
+    return { claims: { sub, companyId, ver, ...(deviceId ? { deviceId } : {}), ...(sid ? { sid } : {}) }, expiresAt: claims.exp };
+  }
+
+  private verifiedClaims(token: string): AccessTokenClaims & { exp?: number } {
+    const kid = jwt.decode(token, { complete: true })?.header.kid;
+    const key = kid === undefined ? undefined : this.verifying.get(kid);
+    if (!key) throw invalid();
     try {
-      claims = await this.jwt.verifyAsync(token, { secret: this.config.jwt.secret, algorithms: [ALGORITHM] });
+      return jwt.verify(token, key, {
+        algorithms: [ALGORITHM],
+        issuer: this.config.jwt.issuer,
+        audience: this.config.jwt.audience,
+      }) as AccessTokenClaims & { exp?: number };
     } catch (error) {
-      if (error instanceof TokenExpiredError) throw AppError.unauthorized('Access token has expired', 'token_expired');
-      throw AppError.unauthorized('Access token is invalid', 'token_invalid');
+      if (error instanceof jwt.TokenExpiredError) throw AppError.unauthorized('Access token has expired', 'token_expired');
+      throw invalid();
     }
-    if (typeof claims.exp !== 'number' || !claims.sub || !claims.companyId || !Array.isArray(claims.workspaceIds)) {
-      throw AppError.unauthorized('Access token is invalid', 'token_invalid');
-    }
-    return {
-      userId: claims.sub,
-      companyId: claims.companyId,
-      workspaceIds: claims.workspaceIds,
-      role: claims.role,
-      permissions: claims.permissions ?? [],
-      deviceId: claims.deviceId,
-      expiresAt: claims.exp,
-    };
   }
 }
+
+const invalid = () => AppError.unauthorized('Access token is invalid', 'token_invalid');
 
 /** Extracts a bearer token from an `Authorization` header value. */
 export function bearerToken(header: string | string[] | undefined): string | undefined {

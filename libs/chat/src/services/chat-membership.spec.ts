@@ -8,6 +8,7 @@ const principal = (role: Principal['role'], userId = 'u1'): Principal => ({
   workspaceIds: [],
   role,
   permissions: permissionsFor(role),
+  accessVersion: 1,
   expiresAt: 0,
 });
 

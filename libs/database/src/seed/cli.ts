@@ -1,8 +1,14 @@
 // `npm run db:seed`: seeds the demo chain into DATABASE_URI, or the embedded database in DATA_DIR.
+// With NODE_ENV=production it does nothing unless SEED_DEMO_DATA=true.
+import { parseEnv, seedsDemoData } from '@retail/config';
 import { openDriverAdapter } from '../driver-adapter.js';
 import { PrismaService } from '../prisma.service.js';
 import { seedDemoData } from './seed-data.js';
 
+if (!seedsDemoData(parseEnv(process.env))) {
+  console.log('Not seeding: NODE_ENV=production without SEED_DEMO_DATA=true.');
+  process.exit(0);
+}
 const prisma = new PrismaService(
   await openDriverAdapter({ databaseUri: process.env.DATABASE_URI, dataDir: process.env.DATA_DIR || './data' }),
 );

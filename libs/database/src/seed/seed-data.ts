@@ -1,4 +1,4 @@
-import bcrypt from 'bcryptjs';
+import { hashPassword } from '@retail/passwords';
 import type { PrismaClient } from '../generated/client.js';
 import type { Role } from '../generated/enums.js';
 import { seedDemoChat } from './seed-chat.js';
@@ -58,10 +58,13 @@ const DEMO_CHAINS: Array<{
   },
 ];
 
+/** Every demo account: a production replica refuses to start while one still has DEMO_PASSWORD. */
+export const DEMO_USER_EMAILS = DEMO_CHAINS.flatMap((chain) => chain.users.map((u) => u.email));
+
 /** Creates the demo chains in one transaction. Skips when "Demo Retail" already exists. */
 export async function seedDemoData(prisma: PrismaClient): Promise<boolean> {
   if (await prisma.company.findFirst({ where: { name: 'Demo Retail' } })) return false;
-  const passwordHash = await bcrypt.hash(DEMO_PASSWORD, 10);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   await prisma.$transaction(async (tx) => {
     for (const chain of DEMO_CHAINS) {
       const company = await tx.company.create({ data: { name: chain.name } });

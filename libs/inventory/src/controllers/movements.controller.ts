@@ -25,7 +25,7 @@ export class MovementsController {
   @Idempotent()
   @RequirePermissions('inventory:write')
   @ApiOperation({
-    summary: 'Record a movement: IN, OUT, ADJUSTMENT (needs inventory:manage) or TRANSFER (takes the goods out of the source now)',
+    summary: 'Record a movement: IN, OUT or ADJUSTMENT (both need inventory:manage), or TRANSFER (takes the goods out of the source now)',
   })
   @ApiResponse({ status: 201, standardSchema: MovementResultSchema })
   @ApiErrors(400, 401, 403, 404, 409)
@@ -37,7 +37,8 @@ export class MovementsController {
   @Idempotent()
   @RequirePermissions('inventory:write')
   @ApiOperation({
-    summary: 'Move a transfer on: PENDING → IN_TRANSIT → RECEIVED (stocks the destination), or CANCELLED (returns the goods)',
+    summary:
+      'Move a transfer on: PENDING → IN_TRANSIT → RECEIVED (stocks the destination), or CANCELLED (returns the goods). The source dispatches and cancels, the destination receives: 403 wrong_transfer_end',
   })
   @ApiResponse({ status: 200, standardSchema: MovementResultSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)

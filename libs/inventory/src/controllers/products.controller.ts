@@ -30,8 +30,8 @@ export class ProductsController {
   }
 
   @Post()
-  @RequirePermissions('inventory:manage')
-  @ApiOperation({ summary: 'Create a product (price in integer minor units)' })
+  @RequirePermissions('catalog:manage')
+  @ApiOperation({ summary: 'Create a product (price in integer minor units); the catalog is chain-wide: ADMIN only (catalog:manage)' })
   @ApiResponse({ status: 201, standardSchema: ProductSchema })
   @ApiErrors(400, 401, 403, 409)
   create(@CurrentUser() user: Principal, @Body({ schema: CreateProductSchema }) body: CreateProductDto) {
@@ -39,8 +39,11 @@ export class ProductsController {
   }
 
   @Patch(':id')
-  @RequirePermissions('inventory:manage')
-  @ApiOperation({ summary: 'Change a product; past sales keep the name and price they were sold with' })
+  @RequirePermissions('catalog:manage')
+  @ApiOperation({
+    summary:
+      'Change a product, its price included, in every store; past sales keep the name and price they were sold with. ADMIN only (catalog:manage)',
+  })
   @ApiResponse({ status: 200, standardSchema: ProductSchema })
   @ApiErrors(400, 401, 403, 404, 409)
   update(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { canAccessWorkspace, hasPermission, type Principal } from '@retail/auth';
+import { canAccessWorkspace, hasPermission, mayMoveTransfer, MOVEMENT_PERMISSION, TRANSFER_END, type Principal } from '@retail/auth';
 import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage } from '@retail/common';
 import { PrismaService, TransactionRunner } from '@retail/database';
 import { WorkspacesService } from '@retail/workspaces';
@@ -22,11 +22,10 @@ export class MovementsService {
   ) {}
 
   async create(user: Principal, dto: CreateMovementDto) {
-    if (dto.type === 'ADJUSTMENT' && !hasPermission(user, 'inventory:manage')) {
-      throw AppError.forbidden('Adjustments need the inventory:manage permission');
-    }
     const workspaceId = dto.type === 'TRANSFER' ? dto.fromWorkspaceId : dto.workspaceId;
     await this.workspaces.assertVisible(user, workspaceId);
+    const permission = MOVEMENT_PERMISSION[dto.type];
+    if (!hasPermission(user, permission)) throw AppError.forbidden(`${dto.type} movements need the ${permission} permission`);
     // The destination may be any store of the company: its staff will receive the goods.
     if (dto.type === 'TRANSFER') await this.workspaces.assertInCompany(user.companyId, dto.toWorkspaceId);
     const [product] = await this.products.requireMany(user.companyId, [dto.productId]);
@@ -47,7 +46,7 @@ export class MovementsService {
     });
   }
 
-  /** A transfer's status; staff of either store may move it on. */
+  /** A transfer's status: its source dispatches or cancels it, its destination receives it (TRANSFER_END). */
   async updateTransfer(user: Principal, id: string, { status }: UpdateTransferDto) {
     const transfer = await this.prisma.inventoryMovement.findFirst({
       where: { id, product: { companyId: user.companyId } },
@@ -56,6 +55,10 @@ export class MovementsService {
     const workspaces = [transfer?.workspaceId, transfer?.toWorkspaceId].filter((s): s is string => Boolean(s));
     if (!transfer || !workspaces.some((s) => canAccessWorkspace(user, s))) throw AppError.notFound('Movement');
     if (transfer.type !== 'TRANSFER') throw AppError.unprocessable('not_a_transfer', 'Only a transfer has a status to change');
+    if (!mayMoveTransfer(user, transfer, status)) {
+      const end = TRANSFER_END[status];
+      throw AppError.forbidden(`Only the transfer's ${end} store may make it ${status}`, 'wrong_transfer_end');
+    }
     return this.transactions.run(async (tx) => {
       const entry = await this.ledger.transition(tx, user.companyId, transfer, status);
       await this.ledger.announce(tx, entry, 'updated');

@@ -36,7 +36,8 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     }
     // BullMQ needs maxRetriesPerRequest: null; the worker duplicates this connection for its blocking reads.
     const connection = this.redis.create('alert-sweeps', { maxRetriesPerRequest: null });
-    const prefix = `${this.redis.keyPrefix}:bull`;
+    // On a Redis Cluster BullMQ's scripts touch several keys of a queue at once: one hash tag keeps them in one slot.
+    const prefix = this.redis.cluster ? `{${this.redis.keyPrefix}:bull}` : `${this.redis.keyPrefix}:bull`;
     const queue = (this.queue = new Queue(QUEUE, { connection, prefix }));
     queue.on('error', (error) => this.logger.warn(`Alert sweep queue: ${error.message}`));
     // The schedule lives in Redis: (re)create it whenever this connection becomes ready, at boot or

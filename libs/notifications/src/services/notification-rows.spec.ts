@@ -15,6 +15,7 @@ const principal = (role: Principal['role'], workspaceIds: string[]): Principal =
   workspaceIds,
   role,
   permissions: permissionsFor(role),
+  accessVersion: 1,
   expiresAt: 0,
 });
 

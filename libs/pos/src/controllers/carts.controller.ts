@@ -16,6 +16,9 @@ import { SaleSchema } from '../dto/sale.dto.js';
 import { CartsService } from '../services/carts.service.js';
 import { CheckoutService } from '../services/checkout.service.js';
 
+/** Said of every command that drives a cart (see mayUseDevice in @retail/auth). */
+const OWN_DEVICE = "Only from the cart's own device, or with pos:manage (403 device_forbidden).";
+
 @ApiTags('pos')
 @ApiBearerAuth()
 @Controller('pos/carts')
@@ -47,8 +50,7 @@ export class CartsController {
   @Patch(':id')
   @RequirePermissions('pos:sell')
   @ApiOperation({
-    summary:
-      "Replace the cart's items; answers the cart with its totals. 422 overpayment if card or other payments would exceed the new total",
+    summary: `Replace the cart's items; answers the cart with its totals. 422 overpayment if card or other payments would exceed the new total. ${OWN_DEVICE}`,
   })
   @ApiResponse({ status: 200, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)
@@ -63,7 +65,7 @@ export class CartsController {
   @Post(':id/payments')
   @Idempotent()
   @RequirePermissions('pos:sell')
-  @ApiOperation({ summary: 'Take a payment; only cash may exceed what is due (the rest is change)' })
+  @ApiOperation({ summary: `Take a payment; only cash may exceed what is due (the rest is change). ${OWN_DEVICE}` })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)
   addPayment(
@@ -78,8 +80,7 @@ export class CartsController {
   @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({
-    summary:
-      'Cancel an open or paid cart, refunding each of its payments once (daily totals count refunds, not sales); no stock was taken. 409 cart_closed',
+    summary: `Cancel an open or paid cart, refunding each of its payments once (daily totals count refunds, not sales); no stock was taken. 409 cart_closed. ${OWN_DEVICE}`,
   })
   @ApiResponse({ status: 201, standardSchema: CartSchema })
   @ApiErrors(400, 401, 403, 404, 409)
@@ -91,8 +92,7 @@ export class CartsController {
   @Idempotent()
   @RequirePermissions('pos:sell')
   @ApiOperation({
-    summary:
-      'Complete the sale in one transaction: stock, movements, daily totals, drawer. 422 payment_insufficient, 409 insufficient_stock or cart_closed',
+    summary: `Complete the sale in one transaction: stock, movements, daily totals, drawer. 422 payment_insufficient, 409 insufficient_stock or cart_closed. ${OWN_DEVICE}`,
   })
   @ApiResponse({ status: 201, standardSchema: SaleSchema })
   @ApiErrors(400, 401, 403, 404, 409, 422)

@@ -45,7 +45,7 @@ export class CartsService {
    * payable: a total below its card and other payments is refused (see assertItemsAccepted).
    */
   async setItems(user: Principal, id: string, { items }: SetCartItemsDto) {
-    await this.access.cart(user, id);
+    await this.access.cartToOperate(user, id);
     const products = await this.products.requireMany(
       user.companyId,
       items.map((i) => i.productId),
@@ -73,7 +73,7 @@ export class CartsService {
   }
 
   async addPayment(user: Principal, id: string, { method, amount }: AddPaymentDto) {
-    await this.access.cart(user, id);
+    await this.access.cartToOperate(user, id);
     return this.transactions.run(async (tx) => {
       const locked = await lockOpenCart(tx, id);
       const [total, paidBefore] = [toSafeInteger(locked.total), toSafeInteger(locked.paid)];
@@ -105,7 +105,7 @@ export class CartsService {
    * every payment taken is refunded. Stock is only ever taken at checkout, so none goes back.
    */
   async cancel(user: Principal, id: string) {
-    const { workspace } = await this.access.cart(user, id);
+    const { workspace } = await this.access.cartToOperate(user, id);
     return this.transactions.run(async (tx) => {
       await lockOpenCart(tx, id, { status: 'CANCELLED' });
       await this.refundPayments(tx, user, id, workspace);

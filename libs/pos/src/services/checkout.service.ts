@@ -42,7 +42,7 @@ export class CheckoutService {
   ) {}
 
   async checkout(user: Principal, cartId: string) {
-    const { workspace } = await this.access.cart(user, cartId);
+    const { workspace } = await this.access.cartToOperate(user, cartId);
     const companyId = user.companyId;
     return this.transactions.run(async (tx) => {
       await lockOpenCart(tx, cartId, { status: 'COMPLETED' });
@@ -63,7 +63,8 @@ export class CheckoutService {
         sale: {
           workspaceId: cart.workspaceId,
           deviceId: cart.deviceId,
-          cashierId: user.userId,
+          cashierId: cart.cashierId,
+          checkedOutById: user.userId,
           cartId,
           total: BigInt(money.total),
           paid: BigInt(money.paid),

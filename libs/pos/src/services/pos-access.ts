@@ -1,25 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { hasPermission, visibleInWorkspace, type Principal } from '@retail/auth';
+import { mayUseDevice, visibleInWorkspace, type Principal } from '@retail/auth';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 
-/** Who may act on which device, cart and drawer. Anything of another company, or another store, is 404. */
+/**
+ * Who may act on which device, cart and drawer. Anything of another company, or another store, is
+ * 404; in one's own store, another device's cart or drawer needs pos:manage (mayUseDevice).
+ */
 @Injectable()
 export class PosAccess {
   constructor(private readonly prisma: PrismaService) {}
 
   /** A cashier sells on the device of their token; someone with pos:manage may name another device of their stores. */
   async device(user: Principal, requested: string | undefined) {
-    this.assertMayUseDevice(user, requested);
+    if (requested) assertMayUseDevice(user, requested);
     const deviceId = requested ?? user.deviceId;
     if (!deviceId) throw AppError.validation([{ path: 'deviceId', message: 'Log in with a deviceId, or give one' }]);
     const device = await this.prisma.posDevice.findFirst({
-      where: { id: deviceId, workspace: { companyId: user.companyId } },
+      where: { id: deviceId, retired: false, workspace: { companyId: user.companyId } },
       include: { workspace: true },
     });
     return visibleInWorkspace(user, device, 'Device');
   }
 
+  /** A cart to read: any cart of the caller's stores. */
   async cart(user: Principal, id: string) {
     const cart = await this.prisma.cart.findFirst({
       where: { id, workspace: { companyId: user.companyId } },
@@ -28,19 +32,26 @@ export class PosAccess {
     return visibleInWorkspace(user, cart, 'Cart');
   }
 
+  /** A cart to change, pay, cancel or check out: only from its own device, or with pos:manage. */
+  async cartToOperate(user: Principal, id: string) {
+    const cart = await this.cart(user, id);
+    assertMayUseDevice(user, cart.deviceId);
+    return cart;
+  }
+
   async cashSession(user: Principal, id: string) {
     const session = visibleInWorkspace(
       user,
       await this.prisma.cashSession.findFirst({ where: { id, workspace: { companyId: user.companyId } } }),
       'Cash session',
     );
-    this.assertMayUseDevice(user, session.deviceId);
+    assertMayUseDevice(user, session.deviceId);
     return session;
   }
+}
 
-  private assertMayUseDevice(user: Principal, deviceId: string | undefined) {
-    if (deviceId && deviceId !== user.deviceId && !hasPermission(user, 'pos:manage')) {
-      throw AppError.forbidden('You may only use the device you logged in with', 'device_forbidden');
-    }
+function assertMayUseDevice(user: Principal, deviceId: string) {
+  if (!mayUseDevice(user, deviceId)) {
+    throw AppError.forbidden('Only its own device, or someone with pos:manage, may use this device', 'device_forbidden');
   }
 }

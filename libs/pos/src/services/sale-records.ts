@@ -19,8 +19,8 @@ export async function writeSale(tx: Tx, { sale, lines, payments }: SaleToWrite):
   const day = sale.businessDate.toISOString().slice(0, 10);
   await tx.$executeRaw`
     WITH sale AS (
-      INSERT INTO "Sale" (id, "workspaceId", "deviceId", "cashierId", "cartId", total, paid, change, "businessDate", "completedAt")
-      VALUES (${id}::uuid, ${sale.workspaceId}::uuid, ${sale.deviceId}::uuid, ${sale.cashierId}::uuid, ${sale.cartId}::uuid,
+      INSERT INTO "Sale" (id, "workspaceId", "deviceId", "cashierId", "checkedOutById", "cartId", total, paid, change, "businessDate", "completedAt")
+      VALUES (${id}::uuid, ${sale.workspaceId}::uuid, ${sale.deviceId}::uuid, ${sale.cashierId}::uuid, ${sale.checkedOutById}::uuid, ${sale.cartId}::uuid,
         ${sale.total}, ${sale.paid}, ${sale.change}, ${day}::date, ${sale.completedAt.toISOString()}::timestamptz AT TIME ZONE 'UTC')
       RETURNING id
     ), lines AS (

@@ -67,6 +67,7 @@ export function toSaleView(sale: SaleWithLines): SaleView {
     deviceId: sale.deviceId,
     cartId: sale.cartId,
     cashierId: sale.cashierId,
+    checkedOutById: sale.checkedOutById,
     lines: sale.lines.map(({ productId, sku, name, quantity, unitPrice, lineTotal }) => ({
       productId,
       sku,

@@ -10,3 +10,10 @@ export type SessionEndedCode = z.infer<typeof SessionEndedCode>;
 /** `session.ended`: sent just before the server disconnects the socket, because a disconnect carries no reason. */
 export const SessionEndedPayload = z.object({ code: SessionEndedCode, message: z.string() }).meta({ id: 'SessionEndedPayload' });
 export type SessionEndedPayload = z.infer<typeof SessionEndedPayload>;
+
+/**
+ * `auth.refresh {token}`: extends the session in band with a fresh access token of the same user
+ * (and device), before the current one expires; acked `{expiresAt}` (epoch seconds).
+ */
+export const AuthRefreshCommand = z.object({ token: z.string().min(1).max(8192) }).meta({ id: 'AuthRefreshCommand' });
+export type AuthRefreshCommand = z.infer<typeof AuthRefreshCommand>;

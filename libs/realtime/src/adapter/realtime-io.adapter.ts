@@ -1,46 +1,70 @@
+import { createServer } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
+import { SocketDrain } from '../sessions/socket-drain.js';
 import { adapterKey } from './adapter-key.js';
 
 // Client messages are small commands; anything larger is refused by Engine.IO before parsing.
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
- * One Socket.IO server per replica, on the HTTP server or on WEBSOCKET_PORT. With REDIS_URL it
- * uses the Redis adapter (ioredis pub/sub) so rooms and broadcasts span every replica.
+ * One Socket.IO server per replica, on the HTTP server or on WEBSOCKET_PORT. With Redis it uses
+ * the Redis adapter so rooms and broadcasts span every replica: the classic one (PUBLISH, which a
+ * Redis Cluster copies to every node) or, with REDIS_ADAPTER=sharded, the sharded one (SPUBLISH,
+ * handled by the one shard that owns the channel).
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly config: AppConfig;
   private readonly redis: RedisConnections;
+  private readonly drain: SocketDrain;
 
   constructor(app: INestApplicationContext) {
     super(app);
     this.config = app.get(AppConfig);
     this.redis = app.get(RedisConnections);
+    this.drain = app.get(SocketDrain);
   }
 
   override createIOServer(_port: number, options?: Partial<ServerOptions>): Server {
+    const origins = this.config.cors.origins;
     const serverOptions: Partial<ServerOptions> = {
       ...options,
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
       serveClient: false,
-      // Tokens, not cookies, authenticate: any origin may connect with a valid token.
-      cors: { origin: true, credentials: false },
+      // CORS_ORIGINS, as for REST. CORS covers long-polling; a browser's WebSocket upgrade is not
+      // subject to it, so its Origin is checked here too. Non-browser clients send no Origin.
+      cors: { origin: origins === '*' ? true : origins, credentials: false },
+      allowRequest: (req, done) => {
+        // A draining replica takes no new connections; their clients retry and land elsewhere.
+        if (!this.drain.accepting) return done('server_shutdown', false);
+        const origin = req.headers.origin;
+        done(null, origins === '*' || origin === undefined || origins.includes(origin));
+      },
     };
-    const server = this.config.websocket.sharesHttpServer
-      ? new Server(this.httpServer, serverOptions)
-      : new Server(this.config.websocket.port, serverOptions);
-    if (this.redis.enabled) {
-      const adapter = createAdapter(this.redis.create('io-pub'), this.redis.create('io-sub'), {
-        key: adapterKey(this.redis.keyPrefix),
-        requestsTimeout: 5_000,
-      });
-      server.adapter(adapter);
-    }
+    const server = this.config.websocket.sharesHttpServer ? new Server(this.httpServer, serverOptions) : this.ownPortServer(serverOptions);
+    if (this.redis.enabled) server.adapter(this.redisAdapter());
     return server;
+  }
+
+  /** Sockets on WEBSOCKET_PORT, on the same interface as HTTP (HOST). `server.close()` closes it. */
+  private ownPortServer(options: Partial<ServerOptions>): Server {
+    const http = createServer();
+    const server = new Server(http, options);
+    http.listen(this.config.websocket.port, this.config.http.host);
+    return server;
+  }
+
+  private redisAdapter() {
+    const pub = this.redis.create('io-pub');
+    if (!this.redis.sharded) {
+      return createAdapter(pub, this.redis.create('io-sub'), { key: adapterKey(this.redis.keyPrefix), requestsTimeout: 5_000 });
+    }
+    // 'dynamic': a channel per room too, so each shard carries only the rooms it owns.
+    const sub = this.redis.create('io-sub', { shardedSubscribers: true });
+    return createShardedAdapter(pub, sub, { channelPrefix: adapterKey(this.redis.keyPrefix), subscriptionMode: 'dynamic' });
   }
 }

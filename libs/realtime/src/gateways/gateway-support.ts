@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { TokenService } from '@retail/auth';
+import { AccessResolver } from '@retail/auth';
 import { AppConfig } from '@retail/config';
 import { MetricsService } from '@retail/observability';
 import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
+import { SocketSlots } from '../handshake/socket-slots.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { ReplayHolds } from '../streams/replay-holds.js';
 import { StreamSessions } from '../streams/stream-sessions.js';
@@ -11,13 +12,14 @@ import { StreamSessions } from '../streams/stream-sessions.js';
 @Injectable()
 export class GatewaySupport {
   constructor(
-    readonly tokens: TokenService,
+    readonly access: AccessResolver,
     readonly metrics: MetricsService,
     readonly registry: SocketServerRegistry,
     readonly rooms: RoomAccessService,
     readonly sessions: StreamSessions,
     readonly holds: ReplayHolds,
     readonly config: AppConfig,
+    readonly socketSlots: SocketSlots,
   ) {}
 
   /** With EVENT_STREAMS=false there are no positions and nothing to resume. */

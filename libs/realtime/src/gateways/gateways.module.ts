@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { WorkspacesModule } from '@retail/workspaces';
+import { SocketSlots } from '../handshake/socket-slots.js';
+import { AccessRevalidation } from '../rooms/access-revalidation.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
+import { SlowConsumerWatch } from '../sessions/slow-consumers.js';
 import { StreamSessions } from '../streams/stream-sessions.js';
 import { ChatGateway } from './chat.gateway.js';
 import { GatewaySupport } from './gateway-support.js';
@@ -11,6 +14,17 @@ import { PosGateway } from './pos.gateway.js';
 /** The socket-serving half of the realtime layer; left out when WEBSOCKET_ENABLED=false. */
 @Module({
   imports: [WorkspacesModule],
-  providers: [RoomAccessService, StreamSessions, GatewaySupport, PosGateway, InventoryGateway, NotificationsGateway, ChatGateway],
+  providers: [
+    RoomAccessService,
+    AccessRevalidation,
+    StreamSessions,
+    SocketSlots,
+    GatewaySupport,
+    PosGateway,
+    InventoryGateway,
+    NotificationsGateway,
+    ChatGateway,
+    SlowConsumerWatch,
+  ],
 })
 export class GatewaysModule {}

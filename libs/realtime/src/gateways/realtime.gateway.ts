@@ -8,9 +8,17 @@ import {
   SubscribeMessage,
 } from '@nestjs/websockets';
 import type { Principal } from '@retail/auth';
-import { COMMANDS, NAMESPACES, ResumeCommand, RoomCommand, type NamespaceKey, type RoomPositions } from '@retail/realtime-protocol';
+import {
+  AuthRefreshCommand,
+  COMMANDS,
+  NAMESPACES,
+  ResumeCommand,
+  RoomCommand,
+  type NamespaceKey,
+  type RoomPositions,
+} from '@retail/realtime-protocol';
 import { endSession } from '../handshake/end-session.js';
-import { handshakeMiddleware } from '../handshake/handshake.middleware.js';
+import { authenticateSocket, handshakeMiddleware } from '../handshake/handshake.middleware.js';
 import type { AuthedSocket, RealtimeNamespace } from '../handshake/socket-context.js';
 import { runCommand } from './command-runner.js';
 import { AppError } from '@retail/common';
@@ -22,8 +30,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * What the four namespaces share: authenticate in namespace middleware, join the caller's rooms
- * and resume them, drop the socket when its token expires, and let it subscribe to / leave
- * store rooms.
+ * and resume them, drop the socket when its token expires unless it is refreshed in band, and let
+ * it subscribe to / leave store rooms.
  */
 @Injectable()
 export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -50,12 +58,7 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
       socket.disconnect(true);
       throw error;
     }
-    const ttl = principal.expiresAt * 1000 - Date.now();
-    // An expired token ends the session; the client reconnects with a fresh token.
-    socket.data.expiryTimer = setTimeout(
-      () => endSession(socket, 'token_expired', 'The access token has expired'),
-      Math.min(Math.max(ttl, 0), MAX_TIMER_MS),
-    );
+    this.armExpiry(socket);
   }
 
   handleDisconnect(socket: AuthedSocket) {
@@ -103,6 +106,35 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
       else refused[room] = 'forbidden';
     }
     return { allowed, refused };
+  }
+
+  /**
+   * A fresh token for the same user and device takes over the socket: same rooms, same stream,
+   * a later expiry. Any other token is refused and the session keeps its current expiry.
+   */
+  @SubscribeMessage(COMMANDS.authRefresh.name)
+  refreshToken(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
+    return runCommand(socket, AuthRefreshCommand, payload, async ({ token }) => {
+      const { path, permission } = NAMESPACES[this.namespace];
+      const principal = await authenticateSocket(this.support.access, token, path, permission);
+      const current = socket.data.principal;
+      if (principal.userId !== current.userId || principal.deviceId !== current.deviceId) {
+        throw new AppError(HttpStatus.FORBIDDEN, 'token_mismatch', 'The token is for another user or device; reconnect to switch');
+      }
+      socket.data.principal = principal;
+      this.armExpiry(socket);
+      return { expiresAt: principal.expiresAt };
+    });
+  }
+
+  /** An expired token ends the session (the client reconnects with a fresh one), unless auth.refresh extends it first. */
+  private armExpiry(socket: AuthedSocket): void {
+    clearTimeout(socket.data.expiryTimer);
+    const ttl = socket.data.principal.expiresAt * 1000 - Date.now();
+    socket.data.expiryTimer = setTimeout(
+      () => endSession(socket, 'token_expired', 'The access token has expired'),
+      Math.min(Math.max(ttl, 0), MAX_TIMER_MS),
+    );
   }
 
   @SubscribeMessage(COMMANDS.unsubscribe.name)

@@ -13,11 +13,14 @@ export class RoomAccessService {
     private readonly workspaces: WorkspacesService,
   ) {}
 
-  /** Rooms a socket joins on connect. */
+  /**
+   * Rooms a socket joins on connect. An ADMIN's scope is the company: it joins the company room,
+   * not a thousand store rooms, and subscribes to the stores it watches.
+   */
   defaultRooms(principal: Principal, namespace: NamespaceKey): string[] {
     return [
       ...(companyRoomOpen(principal, namespace) ? [Rooms.company(principal.companyId)] : []),
-      ...principal.workspaceIds.map(Rooms.workspace),
+      ...(principal.role === 'ADMIN' ? [] : principal.workspaceIds.map(Rooms.workspace)),
       ...(principal.deviceId ? [Rooms.pos(principal.deviceId)] : []),
       Rooms.user(principal.userId),
     ];
@@ -34,6 +37,16 @@ export class RoomAccessService {
     const allowed = await this.allows(principal, namespace, parsed.kind, parsed.id);
     if (!allowed) throw AppError.forbidden(`Not allowed to join ${room}`);
     return Rooms[parsed.kind](parsed.id);
+  }
+
+  /**
+   * After an access change: may a socket stay in a room it is in? Store, device and company
+   * rooms are checked again; chat rooms follow chat membership, and a socket's own id room stays.
+   */
+  async mayStayIn(principal: Principal, namespace: NamespaceKey, room: string): Promise<boolean> {
+    const parsed = parseRoom(room);
+    if (!parsed || parsed.kind === 'chat') return true;
+    return this.allows(principal, namespace, parsed.kind, parsed.id);
   }
 
   private async allows(principal: Principal, namespace: NamespaceKey, kind: RoomKind, id: string): Promise<boolean> {

@@ -20,7 +20,18 @@ describe('event routes', () => {
       rooms: [`pos:${device}`, `workspace:${centro}`],
       workspaceId: centro,
     });
-    const sale = { ...posScope, saleId: cart, cartId: cart, cashierId: user, lines: [], payments: [], total: 0, paid: 0, change: 0 };
+    const sale = {
+      ...posScope,
+      saleId: cart,
+      cartId: cart,
+      cashierId: user,
+      checkedOutById: user,
+      lines: [],
+      payments: [],
+      total: 0,
+      paid: 0,
+      change: 0,
+    };
     expect(routeOf('posSaleCompleted', { ...sale, businessDate: '2026-11-28', completedAt: now }).rooms).toEqual([
       `pos:${device}`,
       `workspace:${centro}`,

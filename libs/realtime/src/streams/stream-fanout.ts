@@ -3,8 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@retail/config';
 import { MetricsService } from '@retail/observability';
 import type { RealtimeEnvelope } from '@retail/realtime-protocol';
-import { RedisConnections } from '@retail/redis';
-import type { Redis } from 'ioredis';
+import { RedisConnections, type RedisClient } from '@retail/redis';
 import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
 import { ReplayHolds } from './replay-holds.js';
 import type { StreamEvent } from './stream-store.js';
@@ -17,12 +16,14 @@ interface FanoutMessage {
 /**
  * Takes relayed events to every replica's sockets: this replica's directly, the others' through
  * one Redis channel, in relay order (one publisher). Each replica emits to its own sockets.
+ * With REDIS_ADAPTER=sharded the channel is a sharded one (SPUBLISH): on a Redis Cluster only the
+ * shard that owns it carries it, instead of every node.
  */
 @Injectable()
 export class StreamFanout implements OnModuleInit {
   private readonly logger = new Logger('StreamFanout');
   private readonly origin = randomUUID();
-  private publisher?: Redis;
+  private publisher?: RedisClient;
 
   constructor(
     private readonly config: AppConfig,
@@ -41,9 +42,11 @@ export class StreamFanout implements OnModuleInit {
     // No offline queue: while Redis is down a publish fails at once and the relay retries it.
     this.publisher = this.redis.create('streams-pub', { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     if (!this.config.websocket.enabled) return;
-    const subscriber = this.redis.create('streams-sub');
-    subscriber.on('message', (_channel: string, raw: string) => this.receive(raw));
-    void subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`subscribe: ${error.message}`));
+    const sharded = this.redis.sharded;
+    const subscriber = this.redis.create('streams-sub', { shardedSubscribers: sharded });
+    subscriber.on(sharded ? 'smessage' : 'message', (_channel: string, raw: string) => this.receive(raw));
+    const subscribed = sharded ? subscriber.ssubscribe(this.channel) : subscriber.subscribe(this.channel);
+    void subscribed.catch((error: Error) => this.logger.warn(`subscribe: ${error.message}`));
   }
 
   /** This replica's own sockets: no network in between, so they get events even while Redis is down. */
@@ -58,7 +61,8 @@ export class StreamFanout implements OnModuleInit {
       origin: this.origin,
       events: events.map(({ namespace, rooms, envelope }) => ({ namespace, rooms, envelope })),
     };
-    await this.publisher.publish(this.channel, JSON.stringify(message));
+    const raw = JSON.stringify(message);
+    await (this.redis.sharded ? this.publisher.spublish(this.channel, raw) : this.publisher.publish(this.channel, raw));
   }
 
   private receive(raw: string): void {

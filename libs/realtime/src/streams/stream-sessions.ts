@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { setImmediate } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { CONTROL_EVENTS, type ResetReason, type RoomPositions, type StreamPosition } from '@retail/realtime-protocol';
+import { engineConnection } from '../handshake/engine-connection.js';
 import type { AuthedSocket } from '../handshake/socket-context.js';
 import { ReplayHolds } from './replay-holds.js';
 import { StreamStore, STREAM_PAGE, type ReplayRange, type StreamEvent, type StreamHead } from './stream-store.js';
@@ -138,7 +139,7 @@ export function positionsIn(positions: RoomPositions, rooms: string[]): RoomPosi
 
 /** Waits while too much is queued for the socket, so a long replay never buffers without bound. */
 async function drained(socket: AuthedSocket): Promise<void> {
-  const connection = socket.conn as unknown as { writeBuffer: unknown[] } & NodeJS.EventEmitter;
+  const connection = engineConnection(socket);
   if (connection.writeBuffer.length < MAX_QUEUED_PACKETS) return;
   await once(connection, 'drain', { signal: AbortSignal.timeout(DRAIN_TIMEOUT_MS) }).catch(() => undefined);
 }

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@retail/common';
+import { AppConfig } from '@retail/config';
+
+/**
+ * The replica's budget for login CPU: at most `hashConcurrency` logins (their password hash, mostly)
+ * run at once and `hashQueue` wait; any more is refused at once with `503 login_busy` (after only the
+ * failure count), so a login storm can neither take every core from socket delivery nor make logins hang.
+ */
+@Injectable()
+export class LoginSlots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly concurrency: number;
+  private readonly queue: number;
+
+  constructor(config: AppConfig) {
+    this.concurrency = config.login.hashConcurrency;
+    this.queue = config.login.hashQueue;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running < this.concurrency) this.running++;
+    else if (this.waiting.length < this.queue) await new Promise<void>((start) => this.waiting.push(start));
+    else throw new AppError(503, 'login_busy', 'Too many logins at once on this server, retry shortly').retryAfter(1);
+    try {
+      return await work();
+    } finally {
+      // A finished hash hands its slot straight to the next in line, so a newcomer cannot slip in between.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}

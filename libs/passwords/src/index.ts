@@ -1,0 +1,1 @@
+export { hashPassword, PASSWORD_HASH_COST, verifyPassword } from './passwords.js';

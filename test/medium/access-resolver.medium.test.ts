@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessChanges, AccessResolver, accessTokenClaims, TokenService, type AccessChange } from '@retail/auth';
+import { AppConfig, parseEnv } from '@retail/config';
+import { TransactionRunner, type PrismaService } from '@retail/database';
+import { RedisConnections } from '@retail/redis';
+import {
+  connectPrisma,
+  createTestDatabase,
+  describeWithServices,
+  REDIS_TEST_URL,
+  sleep,
+  TEST_JWT_SECRET,
+  type TestDatabase,
+} from '@retail/testing';
+
+/** One replica's access layer: its own Redis connections, cache and listeners, on the shared database. */
+function replicaAccess(prisma: PrismaService, keyPrefix: string) {
+  const config = new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: keyPrefix }));
+  const redis = new RedisConnections(config);
+  const changes = new AccessChanges(redis);
+  const tokens = new TokenService(config);
+  const resolver = new AccessResolver(prisma, tokens, changes);
+  const heard: AccessChange[] = [];
+  changes.onChanged((change) => heard.push(change));
+  return { redis, changes, tokens, resolver, heard };
+}
+
+async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges across two replicas', () => {
+  let db: TestDatabase;
+  let prisma: PrismaService;
+  let a: ReturnType<typeof replicaAccess>;
+  let b: ReturnType<typeof replicaAccess>;
+  const userOf = (email: string) => prisma.user.findUniqueOrThrow({ where: { email }, include: { workspaces: true } });
+  const claimsFor = async (email: string, deviceId?: string) => accessTokenClaims(await userOf(email), deviceId);
+  const FAR = Math.floor(Date.now() / 1000) + 3600;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = await connectPrisma(db.uri);
+    const prefix = `rt-access-${randomBytes(4).toString('hex')}`;
+    [a, b] = [replicaAccess(prisma, prefix), replicaAccess(prisma, prefix)];
+    for (const replica of [a, b]) {
+      await replica.redis.onModuleInit();
+      replica.changes.onModuleInit();
+    }
+    await sleep(300); // both subscribed
+  });
+  afterAll(async () => {
+    await Promise.all([a, b].map((r) => r?.redis.onApplicationShutdown()));
+    await prisma?.onApplicationShutdown();
+    await db?.drop();
+  });
+
+  it('resolves a signed token to the role, permissions and stores the database holds; an ADMIN lists no stores', async () => {
+    const cashier = await userOf('cashier1@demo.local');
+    const { accessToken } = a.tokens.sign(await claimsFor('cashier1@demo.local'));
+    expect(await a.resolver.authenticate(accessToken)).toMatchObject({
+      userId: cashier.id,
+      companyId: cashier.companyId,
+      role: 'CASHIER',
+      workspaceIds: cashier.workspaces.map((w) => w.workspaceId),
+      permissions: expect.arrayContaining(['pos:sell']),
+      accessVersion: cashier.accessVersion,
+    });
+    const admin = await a.resolver.resolve(await claimsFor('admin@demo.local'), FAR);
+    expect(admin).toMatchObject({ role: 'ADMIN', workspaceIds: [], permissions: expect.arrayContaining(['users:manage']) });
+  });
+
+  it('serves from its cache until an announced change, which every replica hears and drops', async () => {
+    const staff = await userOf('staff@demo.local');
+    const claims = await claimsFor('staff@demo.local');
+    const norte = await prisma.workspace.findFirstOrThrow({ where: { name: 'Norte' } });
+    expect((await b.resolver.resolve(claims, FAR)).workspaceIds).toEqual(staff.workspaces.map((w) => w.workspaceId));
+
+    await prisma.workspaceMember.create({ data: { userId: staff.id, workspaceId: norte.id } });
+    // Not announced yet: the cached access stands (for a few seconds at most).
+    expect((await b.resolver.resolve(claims, FAR)).workspaceIds).not.toContain(norte.id);
+
+    await a.changes.announce({ userIds: [staff.id] });
+    expect(a.heard.at(-1)).toEqual({ userIds: [staff.id], deviceIds: [] }); // this replica at once
+    await until(() => b.heard.some((c) => c.userIds.includes(staff.id)));
+    expect((await b.resolver.resolve(claims, FAR)).workspaceIds).toContain(norte.id);
+  });
+
+  it('revokes a token of another access version, of a disabled user, or of a retired device', async () => {
+    const manager = await userOf('manager@demo.local');
+    const device = await prisma.posDevice.findFirstOrThrow({ where: { name: 'POS-NORTE-1' } });
+    const claims = await claimsFor('manager@demo.local', device.id);
+    expect((await a.resolver.resolve(claims, FAR)).deviceId).toBe(device.id);
+
+    const revoked = { code: 'token_revoked' };
+    await expect(a.resolver.resolve({ ...claims, ver: claims.ver + 1 }, FAR)).rejects.toMatchObject(revoked);
+
+    await prisma.posDevice.update({ where: { id: device.id }, data: { retired: true } });
+    await a.changes.announce({ deviceIds: [device.id] });
+    await expect(a.resolver.resolve(claims, FAR)).rejects.toMatchObject(revoked);
+    const { deviceId: _device, ...withoutDevice } = claims;
+    expect((await a.resolver.resolve(withoutDevice, FAR)).role).toBe('MANAGER');
+
+    await prisma.user.update({ where: { id: manager.id }, data: { disabled: true } });
+    await a.changes.announce({ userIds: [manager.id] });
+    await expect(a.resolver.resolve(withoutDevice, FAR)).rejects.toMatchObject(revoked);
+  });
+
+  it('announces after the commit only: a rolled-back change is never announced', async () => {
+    const transactions = new TransactionRunner(prisma);
+    const before = a.heard.length;
+    await expect(
+      transactions.run(async (tx) => {
+        a.changes.announceAfterCommit(tx, { userIds: ['rolled-back'] });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    await transactions.run(async (tx) => a.changes.announceAfterCommit(tx, { userIds: ['committed'] }));
+    expect(a.heard.slice(before).map((c) => c.userIds)).toEqual([['committed']]);
+    await until(() => b.heard.some((c) => c.userIds.includes('committed')));
+    expect(b.heard.some((c) => c.userIds.includes('rolled-back'))).toBe(false);
+  });
+});
+
+describe('AccessChanges in single-node mode (no Redis)', () => {
+  it('delivers an announced change to this process, without Redis', async () => {
+    const redis = new RedisConnections(new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: '' })));
+    const changes = new AccessChanges(redis);
+    changes.onModuleInit();
+    const heard: AccessChange[] = [];
+    changes.onChanged((change) => heard.push(change));
+    await changes.announce({ userIds: ['u1'], deviceIds: ['d1'] });
+    expect(heard).toEqual([{ userIds: ['u1'], deviceIds: ['d1'] }]);
+  });
+});
