@@ -133,38 +133,37 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
 
   try {
     let dashboardIndex = 0;
-    await Promise.all(
-      stores.map(async (store, s) => {
-        const devices = (await api(firstApi, 'GET', `/workspaces/${store.id}/devices`, admin)).body as Array<{ id: string }>;
-        if (devices.length < options.devicesPerStore) throw new Error(`${store.name} has ${devices.length} devices: run --setup`);
-        for (const device of devices.slice(0, options.devicesPerStore)) {
-          const apiUrl = options.apiUrls[tills.length % options.apiUrls.length];
-          tills.push({
-            apiUrl,
-            token: await login(apiUrl, names.cashier(s + 1), { password: CHAIN_PASSWORD, deviceId: device.id }),
-            busy: false,
-          });
-        }
-        const manager = await login(firstApi, names.manager(s + 1), { password: CHAIN_PASSWORD });
-        const clients = await Promise.all(
-          Array.from({ length: options.dashboardsPerStore }, (_, k) =>
-            openDashboard(options.wsUrls[dashboardIndex++ % options.wsUrls.length], manager, !options.streamsOff, fail, (sale) => {
-              const receivedAt = Date.now();
-              let entry = deliveries.get(sale.data.saleId);
-              if (!entry)
-                deliveries.set(
-                  sale.data.saleId,
-                  (entry = { workspaceId: store.id, perDashboard: new Uint16Array(options.dashboardsPerStore) }),
-                );
-              if (entry.perDashboard[k]++ > 0) return void duplicates++;
-              delivered++;
-              deliveryMs.push(receivedAt - Date.parse(sale.occurredAt));
-            }),
-          ),
-        );
-        dashboards.set(store.id, clients);
-      }),
-    );
+    // One store after another: the server refuses too many logins at once (503 login_busy).
+    for (const [s, store] of stores.entries()) {
+      const devices = (await api(firstApi, 'GET', `/workspaces/${store.id}/devices`, admin)).body as Array<{ id: string }>;
+      if (devices.length < options.devicesPerStore) throw new Error(`${store.name} has ${devices.length} devices: run --setup`);
+      for (const device of devices.slice(0, options.devicesPerStore)) {
+        const apiUrl = options.apiUrls[tills.length % options.apiUrls.length];
+        tills.push({
+          apiUrl,
+          token: await login(apiUrl, names.cashier(s + 1), { password: CHAIN_PASSWORD, deviceId: device.id }),
+          busy: false,
+        });
+      }
+      const manager = await login(firstApi, names.manager(s + 1), { password: CHAIN_PASSWORD });
+      const clients = await Promise.all(
+        Array.from({ length: options.dashboardsPerStore }, (_, k) =>
+          openDashboard(options.wsUrls[dashboardIndex++ % options.wsUrls.length], manager, !options.streamsOff, fail, (sale) => {
+            const receivedAt = Date.now();
+            let entry = deliveries.get(sale.data.saleId);
+            if (!entry)
+              deliveries.set(
+                sale.data.saleId,
+                (entry = { workspaceId: store.id, perDashboard: new Uint16Array(options.dashboardsPerStore) }),
+              );
+            if (entry.perDashboard[k]++ > 0) return void duplicates++;
+            delivered++;
+            deliveryMs.push(receivedAt - Date.parse(sale.occurredAt));
+          }),
+        ),
+      );
+      dashboards.set(store.id, clients);
+    }
     const [productA, productB] = await Promise.all(names.skus.map((sku) => productBySku(firstApi, tills[0].token, sku)));
     const items = [
       { productId: productA.id, quantity: 1 },

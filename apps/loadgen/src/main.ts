@@ -4,9 +4,8 @@
  * delivery was missed or duplicated, or a sale failed.
  */
 import { parseArgs } from 'node:util';
+import type { LoadSummary, LoadTick } from './load-run.js';
 import { formatMs } from './stats.js';
-import { setupChain } from './chain-fixture.js';
-import { runLoad, type LoadSummary, type LoadTick } from './load-run.js';
 
 const USAGE = `npm run loadgen -- [options]
   --api URL         a replica's REST origin; repeat for each replica (default http://127.0.0.1:3000)
@@ -60,6 +59,13 @@ if (wsUrls.length !== apiUrls.length) {
 }
 const stores = positive('stores', values.stores, 1000);
 const devices = positive('devices', values.devices, 50);
+
+// The product's config module validates the whole environment as it is imported (a DATABASE_URI
+// demands a JWT_SECRET): the load simulator is a client, so it keeps the URI to itself and loads
+// the engine only then.
+delete process.env.DATABASE_URI;
+const { setupChain } = await import('./chain-fixture.js');
+const { runLoad } = await import('./load-run.js');
 
 if (values.setup) {
   if (!values['database-uri']) {
