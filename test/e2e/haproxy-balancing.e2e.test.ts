@@ -38,7 +38,8 @@ describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy in front: even b
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL });
+    // The 300 clients are one user's: lift the per-user socket cap above their number.
+    cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL, env: { SOCKETS_PER_USER_MAX: '1000' } });
     haproxy = await startHaproxy(cluster.replicas);
   });
   afterAll(async () => {
@@ -106,7 +107,12 @@ describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy in front: even b
 describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy takes replicas added later from DNS, without a restart', () => {
   it('sends new connections to replicas published after it started (docker compose up --scale)', async () => {
     const db = await createTestDatabase();
-    const cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL });
+    const cluster = await startCluster({
+      replicas: 3,
+      databaseUri: db.uri,
+      redisUrl: REDIS_TEST_URL,
+      env: { SOCKETS_PER_USER_MAX: '1000' },
+    });
     const dns = await startServiceDns();
     // As in Docker: every replica at its own address, all on the same two ports.
     const ports = { http: await freePort(), ws: await freePort() };

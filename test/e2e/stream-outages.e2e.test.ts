@@ -38,7 +38,14 @@ describeWithServices(['postgres', 'redis', 'nginx'], 'streams: a replica dies be
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL });
+    // Every dashboard is the one manager's, and a killed replica's socket slots are only freed
+    // when they expire: lift the per-user socket cap well above their number.
+    cluster = await startCluster({
+      replicas: 3,
+      databaseUri: db.uri,
+      redisUrl: REDIS_TEST_URL,
+      env: { SOCKETS_PER_USER_MAX: String(DASHBOARDS * 5) },
+    });
     nginx = await startNginx(cluster.replicas);
   });
   afterAll(async () => {

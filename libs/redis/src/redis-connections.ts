@@ -87,6 +87,25 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
     return client;
   }
 
+  /**
+   * A dedicated connection listening to one channel: SSUBSCRIBE with REDIS_ADAPTER=sharded (on a
+   * cluster only the owning shard carries it), SUBSCRIBE otherwise. Not awaited: boot goes on
+   * while Redis is down, and ioredis subscribes once it connects.
+   */
+  subscribe(name: string, channel: string, onMessage: (raw: string) => void): RedisClient {
+    const sharded = this.sharded;
+    const subscriber = this.create(name, { shardedSubscribers: sharded });
+    subscriber.on(sharded ? 'smessage' : 'message', (_channel: string, raw: string) => onMessage(raw));
+    const subscribed = sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel);
+    void subscribed.catch((error: Error) => this.logger.warn(`${name}: subscribe failed: ${error.message}`));
+    return subscriber;
+  }
+
+  /** Publishes on `client` the way `subscribe` listens: SPUBLISH with REDIS_ADAPTER=sharded, else PUBLISH. */
+  publish(client: RedisClient, channel: string, message: string): Promise<unknown> {
+    return this.sharded ? client.spublish(channel, message) : client.publish(channel, message);
+  }
+
   /** Connects the shared client at boot, waiting briefly for it; ioredis keeps reconnecting after that. */
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;

@@ -46,7 +46,7 @@ export class AccessChanges implements OnModuleInit {
     this.deliver(change);
     if (!this.redis.enabled) return;
     try {
-      await this.redis.client.publish(this.channel, JSON.stringify({ origin: this.origin, ...change }));
+      await this.redis.publish(this.redis.client, this.channel, JSON.stringify({ origin: this.origin, ...change }));
     } catch (error) {
       // Other replicas' caches still expire within seconds; their live sockets keep their rooms until then.
       this.logger.error(`could not announce an access change to other replicas: ${(error as Error).message}`);
@@ -55,10 +55,7 @@ export class AccessChanges implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.redis.enabled) return;
-    const subscriber = this.redis.create('access-changes');
-    subscriber.on('message', (channel: string, raw: string) => this.receive(raw));
-    // Not awaited: boot goes on while Redis is down, and ioredis subscribes once it connects.
-    subscriber.subscribe(this.channel).catch((error: Error) => this.logger.warn(`subscribe failed: ${error.message}`));
+    this.redis.subscribe('access-changes', this.channel, (raw) => this.receive(raw));
   }
 
   private receive(raw: string): void {

@@ -124,7 +124,8 @@ export class LoginAttemptsService {
     private readonly devices: LoginDeviceCookies,
   ) {
     this.store = redis.enabled ? new RedisAttemptStore(redis) : new MemoryAttemptStore();
-    this.prefix = `${redis.keyPrefix}:login-attempts:`;
+    // One hash tag for every counter: an attempt's counters are checked in one script, which a Redis Cluster runs only within one slot.
+    this.prefix = `${redis.keyPrefix}:{login-attempts}:`;
   }
 
   async begin(email: string, client: LoginClient): Promise<LoginAttempt> {

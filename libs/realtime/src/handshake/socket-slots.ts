@@ -43,7 +43,8 @@ export class SocketSlots implements OnModuleDestroy {
 
   /** Takes a slot for the socket until it disconnects; throws `too_many_sockets` past the cap. */
   async acquire(socket: Socket, namespace: string, userId: string): Promise<void> {
-    const slot = { key: `${this.redis.keyPrefix}:sockets:${namespace}:${userId}`, socketId: socket.id };
+    // One hash tag for every user's set: the renewal pipelines them all, which a Redis Cluster allows only within one slot.
+    const slot = { key: `${this.redis.keyPrefix}:{sockets}:${namespace}:${userId}`, socketId: socket.id };
     if (!(await this.take(slot))) {
       throw new AppError(429, 'too_many_sockets', `At most ${this.max} sockets per user on ${namespace}`);
     }

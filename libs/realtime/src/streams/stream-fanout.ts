@@ -42,11 +42,7 @@ export class StreamFanout implements OnModuleInit {
     // No offline queue: while Redis is down a publish fails at once and the relay retries it.
     this.publisher = this.redis.create('streams-pub', { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     if (!this.config.websocket.enabled) return;
-    const sharded = this.redis.sharded;
-    const subscriber = this.redis.create('streams-sub', { shardedSubscribers: sharded });
-    subscriber.on(sharded ? 'smessage' : 'message', (_channel: string, raw: string) => this.receive(raw));
-    const subscribed = sharded ? subscriber.ssubscribe(this.channel) : subscriber.subscribe(this.channel);
-    void subscribed.catch((error: Error) => this.logger.warn(`subscribe: ${error.message}`));
+    this.redis.subscribe('streams-sub', this.channel, (raw) => this.receive(raw));
   }
 
   /** This replica's own sockets: no network in between, so they get events even while Redis is down. */
@@ -62,7 +58,7 @@ export class StreamFanout implements OnModuleInit {
       events: events.map(({ namespace, rooms, envelope }) => ({ namespace, rooms, envelope })),
     };
     const raw = JSON.stringify(message);
-    await (this.redis.sharded ? this.publisher.spublish(this.channel, raw) : this.publisher.publish(this.channel, raw));
+    await this.redis.publish(this.publisher, this.channel, raw);
   }
 
   private receive(raw: string): void {
