@@ -8,7 +8,7 @@ export async function productBySku(baseUrl: string, token: string, sku: string):
   return product;
 }
 
-/** One whole sale through the REST API: open a cart, set its items, pay, check out. */
+/** One whole sale through the REST API: open a cart, set its items, pay, check out (timed on its own). */
 export async function sell(
   baseUrl: string,
   token: string,
@@ -21,7 +21,9 @@ export async function sell(
   if (priced.status !== 200) throw new Error(`set items: ${priced.status} ${JSON.stringify(priced.body)}`);
   const paid = await api(baseUrl, 'POST', `/pos/carts/${cart.body.id}/payments`, token, { method, amount: priced.body.total });
   if (paid.status !== 201) throw new Error(`pay: ${paid.status} ${JSON.stringify(paid.body)}`);
-  return api(baseUrl, 'POST', `/pos/carts/${cart.body.id}/checkout`, token);
+  const checkoutStarted = performance.now();
+  const checkout = await api(baseUrl, 'POST', `/pos/carts/${cart.body.id}/checkout`, token);
+  return { ...checkout, checkoutMs: performance.now() - checkoutStarted };
 }
 
 /** Sells one unit of `productId` every `everyMs` until `stop()`; `committed` holds the ids of the sales that committed. */

@@ -38,6 +38,15 @@ export interface CountToApply {
   reason: string;
 }
 
+/** The lines of one sale, one product each. */
+export interface SaleToRecord {
+  companyId: string;
+  workspaceId: string;
+  userId: string;
+  saleId: string;
+  lines: Array<{ product: ProductRef; quantity: number }>;
+}
+
 /** A movement as written, the stock it left in every store it touched, and the thresholds it crossed. */
 export interface LedgerEntry {
   companyId: string;
@@ -117,6 +126,73 @@ export class StockLedger {
       await this.level(tx, movement.toWorkspaceId!, movement.productId),
     ];
     return { companyId, movement, stock, lowStock: [] };
+  }
+
+  /**
+   * The SALE movements of one checkout in two statements, whatever its number of lines: the stock
+   * rows are locked in product order and decremented only where enough is left, each line becomes
+   * its movement, then the lots are consumed first-expiring-first. A line short of stock throws
+   * insufficient_stock, and the caller's transaction rolls back.
+   */
+  async recordSale(tx: Tx, sale: SaleToRecord): Promise<LedgerEntry[]> {
+    const { companyId, workspaceId, userId, saleId } = sale;
+    const lines = [...sale.lines].sort((a, b) => (a.product.id < b.product.id ? -1 : 1));
+    const productIds = lines.map((l) => l.product.id);
+    const quantities = lines.map((l) => l.quantity);
+    const rows = await tx.$queryRaw<Array<InventoryMovement & { stockQuantity: bigint; minQuantity: number }>>`
+      WITH wanted AS (
+        SELECT * FROM unnest(${productIds}::uuid[], ${quantities}::bigint[]) AS w("productId", quantity)
+      ), locked AS MATERIALIZED (
+        SELECT s."productId", wanted.quantity AS take
+        FROM "Stock" s JOIN wanted ON wanted."productId" = s."productId"
+        WHERE s."workspaceId" = ${workspaceId}::uuid AND s.quantity >= wanted.quantity
+        ORDER BY s."productId"
+        FOR UPDATE OF s
+      ), updated AS (
+        UPDATE "Stock" s SET quantity = s.quantity - locked.take, "updatedAt" = now()
+        FROM locked
+        WHERE s."workspaceId" = ${workspaceId}::uuid AND s."productId" = locked."productId"
+        RETURNING s."productId", s.quantity, s."minQuantity", locked.take
+      ), moved AS (
+        INSERT INTO "InventoryMovement" (id, type, "productId", "workspaceId", quantity, "userId", "saleId", "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), 'SALE', "productId", ${workspaceId}::uuid, take, ${userId}::uuid, ${saleId}::uuid, now(), now()
+        FROM updated
+        RETURNING *
+      )
+      SELECT moved.*, updated.quantity AS "stockQuantity", updated."minQuantity"
+      FROM moved JOIN updated USING ("productId")
+      ORDER BY moved."productId"`;
+    if (rows.length < lines.length) await this.refuseShortLine(tx, workspaceId, lines, rows);
+    await this.consumeLots(
+      tx,
+      workspaceId,
+      lines.map((l) => ({ productId: l.product.id, quantity: BigInt(l.quantity) })),
+    );
+    return rows.map(({ stockQuantity, minQuantity, ...movement }, i) => {
+      const { product, quantity } = lines[i];
+      const level = toStockLevel(workspaceId, product.id, { quantity: stockQuantity, minQuantity });
+      const crossed = crossedBelowMinimum(level.quantity + quantity, level.quantity, level.minQuantity);
+      const lowStock = crossed ? [{ companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity }] : [];
+      return { companyId, movement, stock: [level], lowStock };
+    });
+  }
+
+  /** The first line of a sale that found too little stock, as the insufficient_stock refusal. */
+  private async refuseShortLine(
+    tx: Tx,
+    workspaceId: string,
+    lines: SaleToRecord['lines'],
+    moved: Array<{ productId: string }>,
+  ): Promise<never> {
+    const short = lines.find((l) => !moved.some((m) => m.productId === l.product.id))!;
+    const current = await tx.stock.findUnique({ where: { workspaceId_productId: { workspaceId, productId: short.product.id } } });
+    throw AppError.conflict('insufficient_stock', `Not enough ${short.product.name} (${short.product.sku}) in stock`, {
+      workspaceId,
+      productId: short.product.id,
+      sku: short.product.sku,
+      requested: short.quantity,
+      available: toStockLevel(workspaceId, short.product.id, current).quantity,
+    });
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
 import { AppError } from '@retail/common';
 import { databaseNow, TransactionRunner } from '@retail/database';
-import { type LedgerEntry, StockLedger } from '@retail/inventory';
+import { StockLedger } from '@retail/inventory';
 import { RealtimeService } from '@retail/realtime';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
 import { cartTotal, lineTotal, settle } from '../domain/cart-math.js';
@@ -11,9 +11,9 @@ import { CashSessionsService } from './cash-sessions.service.js';
 import { lockOpenCart } from './cart-lock.js';
 import { DailyTotalsService } from './daily-totals.service.js';
 import { PosAccess } from './pos-access.js';
+import { writeSale } from './sale-records.js';
 import {
   CART_INCLUDE,
-  SALE_INCLUDE,
   toCartPayload,
   toCartView,
   toDailyTotalsPayload,
@@ -25,8 +25,8 @@ import {
 
 /**
  * Checkout is one transaction: the cart is completed (its row lock guards against a double
- * checkout), the sale with its lines and payments is written, each line becomes a SALE movement
- * with a conditional stock decrement, and the daily totals and the drawer are incremented in the
+ * checkout), the sale with its lines and payments is written, the lines become SALE movements
+ * with conditional stock decrements in one statement, and the daily totals and the drawer are incremented in the
  * database. Events are queued on the transaction and leave only once it has committed.
  */
 @Injectable()
@@ -59,49 +59,39 @@ export class CheckoutService {
 
       const completedAt = await databaseNow(tx);
       const day = businessDate(completedAt, workspace.timeZone);
-      const sale = await tx.sale.create({
-        data: {
+      const sale = await writeSale(tx, {
+        sale: {
           workspaceId: cart.workspaceId,
           deviceId: cart.deviceId,
           cashierId: cart.cashierId,
           checkedOutById: user.userId,
           cartId,
-          total: money.total,
-          paid: money.paid,
-          change: money.change,
+          total: BigInt(money.total),
+          paid: BigInt(money.paid),
+          change: BigInt(money.change),
           businessDate: toDateColumn(day),
           completedAt,
-          lines: {
-            create: cart.items.map((item) => ({
-              productId: item.productId,
-              position: item.position,
-              sku: item.product.sku,
-              name: item.product.name,
-              quantity: item.quantity,
-              unitPrice: item.unitPrice,
-              lineTotal: lineTotal(toPricedItem(item)),
-            })),
-          },
-          payments: { connect: cart.payments.map((p) => ({ id: p.id })) },
         },
-        include: SALE_INCLUDE,
+        lines: cart.items.map((item) => ({
+          productId: item.productId,
+          position: item.position,
+          sku: item.product.sku,
+          name: item.product.name,
+          quantity: item.quantity,
+          unitPrice: item.unitPrice,
+          lineTotal: BigInt(lineTotal(toPricedItem(item))),
+        })),
+        payments: cart.payments,
       });
 
-      // Product-id order, like every multi-row stock change, so concurrent checkouts cannot deadlock.
-      const movements: LedgerEntry[] = [];
-      for (const item of [...cart.items].sort((a, b) => a.productId.localeCompare(b.productId))) {
-        movements.push(
-          await this.ledger.record(tx, {
-            companyId,
-            type: 'SALE',
-            product: item.product,
-            workspaceId: cart.workspaceId,
-            quantity: item.quantity,
-            userId: user.userId,
-            saleId: sale.id,
-          }),
-        );
-      }
+      // One set-based statement for every line's stock and movement (product order inside, so concurrent checkouts cannot deadlock).
+      const movements = await this.ledger.recordSale(tx, {
+        companyId,
+        workspaceId: cart.workspaceId,
+        userId: user.userId,
+        saleId: sale.id,
+        lines: cart.items.map((item) => ({ product: item.product, quantity: item.quantity })),
+      });
       const totals = await this.dailyTotals.add(tx, cart.workspaceId, day, money.total, money.byMethod);
       const drawer = await this.cashSessions.takeCash(tx, cart.deviceId, money.byMethod.CASH);
 

@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
-import { Server, type ServerOptions } from 'socket.io';
+import { defer, filter, type Observable } from 'rxjs';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
 import { SocketDrain } from '../sessions/socket-drain.js';
@@ -48,6 +50,29 @@ export class RealtimeIoAdapter extends IoAdapter {
     const server = this.config.websocket.sharesHttpServer ? new Server(this.httpServer, serverOptions) : this.ownPortServer(serverOptions);
     if (this.redis.enabled) server.adapter(this.redisAdapter());
     return server;
+  }
+
+  /**
+   * Nest's own binding keeps an rxjs pipeline per socket and message, about 20 KB an idle socket,
+   * most of what one costs. Plain listeners do the same per message: run the handler, then answer
+   * through the ack (or emit an `{event, data}` response), and log a handler's error.
+   */
+  override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: any) => Observable<any>): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message, (...args: unknown[]) => {
+        // The payload as rxjs' fromEvent gives it to Nest's binding: one argument alone, several as an array.
+        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
+        defer(() => transform(callback(data, ack)))
+          .pipe(filter((response) => response !== null && response !== undefined))
+          .subscribe({
+            next: (response) => {
+              if (response.event) return void socket.emit(response.event, response.data);
+              if (!isAckHandledManually && typeof ack === 'function') ack(response);
+            },
+            error: (error: unknown) => this.logger.error(error),
+          });
+      });
+    }
   }
 
   /** Sockets on WEBSOCKET_PORT, on the same interface as HTTP (HOST). `server.close()` closes it. */

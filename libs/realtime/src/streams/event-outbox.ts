@@ -45,7 +45,6 @@ export class EventOutbox {
   }
 
   private async write(db: Db, events: OutboxEvent[]): Promise<void> {
-    await this.store.append(db, events);
-    if (this.prisma.kind === 'postgres') await db.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+    await this.store.append(db, events, this.prisma.kind === 'postgres' ? OUTBOX_CHANNEL : null);
   }
 }

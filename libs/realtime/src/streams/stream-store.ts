@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Db } from '@retail/database';
+import { Prisma, PrismaService, type Db } from '@retail/database';
 import type { RealtimeEnvelope, RoomPositions } from '@retail/realtime-protocol';
 
 /** A stream event as the business transaction writes it into the outbox. */
@@ -59,13 +59,19 @@ export class StreamStore {
 
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Writes the events of a change into the outbox, inside that change's transaction. */
-  async append(db: Db, events: OutboxEvent[]): Promise<void> {
-    await db.$executeRaw`
+  /**
+   * Writes the events of a change into the outbox, inside that change's transaction; with
+   * `notify`, the same statement queues the NOTIFY on that channel that wakes the other replicas
+   * at commit (one round trip, not two).
+   */
+  async append(db: Db, events: OutboxEvent[], notify: string | null): Promise<void> {
+    const rows = JSON.stringify(events.map(({ envelope, namespace, rooms }) => ({ id: envelope.id, namespace, rooms, envelope })));
+    const insert = Prisma.sql`
       INSERT INTO realtime_event (id, namespace, rooms, envelope)
       SELECT e.id, e.namespace, ARRAY(SELECT jsonb_array_elements_text(e.rooms)), e.envelope
-      FROM jsonb_to_recordset(${JSON.stringify(events.map(({ envelope, namespace, rooms }) => ({ id: envelope.id, namespace, rooms, envelope })))}::jsonb)
-        AS e(id uuid, namespace text, rooms jsonb, envelope jsonb)`;
+      FROM jsonb_to_recordset(${rows}::jsonb) AS e(id uuid, namespace text, rooms jsonb, envelope jsonb)`;
+    // A data-modifying WITH runs to completion whether or not the SELECT reads it.
+    await db.$executeRaw(notify ? Prisma.sql`WITH appended AS (${insert}) SELECT pg_notify(${notify}, '')` : insert);
   }
 
   /**

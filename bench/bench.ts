@@ -1,0 +1,280 @@
+/**
+ * npm run bench: the product against a hand-rolled Socket.IO + Redis adapter stack (bench/control),
+ * in one run on one machine, with ratios; plus PostgreSQL's own ceiling for a checkout (pgbench).
+ * Starts PostgreSQL and Redis privately when the shared ones are not running. Writes
+ * bench/reports/latest.json and latest.md and prints the table. `--smoke` is a small, short run
+ * for checking the tooling; `--help` lists the sizes (each also a BENCH_* variable).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLoad, setupChain, CHAIN_PASSWORD, chainNames, type LoadSummary } from '@retail/loadgen';
+import {
+  api,
+  type Cluster,
+  createTestDatabase,
+  login,
+  POSTGRES_ADMIN_URI,
+  probeServices,
+  productBySku,
+  REDIS_TEST_URL,
+  startCluster,
+  startPrivatePostgres,
+  startPrivateRedis,
+  type TestDatabase,
+} from '@retail/testing';
+import { startControl, type ControlCluster } from './control/start-control.js';
+import { connectFanoutSockets, type FanoutStep, type FanoutTarget, measureFanoutStep } from './lib/fanout.js';
+import { measureSocketMemory, memoryProbeEnv, probePort, type SocketMemory } from './lib/memory.js';
+import { measurePgbench, type PgbenchResult } from './lib/pgbench.js';
+import { writeReport, type BenchReport } from './lib/report.js';
+import { measureReconnectStorm, type StormResult } from './lib/storm.js';
+import { startTcpBalancer, type TcpBalancer } from './lib/tcp-balancer.js';
+
+const SIZES = {
+  'fanout-sockets': { env: 'BENCH_FANOUT_SOCKETS', full: '300', smoke: '30', help: 'sockets the fan-out reaches, over 3 replicas' },
+  'fanout-rates': { env: 'BENCH_FANOUT_RATES', full: '50,100,200,400,800', smoke: '20,40', help: 'publishes/s, ascending' },
+  'step-seconds': { env: 'BENCH_STEP_SECONDS', full: '5', smoke: '2', help: 'seconds per fan-out rate' },
+  'memory-sockets': { env: 'BENCH_MEMORY_SOCKETS', full: '5000', smoke: '200', help: 'idle sockets on one replica' },
+  stores: { env: 'BENCH_STORES', full: '20', smoke: '4', help: 'stores of the checkout chain' },
+  devices: { env: 'BENCH_DEVICES', full: '6', smoke: '2', help: 'tills per store' },
+  dashboards: { env: 'BENCH_DASHBOARDS', full: '2', smoke: '1', help: 'dashboards per store during checkout' },
+  'checkout-rates': { env: 'BENCH_CHECKOUT_RATES', full: '100,200,300', smoke: '5,10', help: 'whole sales/s offered, ascending' },
+  'checkout-seconds': { env: 'BENCH_CHECKOUT_SECONDS', full: '10', smoke: '3', help: 'seconds per checkout rate' },
+  'storm-dashboards': { env: 'BENCH_STORM_DASHBOARDS', full: '2000', smoke: '100', help: 'dashboards on the replica that is killed' },
+  'pgbench-seconds': { env: 'BENCH_PGBENCH_SECONDS', full: '10', smoke: '2', help: 'seconds of pgbench' },
+} as const;
+type Size = keyof typeof SIZES;
+const REPLICAS = 3;
+const LOAD_CAPS = { SOCKETS_PER_USER_MAX: '100000', RATE_LIMIT_USER_PER_SECOND: '0', RATE_LIMIT_COMPANY_PER_SECOND: '0' };
+const CPU_PROFILE = resolve('bench/probe/cpu-profile.mjs');
+const RUN_DEADLINE_MS = 15 * 60_000;
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+    ...(Object.fromEntries(Object.keys(SIZES).map((name) => [name, { type: 'string' }])) as Record<Size, { type: 'string' }>),
+  },
+});
+if (values.help) {
+  console.log('npm run bench -- [--smoke] [--<size> value …]');
+  for (const [name, s] of Object.entries(SIZES))
+    console.log(`  --${name.padEnd(17)} ${s.env.padEnd(24)} ${s.help} (${s.full}; smoke ${s.smoke})`);
+  process.exit(0);
+}
+const raw = (name: Size) => values[name] ?? process.env[SIZES[name].env] ?? SIZES[name][values.smoke ? 'smoke' : 'full'];
+const numbers = (name: Size) => {
+  const list = raw(name).split(',').map(Number);
+  if (list.every((n) => Number.isFinite(n) && n > 0)) return list;
+  console.error(`bench: --${name} (${SIZES[name].env}) must be positive numbers, got "${raw(name)}"`);
+  process.exit(2);
+};
+const size = (name: Size) => numbers(name)[0];
+
+// What a phase started (stopped when it ends) and the private services (stopped last), each in reverse order.
+type Cleanup = () => Promise<unknown>;
+const cleanups: Cleanup[] = [];
+const serviceCleanups: Cleanup[] = [];
+const started = <T>(value: T, stop: (v: T) => Promise<unknown>, list = cleanups) => (list.unshift(() => stop(value)), value);
+const endPhase = async () => {
+  for (const stop of cleanups.splice(0)) await stop();
+};
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function services() {
+  const up = await probeServices();
+  const postgres = up.postgres ? POSTGRES_ADMIN_URI : started(await startPrivatePostgres(), (p) => p.destroy(), serviceCleanups).adminUri;
+  const redis = up.redis
+    ? REDIS_TEST_URL
+    : await startPrivateRedis().then(async (r) => (await r.start(), started(r, (x) => x.kill(), serviceCleanups).url));
+  if (!up.postgres || !up.redis)
+    log(`started private ${[!up.postgres && 'PostgreSQL', !up.redis && 'Redis'].filter(Boolean).join(' and ')}`);
+  return { postgres, redis };
+}
+
+/** BENCH_CPU_PROF_DIR=dir: every product replica writes a CPU profile there when it stops (bench/probe/cpu-profile.mjs). */
+const withProfile = (env: Record<string, string>) => {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? { ...env, BENCH_CPU_PROF_DIR: dir, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${CPU_PROFILE}`.trim() } : env;
+};
+
+/** One product cluster: database with demo data and the loadgen chain, 3 replicas, the last one probed for memory. */
+async function productCluster(postgres: string, redis: string, streams: boolean) {
+  const db = started(await createTestDatabase({ adminUri: postgres }), (d: TestDatabase) => d.drop());
+  await setupChain({ databaseUri: db.uri, chain: 'Bench', stores: size('stores'), devices: size('devices') });
+  const probe = await probePort();
+  const cluster = started(
+    await startCluster({
+      replicas: REPLICAS,
+      databaseUri: db.uri,
+      redisUrl: redis,
+      // The bench connects thousands of sockets with one user's token and publishes hundreds of
+      // requests a second as one user and one company: the caps must make room for the load.
+      env: { EVENT_STREAMS: String(streams), ...LOAD_CAPS },
+      replicaEnv: (i) => withProfile(i === REPLICAS - 1 ? memoryProbeEnv(probe) : {}),
+    }),
+    (c: Cluster) => c.stop(),
+  );
+  const a = cluster.replicas[0].httpUrl;
+  const admin = await login(a, 'admin@demo.local');
+  const companyId = (await api(a, 'GET', '/auth/me', admin)).body.companyId as string;
+  const target: FanoutTarget = {
+    wsUrls: cluster.replicas.map((r) => r.wsUrl),
+    token: admin,
+    publish: async (title) => {
+      const res = await api(a, 'POST', '/notifications', admin, { title, message: 'bench fan-out' });
+      if (res.status !== 201) throw new Error(`publish: ${res.status}`);
+    },
+  };
+  return { db, cluster, target, probe, companyId };
+}
+
+/** Fan-out at each rate, until a rate is no longer sustained. */
+async function fanout(label: string, target: FanoutTarget) {
+  const audience = await connectFanoutSockets(target, size('fanout-sockets'));
+  const steps: FanoutStep[] = [];
+  try {
+    for (const rate of numbers('fanout-rates')) {
+      const step = await measureFanoutStep(target, audience, { id: `${label}-${rate}`, rate, seconds: size('step-seconds') });
+      steps.push(step);
+      log(
+        `fan-out ${label} ${rate}/s: p50/95/99 ${[step.latency.p50, step.latency.p95, step.latency.p99].map((v) => v.toFixed(1)).join('/')} ms, missing ${step.missing}`,
+      );
+      if (!step.sustained) break;
+    }
+  } finally {
+    audience.sockets.forEach((s) => s.close());
+  }
+  return steps;
+}
+
+async function checkout(label: string, cluster: Cluster, streams: boolean) {
+  const results: LoadSummary[] = [];
+  for (const rate of numbers('checkout-rates')) {
+    const summary = await runLoad({
+      apiUrls: cluster.replicas.map((r) => r.httpUrl),
+      wsUrls: cluster.replicas.map((r) => r.wsUrl),
+      chain: 'Bench',
+      stores: size('stores'),
+      devicesPerStore: size('devices'),
+      dashboardsPerStore: size('dashboards'),
+      rate,
+      durationMs: size('checkout-seconds') * 1000,
+      maxSales: Infinity,
+      graceMs: 5_000,
+      streamsOff: !streams,
+    });
+    results.push(summary);
+    log(
+      `checkout ${label} offered ${rate}/s: ${summary.salesPerSecond.toFixed(1)}/s, checkout→dashboard p99 ${summary.deliveryMs.p99.toFixed(1)} ms, missed ${summary.missed}, errors ${summary.errors}`,
+    );
+    if (summary.salesPerSecond < rate * 0.9) break; // saturated: a higher offer only queues
+  }
+  return results;
+}
+
+async function storm(cluster: Cluster): Promise<StormResult> {
+  const balancer = started(await startTcpBalancer(cluster.replicas.map((r) => r.wsUrl)), (b: TcpBalancer) => b.stop());
+  const names = chainNames('Bench');
+  const a = cluster.replicas[0].httpUrl;
+  const admin = await login(a, names.admin, { password: CHAIN_PASSWORD });
+  const store = ((await api(a, 'GET', '/workspaces', admin)).body as Array<{ id: string; name: string }>).find(
+    (w) => w.name === names.store(1),
+  )!;
+  const [device] = (await api(a, 'GET', `/workspaces/${store.id}/devices`, admin)).body as Array<{ id: string }>;
+  const cashier = await login(a, names.cashier(1), { password: CHAIN_PASSWORD, deviceId: device.id });
+  const product = await productBySku(a, cashier, names.skus[0]);
+  return measureReconnectStorm({
+    balancerUrl: balancer.url,
+    replicas: cluster.replicas,
+    count: size('storm-dashboards'),
+    manager: await login(a, names.manager(1), { password: CHAIN_PASSWORD }),
+    cashier,
+    productId: product.id,
+  });
+}
+
+async function run(): Promise<BenchReport> {
+  const startedAt = Date.now();
+  const { postgres, redis } = await services();
+
+  log('starting the product (guarantees on) and the control, 3 replicas each');
+  const on = await productCluster(postgres, redis, true);
+  const controlProbe = await probePort();
+  const control = started(
+    await startControl(REPLICAS, redis, (i) => (i === REPLICAS - 1 ? memoryProbeEnv(controlProbe) : {})),
+    (c: ControlCluster) => c.stop(),
+  );
+  const controlTarget: FanoutTarget = {
+    wsUrls: control.replicas.map((r) => r.url),
+    token: on.target.token,
+    publish: async (title) => {
+      const res = await fetch(`${control.replicas[0].url}/publish`, {
+        method: 'POST',
+        body: JSON.stringify({ companyId: on.companyId, title }),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 202) throw new Error(`publish: ${res.status}`);
+    },
+  };
+
+  const fanoutProduct = await fanout('product', on.target);
+  const fanoutControl = await fanout('control', controlTarget);
+  log('memory per idle socket');
+  const memoryProduct: SocketMemory = await measureSocketMemory(
+    on.probe,
+    on.cluster.replicas[REPLICAS - 1].wsUrl,
+    on.target.token,
+    size('memory-sockets'),
+  );
+  const memoryControl: SocketMemory = await measureSocketMemory(
+    controlProbe,
+    control.replicas[REPLICAS - 1].url,
+    on.target.token,
+    size('memory-sockets'),
+  );
+  const checkoutOn = await checkout('on', on.cluster, true);
+  log('reconnect storm');
+  const stormResult = await storm(on.cluster);
+  log(
+    `storm: ${stormResult.resumed}/${stormResult.dashboards} resumed in ${stormResult.resumedSeconds.toFixed(2)} s, missed ${stormResult.missed}`,
+  );
+  await endPhase(); // the control and the first cluster
+
+  log('starting the product with the guarantees off (EVENT_STREAMS=false)');
+  const off = await productCluster(postgres, redis, false);
+  const fanoutOff = await fanout('product-off', off.target);
+  const checkoutOff = await checkout('off', off.cluster, false);
+  await endPhase();
+
+  log('pgbench');
+  const pgbench: PgbenchResult = await measurePgbench(postgres, 8, size('pgbench-seconds'));
+  return {
+    smoke: values.smoke,
+    sizes: Object.fromEntries(Object.keys(SIZES).map((name) => [name, raw(name as Size)])),
+    fanout: { product: fanoutProduct, control: fanoutControl, productGuaranteesOff: fanoutOff },
+    memory: { product: memoryProduct, control: memoryControl },
+    checkout: { guaranteesOn: checkoutOn, guaranteesOff: checkoutOff, pgbench },
+    storm: stormResult,
+    durationSeconds: (Date.now() - startedAt) / 1000,
+  };
+}
+
+let abort!: (error: Error) => void;
+const aborted = new Promise<never>((_, reject) => (abort = reject));
+aborted.catch(() => undefined);
+const timer = setTimeout(() => abort(new Error(`gave up after ${RUN_DEADLINE_MS / 60_000} min`)), RUN_DEADLINE_MS);
+process.once('SIGINT', () => abort(new Error('interrupted')));
+let code = 1;
+try {
+  const report = await Promise.race([run(), aborted]);
+  console.log(`\n${writeReport(report)}`);
+  code = 0;
+} catch (error) {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+} finally {
+  clearTimeout(timer);
+  setTimeout(() => process.exit(1), 30_000).unref(); // cleanup is bounded too
+  for (const stop of [...cleanups.splice(0), ...serviceCleanups.splice(0)]) await stop().catch(() => undefined);
+}
+process.exit(code);

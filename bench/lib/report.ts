@@ -1,0 +1,130 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import type { LoadSummary } from '@retail/loadgen';
+import type { FanoutStep } from './fanout.js';
+import type { SocketMemory } from './memory.js';
+import type { PgbenchResult } from './pgbench.js';
+import type { StormResult } from './storm.js';
+
+export interface BenchReport {
+  smoke: boolean;
+  sizes: Record<string, string>;
+  fanout: { product: FanoutStep[]; control: FanoutStep[]; productGuaranteesOff: FanoutStep[] };
+  memory: { product: SocketMemory; control: SocketMemory };
+  checkout: { guaranteesOn: LoadSummary[]; guaranteesOff: LoadSummary[]; pgbench: PgbenchResult };
+  storm: StormResult;
+  durationSeconds: number;
+}
+
+const CHECKOUT_P99_MS = 50;
+const ms = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(1));
+const ratio = (a: number, b: number) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const check = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+/** The highest rate sustained (p99 < 100 ms, nothing missing), 0 if none. */
+const saturation = (steps: FanoutStep[]) => Math.max(0, ...steps.filter((s) => s.sustained).map((s) => s.rate));
+/** The most whole sales/s achieved with checkout-to-dashboard p99 under 50 ms and nothing lost. */
+const bestCheckout = (runs: LoadSummary[]) =>
+  Math.max(
+    0,
+    ...runs.filter((r) => r.deliveryMs.p99 < CHECKOUT_P99_MS && !r.missed && !r.duplicates && !r.errors).map((r) => r.salesPerSecond),
+  );
+
+function markdown(report: BenchReport, machine: Record<string, string | number>): string {
+  const { fanout, memory, checkout, storm } = report;
+  const at = (steps: FanoutStep[], rate: number) => steps.find((s) => s.rate === rate);
+  const rates = [...new Set([...fanout.product, ...fanout.control, ...fanout.productGuaranteesOff].map((s) => s.rate))].sort(
+    (a, b) => a - b,
+  );
+  const fanoutRows = rates.map((rate) => {
+    const [p, c, o] = [at(fanout.product, rate), at(fanout.control, rate), at(fanout.productGuaranteesOff, rate)];
+    const cell = (s?: FanoutStep) =>
+      s ? `${ms(s.latency.p50)} / ${ms(s.latency.p95)} / ${ms(s.latency.p99)}${s.missing ? ` (${s.missing} missing)` : ''}` : 'not run';
+    return `| ${rate}/s | ${cell(p)} | ${cell(c)} | ${p && c ? ratio(p.latency.p99, c.latency.p99) : '—'} | ${cell(o)} |`;
+  });
+  const worstP99Ratio = Math.max(
+    0,
+    ...rates.flatMap((rate) => {
+      const [p, c] = [at(fanout.product, rate), at(fanout.control, rate)];
+      return p && c && c.sustained ? [p.latency.p99 / c.latency.p99] : [];
+    }),
+  );
+  const [satP, satC, satO] = [saturation(fanout.product), saturation(fanout.control), saturation(fanout.productGuaranteesOff)];
+  // Heap + external after a full GC: what the sockets hold; RSS also counts what the allocator keeps.
+  const memRatio = memory.product.heapPerSocket / memory.control.heapPerSocket;
+  const checkoutRow = (label: string, r: LoadSummary) =>
+    `| ${label} ${r.offeredRate}/s | ${r.salesPerSecond.toFixed(1)} | ${ms(r.checkoutMs.p50)} / ${ms(r.checkoutMs.p99)} | ${ms(r.deliveryMs.p50)} / ${ms(r.deliveryMs.p95)} / ${ms(r.deliveryMs.p99)} | ${r.missed} / ${r.duplicates} | ${r.errors} |`;
+  const [bestOn, bestOff] = [bestCheckout(checkout.guaranteesOn), bestCheckout(checkout.guaranteesOff)];
+  return [
+    `# Benchmark${report.smoke ? ' (smoke run: small sizes, figures not meaningful)' : ''}`,
+    '',
+    Object.entries(machine)
+      .map(([k, v]) => `- ${k}: ${v}`)
+      .join('\n'),
+    `- sizes: ${Object.entries(report.sizes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+    `- duration: ${report.durationSeconds.toFixed(0)} s`,
+    '',
+    '## Targets',
+    '',
+    '| measure | product | control / ceiling | ratio | target | |',
+    '|---|---|---|---|---|---|',
+    `| fan-out p99, worst sustained rate | | | ${worstP99Ratio ? `${worstP99Ratio.toFixed(2)}×` : '—'} | ≤ 1.25× | ${check(worstP99Ratio > 0 && worstP99Ratio <= 1.25)} |`,
+    `| fan-out saturation (p99 < 100 ms) | ${satP}/s | ${satC}/s | ${ratio(satP, satC)} | ≥ 0.8× | ${check(satC > 0 && satP / satC >= 0.8)} |`,
+    `| memory per idle socket (heap + external) | ${kb(memory.product.heapPerSocket)} KB | ${kb(memory.control.heapPerSocket)} KB | ${memRatio.toFixed(2)}× | ≤ 1.3× | ${check(memRatio <= 1.3)} |`,
+    `| whole sales/s with checkout→dashboard p99 < 50 ms | ${bestOn.toFixed(1)} | pgbench ${checkout.pgbench.transactionsPerSecond.toFixed(0)} tps | ${((100 * bestOn) / checkout.pgbench.transactionsPerSecond).toFixed(1)}% of it | ≥ 200/s | ${check(bestOn >= 200)} |`,
+    `| reconnect storm (${storm.dashboards} dashboards) | ${ms(storm.resumedSeconds)} s, ${storm.missed} missed | | | < 15 s, 0 missed | ${check(storm.resumedSeconds < 15 && !storm.missed && storm.resumed === storm.dashboards)} |`,
+    '',
+    '## Cross-replica fan-out: company-wide alert, publish request → receipt, ms (p50 / p95 / p99)',
+    '',
+    `| rate | product | control | p99 ratio | product, guarantees off |`,
+    '|---|---|---|---|---|',
+    ...fanoutRows,
+    `| saturation | ${satP}/s | ${satC}/s | ${ratio(satP, satC)} | ${satO}/s |`,
+    '',
+    '## Memory per idle authenticated socket, one replica',
+    '',
+    '| | product | control | ratio |',
+    '|---|---|---|---|',
+    `| RSS | ${kb(memory.product.rssPerSocket)} KB | ${kb(memory.control.rssPerSocket)} KB | ${ratio(memory.product.rssPerSocket, memory.control.rssPerSocket)} |`,
+    `| heap + external | ${kb(memory.product.heapPerSocket)} KB | ${kb(memory.control.heapPerSocket)} KB | ${ratio(memory.product.heapPerSocket, memory.control.heapPerSocket)} |`,
+    '',
+    `## Checkout: whole sales (cart, items, payment, checkout) across 3 replicas`,
+    '',
+    '| offered | sales/s | checkout p50 / p99 ms | checkout→dashboard p50 / p95 / p99 ms | missed / duplicates | errors |',
+    '|---|---|---|---|---|---|',
+    ...checkout.guaranteesOn.map((r) => checkoutRow('on', r)),
+    ...checkout.guaranteesOff.map((r) => checkoutRow('off', r)),
+    '',
+    `Best with p99 < ${CHECKOUT_P99_MS} ms: ${bestOn.toFixed(1)}/s with the guarantees, ${bestOff.toFixed(1)}/s without. ` +
+      `PostgreSQL alone (pgbench, bench/pgbench/checkout.sql, ${checkout.pgbench.clients} clients): ${checkout.pgbench.transactionsPerSecond.toFixed(0)} checkout-shaped transactions/s, ${checkout.pgbench.latencyAverageMs.toFixed(2)} ms average.`,
+    '',
+    '## Reconnect storm',
+    '',
+    `SIGKILL of the replica holding ${storm.dashboards} dashboards (all pinned to it by the bench's TCP balancer, as one NAT address is), a sale every 200 ms: ${storm.resumed} resumed elsewhere, the last after ${ms(storm.resumedSeconds)} s; ${storm.salesDuringStorm} sales during the storm; ${storm.missed} missed, ${storm.duplicates} duplicates.`,
+    '',
+  ].join('\n');
+}
+
+/** Writes bench/reports/latest.json and latest.md; returns the Markdown. */
+export function writeReport(report: BenchReport): string {
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GB`,
+    node: process.version,
+    'load average at the end (1/5/15 min)': loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / '),
+    date: new Date().toISOString(),
+  };
+  const dir = resolve('bench/reports');
+  mkdirSync(dir, { recursive: true });
+  const md = markdown(report, machine);
+  writeFileSync(resolve(dir, 'latest.json'), JSON.stringify({ machine, ...report }, null, 2));
+  writeFileSync(resolve(dir, 'latest.md'), md);
+  return md;
+}

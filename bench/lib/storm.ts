@@ -1,0 +1,94 @@
+import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
+import { EVENTS } from '@retail/realtime-protocol';
+import { type Replica, sellSteadily, sleep } from '@retail/testing';
+import { pool } from './pool.js';
+
+export interface StormResult {
+  dashboards: number;
+  /** The holding replica's SIGKILL → the last dashboard's first event sold after it, s. */
+  resumedSeconds: number;
+  resumed: number;
+  salesDuringStorm: number;
+  /** (dashboard, sale) pairs never delivered, over every sale of the run. */
+  missed: number;
+  duplicates: number;
+}
+
+const STORM_DEADLINE_MS = 60_000;
+const SALE_INTERVAL_MS = 200;
+const GRACE_MS = 5_000;
+
+async function socketsOn(replica: Replica): Promise<number> {
+  const text = await (await fetch(`${replica.httpUrl}/metrics`)).text();
+  return [...text.matchAll(/^realtime_sockets_connected\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/**
+ * `count` dashboards behind the balancer (which pins them all to one replica), a sale every 200 ms,
+ * then SIGKILL of the replica holding them: how long until every dashboard gets live events again,
+ * elsewhere, and whether any sale was lost on the way.
+ */
+export async function measureReconnectStorm(options: {
+  balancerUrl: string;
+  replicas: Replica[];
+  count: number;
+  manager: string;
+  cashier: string;
+  productId: string;
+}): Promise<StormResult> {
+  // Per dashboard: sale id → when it first arrived.
+  const received = Array.from({ length: options.count }, () => new Map<string, number>());
+  let duplicates = 0;
+  const clients: RealtimeClient[] = [];
+  try {
+    await pool(options.count, 100, async (i) => {
+      const client = createRealtimeClient({
+        url: options.balancerUrl,
+        namespace: 'pos',
+        getToken: () => options.manager,
+        transports: ['websocket'],
+        onError: () => undefined,
+      });
+      client.on(EVENTS.posSaleCompleted.name, (sale) => {
+        if (received[i].has(sale.data.saleId)) duplicates++;
+        else received[i].set(sale.data.saleId, performance.now());
+      });
+      clients.push(client);
+      await client.ready();
+    });
+    const counts = await Promise.all(options.replicas.map(socketsOn));
+    const holder = options.replicas[counts.indexOf(Math.max(...counts))];
+    const survivors = options.replicas.filter((r) => r !== holder);
+    // Sales through the survivors, so the kill interrupts none of them.
+    const seller = sellSteadily(survivors[0].httpUrl, options.cashier, options.productId, SALE_INTERVAL_MS);
+    await sleep(1_000);
+    const killedAt = performance.now();
+    holder.process.kill('SIGKILL');
+    // The sale in flight at the kill may have begun before it; every later one began after.
+    const firstAfterKill = seller.committed.length + 1;
+    const soldAfterKill = () => seller.committed.slice(firstAfterKill);
+    // When each dashboard first got a sale begun after the kill (it arrives before its HTTP answer, so looked up afterwards).
+    const resumedAt = () =>
+      received.flatMap((got) => {
+        const times = soldAfterKill().flatMap((id) => got.get(id) ?? []);
+        return times.length ? [Math.min(...times)] : [];
+      });
+    const deadline = killedAt + STORM_DEADLINE_MS;
+    while (resumedAt().length < options.count && performance.now() < deadline) await sleep(200);
+    const sold = await seller.stop();
+    const graceEnd = Date.now() + GRACE_MS;
+    const missing = () => received.reduce((sum, got) => sum + sold.filter((id) => !got.has(id)).length, 0);
+    while (missing() && Date.now() < graceEnd) await sleep(100);
+    const resumed = resumedAt();
+    return {
+      dashboards: options.count,
+      resumedSeconds: resumed.length === options.count ? (Math.max(...resumed) - killedAt) / 1000 : NaN,
+      resumed: resumed.length,
+      salesDuringStorm: soldAfterKill().length,
+      missed: missing(),
+      duplicates,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}
