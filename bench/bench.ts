@@ -92,6 +92,8 @@ async function services() {
   return { postgres, redis };
 }
 
+const WARM_UP_SECONDS = 3;
+
 /** BENCH_CPU_PROF_DIR=dir: every product replica writes a CPU profile there when it stops (bench/probe/cpu-profile.mjs). */
 const withProfile = (env: Record<string, string>) => {
   const dir = process.env.BENCH_CPU_PROF_DIR;
@@ -134,6 +136,8 @@ async function fanout(label: string, target: FanoutTarget) {
   const audience = await connectFanoutSockets(target, size('fanout-sockets'));
   const steps: FanoutStep[] = [];
   try {
+    // Unrecorded: the first seconds of a fresh process (JIT, pools, caches) are not its steady state.
+    await measureFanoutStep(target, audience, { id: `${label}-warm-up`, rate: numbers('fanout-rates')[0], seconds: WARM_UP_SECONDS });
     for (const rate of numbers('fanout-rates')) {
       const step = await measureFanoutStep(target, audience, { id: `${label}-${rate}`, rate, seconds: size('step-seconds') });
       steps.push(step);
@@ -150,8 +154,8 @@ async function fanout(label: string, target: FanoutTarget) {
 
 async function checkout(label: string, cluster: Cluster, streams: boolean) {
   const results: LoadSummary[] = [];
-  for (const rate of numbers('checkout-rates')) {
-    const summary = await runLoad({
+  const load = (rate: number, durationMs: number) =>
+    runLoad({
       apiUrls: cluster.replicas.map((r) => r.httpUrl),
       wsUrls: cluster.replicas.map((r) => r.wsUrl),
       chain: 'Bench',
@@ -159,11 +163,15 @@ async function checkout(label: string, cluster: Cluster, streams: boolean) {
       devicesPerStore: size('devices'),
       dashboardsPerStore: size('dashboards'),
       rate,
-      durationMs: size('checkout-seconds') * 1000,
+      durationMs,
       maxSales: Infinity,
       graceMs: 5_000,
       streamsOff: !streams,
     });
+  // Unrecorded, as for the fan-out: warm the tills' logins, the pools and the JIT first.
+  await load(numbers('checkout-rates')[0] / 4, WARM_UP_SECONDS * 1000);
+  for (const rate of numbers('checkout-rates')) {
+    const summary = await load(rate, size('checkout-seconds') * 1000);
     results.push(summary);
     log(
       `checkout ${label} offered ${rate}/s: ${summary.salesPerSecond.toFixed(1)}/s, checkout→dashboard p99 ${summary.deliveryMs.p99.toFixed(1)} ms, missed ${summary.missed}, errors ${summary.errors}`,
