@@ -20,6 +20,8 @@ import {
   startCluster,
   startPrivatePostgres,
   startPrivateRedis,
+  startPrivateRedisCluster,
+  type PrivateRedisCluster,
   type TestDatabase,
 } from '@retail/testing';
 import { startControl, type ControlCluster } from './control/start-control.js';
@@ -101,7 +103,10 @@ const withProfile = (env: Record<string, string>) => {
 };
 
 /** One product cluster: database with demo data and the loadgen chain, 3 replicas, the last one probed for memory. */
-async function productCluster(postgres: string, redis: string, streams: boolean) {
+/** Where a product cluster's Redis is: one server (`REDIS_URL`), or a Redis Cluster with the sharded adapter. */
+type RedisTarget = { url: string } | { clusterNodes: string[] };
+
+async function productCluster(postgres: string, redis: RedisTarget, streams: boolean) {
   const db = started(await createTestDatabase({ adminUri: postgres }), (d: TestDatabase) => d.drop());
   await setupChain({ databaseUri: db.uri, chain: 'Bench', stores: size('stores'), devices: size('devices') });
   const probe = await probePort();
@@ -109,10 +114,14 @@ async function productCluster(postgres: string, redis: string, streams: boolean)
     await startCluster({
       replicas: REPLICAS,
       databaseUri: db.uri,
-      redisUrl: redis,
+      redisUrl: 'url' in redis ? redis.url : undefined,
       // The bench connects thousands of sockets with one user's token and publishes hundreds of
       // requests a second as one user and one company: the caps must make room for the load.
-      env: { EVENT_STREAMS: String(streams), ...LOAD_CAPS },
+      env: {
+        EVENT_STREAMS: String(streams),
+        ...LOAD_CAPS,
+        ...('clusterNodes' in redis ? { REDIS_CLUSTER_NODES: redis.clusterNodes.join(','), REDIS_ADAPTER: 'sharded' } : {}),
+      },
       replicaEnv: (i) => withProfile(i === REPLICAS - 1 ? memoryProbeEnv(probe) : {}),
     }),
     (c: Cluster) => c.stop(),
@@ -207,7 +216,7 @@ async function run(): Promise<BenchReport> {
   const { postgres, redis } = await services();
 
   log('starting the product (guarantees on) and the control, 3 replicas each');
-  const on = await productCluster(postgres, redis, true);
+  const on = await productCluster(postgres, { url: redis }, true);
   const controlProbe = await probePort();
   const control = started(
     await startControl(REPLICAS, redis, (i) => (i === REPLICAS - 1 ? memoryProbeEnv(controlProbe) : {})),
@@ -250,9 +259,15 @@ async function run(): Promise<BenchReport> {
   await endPhase(); // the control and the first cluster
 
   log('starting the product with the guarantees off (EVENT_STREAMS=false)');
-  const off = await productCluster(postgres, redis, false);
+  const off = await productCluster(postgres, { url: redis }, false);
   const fanoutOff = await fanout('product-off', off.target);
   const checkoutOff = await checkout('off', off.cluster, false);
+  await endPhase();
+
+  log('starting the product on a 3-node Redis Cluster with the sharded adapter (REDIS_ADAPTER=sharded)');
+  const redisCluster = started(await startPrivateRedisCluster(3), (r: PrivateRedisCluster) => r.stop());
+  const sharded = await productCluster(postgres, { clusterNodes: redisCluster.nodes }, true);
+  const fanoutSharded = await fanout('product-sharded', sharded.target);
   await endPhase();
 
   log('pgbench');
@@ -260,7 +275,7 @@ async function run(): Promise<BenchReport> {
   return {
     smoke: values.smoke,
     sizes: Object.fromEntries(Object.keys(SIZES).map((name) => [name, raw(name as Size)])),
-    fanout: { product: fanoutProduct, control: fanoutControl, productGuaranteesOff: fanoutOff },
+    fanout: { product: fanoutProduct, control: fanoutControl, productGuaranteesOff: fanoutOff, productSharded: fanoutSharded },
     memory: { product: memoryProduct, control: memoryControl },
     checkout: { guaranteesOn: checkoutOn, guaranteesOff: checkoutOff, pgbench },
     storm: stormResult,

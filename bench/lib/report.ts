@@ -10,7 +10,13 @@ import type { StormResult } from './storm.js';
 export interface BenchReport {
   smoke: boolean;
   sizes: Record<string, string>;
-  fanout: { product: FanoutStep[]; control: FanoutStep[]; productGuaranteesOff: FanoutStep[] };
+  fanout: {
+    product: FanoutStep[];
+    control: FanoutStep[];
+    productGuaranteesOff: FanoutStep[];
+    /** On a 3-node Redis Cluster with REDIS_ADAPTER=sharded. */
+    productSharded: FanoutStep[];
+  };
   memory: { product: SocketMemory; control: SocketMemory };
   checkout: { guaranteesOn: LoadSummary[]; guaranteesOff: LoadSummary[]; pgbench: PgbenchResult };
   storm: StormResult;
@@ -35,14 +41,19 @@ const bestCheckout = (runs: LoadSummary[]) =>
 function markdown(report: BenchReport, machine: Record<string, string | number>): string {
   const { fanout, memory, checkout, storm } = report;
   const at = (steps: FanoutStep[], rate: number) => steps.find((s) => s.rate === rate);
-  const rates = [...new Set([...fanout.product, ...fanout.control, ...fanout.productGuaranteesOff].map((s) => s.rate))].sort(
-    (a, b) => a - b,
-  );
+  const rates = [
+    ...new Set([...fanout.product, ...fanout.control, ...fanout.productGuaranteesOff, ...fanout.productSharded].map((s) => s.rate)),
+  ].sort((a, b) => a - b);
   const fanoutRows = rates.map((rate) => {
-    const [p, c, o] = [at(fanout.product, rate), at(fanout.control, rate), at(fanout.productGuaranteesOff, rate)];
+    const [p, c, o, h] = [
+      at(fanout.product, rate),
+      at(fanout.control, rate),
+      at(fanout.productGuaranteesOff, rate),
+      at(fanout.productSharded, rate),
+    ];
     const cell = (s?: FanoutStep) =>
       s ? `${ms(s.latency.p50)} / ${ms(s.latency.p95)} / ${ms(s.latency.p99)}${s.missing ? ` (${s.missing} missing)` : ''}` : 'not run';
-    return `| ${rate}/s | ${cell(p)} | ${cell(c)} | ${p && c ? ratio(p.latency.p99, c.latency.p99) : '—'} | ${cell(o)} |`;
+    return `| ${rate}/s | ${cell(p)} | ${cell(c)} | ${p && c ? ratio(p.latency.p99, c.latency.p99) : '—'} | ${cell(o)} | ${cell(h)} |`;
   });
   const worstP99Ratio = Math.max(
     0,
@@ -51,7 +62,7 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
       return p && c && c.sustained ? [p.latency.p99 / c.latency.p99] : [];
     }),
   );
-  const [satP, satC, satO] = [saturation(fanout.product), saturation(fanout.control), saturation(fanout.productGuaranteesOff)];
+  const [satP, satC, satO, satH] = [fanout.product, fanout.control, fanout.productGuaranteesOff, fanout.productSharded].map(saturation);
   // Heap + external after a full GC: what the sockets hold; RSS also counts what the allocator keeps.
   const memRatio = memory.product.heapPerSocket / memory.control.heapPerSocket;
   const checkoutRow = (label: string, r: LoadSummary) =>
@@ -80,10 +91,10 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
     '',
     '## Cross-replica fan-out: company-wide alert, publish request → receipt, ms (p50 / p95 / p99)',
     '',
-    `| rate | product | control | p99 ratio | product, guarantees off |`,
-    '|---|---|---|---|---|',
+    `| rate | product | control | p99 ratio | product, guarantees off | product, Redis Cluster (sharded) |`,
+    '|---|---|---|---|---|---|',
     ...fanoutRows,
-    `| saturation | ${satP}/s | ${satC}/s | ${ratio(satP, satC)} | ${satO}/s |`,
+    `| saturation | ${satP}/s | ${satC}/s | ${ratio(satP, satC)} | ${satO}/s | ${satH}/s |`,
     '',
     '## Memory per idle authenticated socket, one replica',
     '',
