@@ -2,16 +2,8 @@ export { AccessChanges, type AccessChange, type AccessChangeListener } from './a
 export { AccessResolver } from './access/access-resolver.js';
 export { AuthModule } from './auth.module.js';
 export { CurrentUser, Public, RequirePermissions } from './decorators/auth.decorators.js';
-export {
-  mayMoveTransfer,
-  mayUseDevice,
-  MOVEMENT_PERMISSION,
-  PERMISSIONS,
-  ROLE_PERMISSIONS,
-  permissionsFor,
-  TRANSFER_END,
-  type Permission,
-} from './permissions.js';
+export { mayMoveTransfer, mayUseDevice, MOVEMENT_PERMISSION, TRANSFER_END } from './authority.js';
+export { PERMISSIONS, ROLE_PERMISSIONS, permissionsFor, type Permission } from './permissions.js';
 export {
   accessTokenClaims,
   canAccessWorkspace,

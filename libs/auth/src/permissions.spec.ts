@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mayMoveTransfer, mayUseDevice, MOVEMENT_PERMISSION, permissionsFor } from './permissions.js';
+import { mayMoveTransfer, mayUseDevice, MOVEMENT_PERMISSION } from './authority.js';
+import { permissionsFor } from './permissions.js';
 import type { Principal } from './principal.js';
 
 const principal = (role: Principal['role'], extra: Partial<Principal> = {}): Principal => ({
