@@ -1,6 +1,6 @@
 import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
 import { EVENTS } from '@retail/realtime-protocol';
-import { type Replica, sellSteadily, sleep } from '@retail/testing';
+import { readMetrics, type Replica, sellSteadily, sleep } from '@retail/testing';
 import { pool } from './pool.js';
 
 export interface StormResult {
@@ -18,10 +18,7 @@ const STORM_DEADLINE_MS = 60_000;
 const SALE_INTERVAL_MS = 200;
 const GRACE_MS = 5_000;
 
-async function socketsOn(replica: Replica): Promise<number> {
-  const text = await (await fetch(`${replica.httpUrl}/metrics`)).text();
-  return [...text.matchAll(/^realtime_sockets_connected\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
+const socketsOn = async (replica: Replica) => (await readMetrics(replica.httpUrl))('realtime_sockets_connected{namespace="/pos"}');
 
 /**
  * `count` dashboards behind the balancer (which pins them all to one replica), a sale every 200 ms,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COMMANDS, EVENTS, Rooms, type RoomPositions } from '@retail/realtime-protocol';
 import {
   ack,
+  allCaughtUp,
   api,
   connectSocket,
   consecutive,
@@ -15,20 +16,12 @@ import {
   openDashboard,
   productBySku,
   sell,
-  sleep,
   startCluster,
   startPrivateRedisCluster,
   type Cluster,
-  type Dashboard,
   type PrivateRedisCluster,
   type TestDatabase,
 } from '@retail/testing';
-
-/** Waits until every dashboard holds every sale in `sold`. */
-async function caughtUp(dashboards: Dashboard[], sold: string[], timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (dashboards.some((d) => sold.some((id) => !d.sales().includes(id))) && Date.now() < deadline) await sleep(100);
-}
 
 describeWithServices(['postgres'], 'three replicas on a 3-node Redis Cluster, sharded adapter', () => {
   let redis: PrivateRedisCluster;
@@ -71,7 +64,7 @@ describeWithServices(['postgres'], 'three replicas on a 3-node Redis Cluster, sh
     await Promise.all(dashboards.map((d) => d.client.ready()));
     const sold: string[] = [];
     for (let i = 0; i < 5; i++) sold.push(await sellWater());
-    await caughtUp(dashboards, sold);
+    await allCaughtUp(dashboards, sold, 15_000);
     for (const d of dashboards) {
       expect(d.sales()).toEqual(sold);
       expect(consecutive(d.offsets(Rooms.workspace(ids.centro)))).toBe(true);
@@ -85,14 +78,14 @@ describeWithServices(['postgres'], 'three replicas on a 3-node Redis Cluster, sh
     const first = openDashboard(b.wsUrl, 'pos', manager, { storage });
     await first.client.ready();
     const before = await sellWater();
-    await caughtUp([first], [before]);
+    await allCaughtUp([first], [before], 15_000);
     await first.client.close();
 
     const missed: string[] = [];
     for (let i = 0; i < 4; i++) missed.push(await sellWater());
     const back = openDashboard(c.wsUrl, 'pos', manager, { storage });
     await back.client.ready();
-    await caughtUp([back], missed);
+    await allCaughtUp([back], missed, 15_000);
 
     expect(first.sales()).toEqual([before]);
     expect(back.sales()).toEqual(missed);

@@ -11,6 +11,7 @@ import {
   startCluster,
   startPrivateRedis,
   startReplica,
+  until,
   type Cluster,
   type PrivateRedis,
   type Replica,
@@ -58,13 +59,6 @@ describeWithServices(['postgres'], 'Redis outage (a private redis-server, killed
   const expiredLot = async (ids: Awaited<ReturnType<typeof demoIds>>, productId: string) =>
     prisma.stockLot.create({ data: { workspaceId: ids.centro, productId, quantity: 1, expiresAt: new Date(Date.now() - 60_000) } });
   const alerted = (lotId: string) => prisma.notification.count({ where: { dedupeKey: `EXPIRED:${lotId}` } });
-  const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await sleep(200);
-    }
-  };
 
   it('answers logins and REST within a second, starts a replica, and sweeps again once Redis is back', async () => {
     const a = cluster.replicas[0].httpUrl;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Rooms } from '@retail/realtime-protocol';
 import {
+  readMetrics,
   allCaughtUp,
   consecutive,
   createTestDatabase,
@@ -131,10 +132,7 @@ describeWithServices(['postgres'], 'streams: Redis restarts mid-stream', () => {
 /** The replica with the most /pos sockets, read from each replica's own metrics. */
 async function replicaWithSockets(cluster: Cluster) {
   const counts = await Promise.all(
-    cluster.replicas.map(async (r) => {
-      const text = await (await fetch(`${r.httpUrl}/metrics`)).text();
-      return Number(/realtime_sockets_connected\{namespace="\/pos"\} (\d+)/.exec(text)?.[1] ?? 0);
-    }),
+    cluster.replicas.map(async (r) => (await readMetrics(r.httpUrl))('realtime_sockets_connected{namespace="/pos"}')),
   );
   return cluster.replicas[counts.indexOf(Math.max(...counts))];
 }

@@ -10,6 +10,7 @@ import {
   describeWithServices,
   REDIS_TEST_URL,
   sleep,
+  until,
   TEST_JWT_SECRET,
   type TestDatabase,
 } from '@retail/testing';
@@ -24,14 +25,6 @@ function replicaAccess(prisma: PrismaService, keyPrefix: string) {
   const heard: AccessChange[] = [];
   changes.onChanged((change) => heard.push(change));
   return { redis, changes, tokens, resolver, heard };
-}
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
 }
 
 describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges across two replicas', () => {
@@ -87,7 +80,7 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
 
     await a.changes.announce({ userIds: [staff.id] });
     expect(a.heard.at(-1)).toEqual({ userIds: [staff.id], deviceIds: [] }); // this replica at once
-    await until(() => b.heard.some((c) => c.userIds.includes(staff.id)));
+    await until('the change heard on replica B', () => b.heard.some((c) => c.userIds.includes(staff.id)), 5_000);
     expect((await b.resolver.resolve(claims, FAR)).workspaceIds).toContain(norte.id);
   });
 
@@ -122,7 +115,7 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
     ).rejects.toThrow('rollback');
     await transactions.run(async (tx) => a.changes.announceAfterCommit(tx, { userIds: ['committed'] }));
     expect(a.heard.slice(before).map((c) => c.userIds)).toEqual([['committed']]);
-    await until(() => b.heard.some((c) => c.userIds.includes('committed')));
+    await until('the committed change heard on replica B', () => b.heard.some((c) => c.userIds.includes('committed')), 5_000);
     expect(b.heard.some((c) => c.userIds.includes('rolled-back'))).toBe(false);
   });
 });

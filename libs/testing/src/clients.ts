@@ -162,6 +162,15 @@ export function ack<T = any>(socket: Socket, event: CommandName, payload: unknow
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `check` until it holds; throws, naming `what`, if it does not within `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
 /** Long enough for a stray event to cross replicas through Redis, had it been sent. */
 export const QUIET_MS = 750;
 

@@ -10,6 +10,7 @@ export {
   record,
   sessionEnd,
   sleep,
+  until,
   type ApiResponse,
   type SessionTokens,
   type StreamSocket,
