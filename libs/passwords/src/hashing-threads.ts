@@ -34,6 +34,8 @@ interface Queued {
 export class HashingThreads {
   private readonly idle: Worker[] = [];
   private readonly waiting: Queued[] = [];
+  /** Each busy thread's job, settled by its answer, or failed by its death. */
+  private readonly busy = new Map<Worker, Queued['done']>();
   private started = 0;
   private readonly bcryptPath = createRequire(import.meta.url).resolve('@node-rs/bcrypt');
 
@@ -51,23 +53,33 @@ export class HashingThreads {
     const worker = this.idle.pop() ?? (this.started < this.size ? this.spawn() : undefined);
     if (!worker) return;
     const { job, done } = this.waiting.shift()!;
+    this.busy.set(worker, done);
     worker.ref();
-    worker.once('message', (outcome) => {
-      worker.unref();
-      this.idle.push(worker);
-      done(outcome);
-      this.dispatch();
-    });
     worker.postMessage(job);
+  }
+
+  /** The thread's job is over, one way or the other: settle it, and hand the thread (if alive) the next. */
+  private finish(worker: Worker, outcome: { result?: string | boolean; error?: string }, alive: boolean) {
+    const done = this.busy.get(worker);
+    this.busy.delete(worker);
+    worker.unref();
+    if (alive) this.idle.push(worker);
+    done?.(outcome);
+    this.dispatch();
   }
 
   private spawn(): Worker {
     this.started++;
     const worker = new Worker(THREAD, { eval: true, workerData: { bcrypt: this.bcryptPath } });
-    // A thread that dies fails its job, and is replaced by the next dispatch.
-    worker.once('error', (error) => {
+    worker.on('message', (outcome) => this.finish(worker, outcome, true));
+    // A thread that dies (an error, or an exit) fails its job, leaves the pool, and is replaced by the next dispatch.
+    let failure = 'the hashing thread exited';
+    worker.on('error', (error) => (failure = error.message)); // 'exit' follows
+    worker.once('exit', () => {
       this.started--;
-      worker.emit('message', { error: error.message });
+      const idleAt = this.idle.indexOf(worker);
+      if (idleAt >= 0) this.idle.splice(idleAt, 1);
+      this.finish(worker, { error: failure }, false);
     });
     worker.unref();
     return worker;
