@@ -102,11 +102,15 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
       'inventoryMovementCreated',
     ]);
     expect(events[0].payload).toMatchObject({ cartId: cart.id, status: 'COMPLETED' });
+    // The sale's figures; its bookkeeping (receipt number, drawer, warnings, returns) stays in the API.
+    const { id: _id, sequence: _sequence, cashSessionId: _drawer, warnings: _warnings, lines, ...figures } = sale;
     expect(events[1].payload).toEqual({
       companyId: h.ids.companyId,
       saleId: sale.id,
-      ...Object.fromEntries(Object.entries(sale).filter(([k]) => k !== 'id')),
+      ...figures,
+      lines: lines.map(({ returnedQuantity: _returned, ...line }) => line),
     });
+    expect(figures).toMatchObject({ source: 'cart', cartId: cart.id, occurredAt: figures.completedAt });
     const { refunds: _, ...sales } = after;
     expect(events[2].payload).toEqual(sales);
     expect(events[3].payload.movement).toMatchObject({ type: 'SALE', workspaceId: centro });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { Logger as NestLogger, StandardSchemaValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter, validationError } from '@retail/common';
@@ -39,6 +40,8 @@ async function bootstrap() {
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.enableCors({ origin: config.cors.origins === '*' ? true : config.cors.origins, credentials: false });
+  // A till's upload after an outage carries up to 500 whole sales; every other body stays small.
+  app.use('/pos/sales/sync', json({ limit: '4mb' }));
   app.useBodyParser('json', { limit: '256kb' });
   if (config.http.docsEnabled) setupSwagger(app);
   if (config.websocket.enabled) app.useWebSocketAdapter(new RealtimeIoAdapter(app));

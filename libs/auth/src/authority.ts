@@ -21,7 +21,7 @@ export const mayUseDevice = (principal: Principal, deviceId: string) =>
  * Stock movements: OUT takes stock away like a negative ADJUSTMENT, so both need inventory:manage;
  * IN and TRANSFER need inventory:write. Otherwise 403 forbidden.
  */
-export const MOVEMENT_PERMISSION: Record<Exclude<MovementType, 'SALE'>, Permission> = {
+export const MOVEMENT_PERMISSION: Record<Exclude<MovementType, 'SALE' | 'RETURN'>, Permission> = {
   IN: 'inventory:write',
   TRANSFER: 'inventory:write',
   OUT: 'inventory:manage',

@@ -41,7 +41,11 @@ export class AppConfig {
   };
   readonly refreshTokens: { ttlSeconds: number };
   readonly alerts: { sweepIntervalMs: number };
-  readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number; faultInjection: Env['FAULT_INJECTION'] };
+  readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number };
+  /** Till sales older than this many days are refused (sale_too_old). */
+  readonly pos: { offlineSaleMaxAgeDays: number };
+  /** Tests only: where a replica kills itself (see crashAt). */
+  readonly faultInjection: Env['FAULT_INJECTION'];
   readonly logLevel: Env['LOG_LEVEL'];
   readonly nodeEnv: Env['NODE_ENV'];
 
@@ -102,8 +106,9 @@ export class AppConfig {
       enabled: env.EVENT_STREAMS,
       retentionSeconds: env.EVENT_RETENTION_SECONDS,
       retentionMaxPerRoom: env.EVENT_RETENTION_MAX_PER_ROOM,
-      faultInjection: env.FAULT_INJECTION,
     };
+    this.pos = { offlineSaleMaxAgeDays: env.OFFLINE_SALE_MAX_AGE_DAYS };
+    this.faultInjection = env.FAULT_INJECTION;
     this.logLevel = env.LOG_LEVEL;
     this.nodeEnv = env.NODE_ENV;
   }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { FAULT_POINTS } from './fault-injection.js';
 import { jwtSecretProblem } from './jwt-secret.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -86,7 +87,8 @@ export const envSchema = z
     EVENT_STREAMS: bool.default(true),
     EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     EVENT_RETENTION_MAX_PER_ROOM: z.coerce.number().int().min(100).default(10_000),
-    FAULT_INJECTION: z.enum(['none', 'crash-before-publishing-a-sale']).default('none'),
+    FAULT_INJECTION: z.enum(['none', ...FAULT_POINTS]).default('none'),
+    OFFLINE_SALE_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     HOST: optionalString,
     SEED_DEMO_DATA: optionalBool,
     TRUST_PROXY: z

@@ -33,6 +33,7 @@ export type {
   Payment,
   Sale,
   SaleLine,
+  SaleReturn,
   DailyTotals,
   Notification,
   NotificationRead,

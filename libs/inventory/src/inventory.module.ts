@@ -12,7 +12,7 @@ import { StockAlerts } from './services/stock-alerts.js';
 import { StockLedger } from './services/stock-ledger.js';
 import { StockService } from './services/stock.service.js';
 
-/** Products, stock, movements and counts. Exports the ledger for checkout's SALE movements. */
+/** Products and their catalog, stock, movements and counts. Exports the ledger for the SALE and RETURN movements of POS. */
 @Module({
   imports: [WorkspacesModule, NotificationsModule],
   controllers: [ProductsController, StockController, MovementsController, CountsController],

@@ -6,3 +6,5 @@ export { CashSessionsService } from './services/cash-sessions.service.js';
 export { CheckoutService } from './services/checkout.service.js';
 export { DailyTotalsService } from './services/daily-totals.service.js';
 export { SalesService } from './services/sales.service.js';
+export { TillSalesService } from './services/till-sales.service.js';
+export { SaleReturnsService } from './services/sale-returns.service.js';

@@ -10,7 +10,14 @@ import {
 } from './schemas/chat.js';
 import { CountPayload, MovementPayload } from './schemas/inventory.js';
 import { SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
-import { CartPayload, CartPaymentPayload, DailyTotalsPayload, SaleCompletedPayload } from './schemas/pos.js';
+import {
+  CartPayload,
+  CartPaymentPayload,
+  CatalogChangedPayload,
+  DailyTotalsPayload,
+  SaleCompletedPayload,
+  SaleReturnedPayload,
+} from './schemas/pos.js';
 import { RoomCommand } from './schemas/room-commands.js';
 import { AuthRefreshCommand, SessionEndedPayload } from './schemas/session.js';
 import { ResumeCommand, ResumeOkPayload, ResumeResetPayload, SessionReadyPayload } from './schemas/streams.js';
@@ -51,8 +58,25 @@ export const EVENTS = {
     CartPaymentPayload,
     'A payment was taken on a cart. Sent to the device and its store only.',
   ),
-  posSaleCompleted: event('pos.sale.completed', 'pos', SaleCompletedPayload, 'A sale was completed, with its lines and payments.'),
+  posSaleCompleted: event(
+    'pos.sale.completed',
+    'pos',
+    SaleCompletedPayload,
+    'A sale was stored, with its lines and payments: checked out from a cart, or sent by a till (once, however often it was sent).',
+  ),
+  posSaleReturned: event(
+    'pos.sale.returned',
+    'pos',
+    SaleReturnedPayload,
+    'Goods of a sale came back: restocked, and the refunds counted in the daily totals of the return day.',
+  ),
   posDailyTotalsUpdated: event('pos.daily-totals.updated', 'pos', DailyTotalsPayload, "The store's totals for its local day."),
+  posCatalogChanged: event(
+    'pos.catalog.changed',
+    'pos',
+    CatalogChangedPayload,
+    "A product was created, changed or removed: tills fetch GET /pos/catalog?since= the version they hold. Sent to every store's room.",
+  ),
   inventoryMovementCreated: event(
     'inventory.movement.created',
     'inventory',

@@ -22,4 +22,5 @@ export * from './schemas/pos.js';
 export * from './schemas/room-commands.js';
 export * from './schemas/session.js';
 export * from './schemas/streams.js';
+export * from './schemas/till-sales.js';
 export type { ClientToServerEvents, ServerToClientEvents } from './socket-events.js';

@@ -5,6 +5,8 @@ export const Rooms = {
   pos: (deviceId: string) => `pos:${deviceId}`,
   chat: (roomId: string) => `chat:${roomId}`,
   user: (id: string) => `user:${id}`,
+  /** A company's product catalog, on `/pos`: every till of the company sits in it, whatever its store. */
+  catalog: (companyId: string) => `catalog:${companyId}`,
 } as const;
 export type RoomKind = keyof typeof Rooms;
 

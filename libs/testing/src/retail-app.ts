@@ -16,6 +16,7 @@ import { TEST_JWT_SECRET } from './replica.js';
  */
 export async function startRetailApp() {
   const harness = await startDomainHarness();
+  const config = new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET }));
 
   @Global()
   @Module({
@@ -23,13 +24,11 @@ export async function startRetailApp() {
       { provide: PrismaService, useValue: harness.prisma },
       { provide: TransactionRunner, useValue: harness.transactions },
       { provide: RealtimeService, useValue: harness.realtime },
+      { provide: AppConfig, useValue: config },
       // Without Redis: access changes are announced to this process only.
-      {
-        provide: AccessChanges,
-        useValue: new AccessChanges(new RedisConnections(new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET })))),
-      },
+      { provide: AccessChanges, useValue: new AccessChanges(new RedisConnections(config)) },
     ],
-    exports: [PrismaService, TransactionRunner, RealtimeService, AccessChanges],
+    exports: [PrismaService, TransactionRunner, RealtimeService, AppConfig, AccessChanges],
   })
   class TestInfrastructure {}
 

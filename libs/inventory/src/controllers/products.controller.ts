@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
@@ -52,5 +52,18 @@ export class ProductsController {
     @Body({ schema: UpdateProductSchema }) body: UpdateProductDto,
   ) {
     return this.products.update(user, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermissions('catalog:manage')
+  @ApiOperation({
+    summary:
+      'Remove a product from the catalog in every store; its sales, movements and stock stay as history, and tills see it under removed. ADMIN only (catalog:manage)',
+  })
+  @ApiResponse({ status: 204 })
+  @ApiErrors(400, 401, 403, 404)
+  remove(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
+    return this.products.remove(user, id);
   }
 }

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { stockDeltaOnCreate, transferRestock } from './movement-rules.js';
 
 describe('stockDeltaOnCreate', () => {
-  it('adds IN, removes OUT, SALE and TRANSFER, keeps the sign of ADJUSTMENT', () => {
+  it('adds IN and RETURN, removes OUT, SALE and TRANSFER, keeps the sign of ADJUSTMENT', () => {
     expect(stockDeltaOnCreate('IN', 4)).toBe(4);
+    expect(stockDeltaOnCreate('RETURN', 4)).toBe(4);
     expect(stockDeltaOnCreate('OUT', 4)).toBe(-4);
     expect(stockDeltaOnCreate('SALE', 4)).toBe(-4);
     expect(stockDeltaOnCreate('TRANSFER', 4)).toBe(-4);

@@ -7,6 +7,7 @@ import type { MovementType, TransferStatus } from '@retail/database';
 export function stockDeltaOnCreate(type: MovementType, quantity: number): number {
   switch (type) {
     case 'IN':
+    case 'RETURN':
       return quantity;
     case 'ADJUSTMENT':
       return quantity; // already signed

@@ -6,7 +6,7 @@ const Quantity = z.number().int().min(1).max(1_000_000);
 const Reason = z.string().trim().min(1).max(500);
 const ExpiresAt = z.iso.datetime({ offset: true }).describe('Records the goods as a lot with this expiry');
 
-/** SALE movements are written by checkout only. */
+/** SALE and RETURN movements are written by sales and returns only. */
 export const CreateMovementSchema = z
   .discriminatedUnion('type', [
     z.object({

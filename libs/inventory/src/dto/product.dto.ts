@@ -23,7 +23,7 @@ export type CreateProductDto = z.output<typeof CreateProductSchema>;
 
 // Built from the plain fields: a default here would overwrite what a PATCH leaves out.
 export const UpdateProductSchema = z
-  .object(ProductFields)
+  .object({ ...ProductFields, active: z.boolean().describe('false: kept in history and in the catalog, but no longer sold') })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'Give at least one field to change')
   .meta({ id: 'UpdateProductRequest' });
@@ -41,6 +41,7 @@ export const ProductSchema = z
     name: z.string(),
     price: z.number().int(),
     unit: z.string(),
+    active: z.boolean().describe('Tills sell only active products'),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

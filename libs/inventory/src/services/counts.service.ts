@@ -40,7 +40,7 @@ export class CountsService {
         SELECT ${count.id}::uuid, p.id, COALESCE(s.quantity, 0)
         FROM "Product" p
         LEFT JOIN "Stock" s ON s."workspaceId" = ${workspaceId}::uuid AND s."productId" = p.id
-        WHERE p."companyId" = ${user.companyId}::uuid
+        WHERE p."companyId" = ${user.companyId}::uuid AND p."removedAt" IS NULL
           ${productIds ? Prisma.sql`AND p.id = ANY(${productIds}::uuid[])` : Prisma.empty}`;
       return this.announce(tx, user.companyId, count, []);
     });

@@ -10,7 +10,7 @@ import { type LedgerEntry, StockLedger } from './stock-ledger.js';
 
 const toResult = (entry: LedgerEntry) => ({ movement: toMovementView(entry.movement), stock: entry.stock });
 
-/** IN, OUT, ADJUSTMENT and TRANSFER movements from the API; SALE movements come from checkout. */
+/** IN, OUT, ADJUSTMENT and TRANSFER movements from the API; SALE and RETURN movements come from sales and returns. */
 @Injectable()
 export class MovementsService {
   constructor(

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { type InventoryMovement, type MovementType, Prisma, type TransferStatus, type Tx } from '@retail/database';
 import { AppError, toSafeInteger } from '@retail/common';
 import { RealtimeService } from '@retail/realtime';
-import { crossedBelowMinimum } from '../domain/low-stock.js';
+import { thresholdsCrossed } from '../domain/stock-thresholds.js';
 import { stockDeltaOnCreate, transferRestock } from '../domain/movement-rules.js';
 import { type StockLevel, toMovementView, toStockLevel } from '../views/inventory.views.js';
-import { type LowStockCrossing, StockAlerts } from './stock-alerts.js';
+import { type StockCrossing, StockAlerts } from './stock-alerts.js';
 import type { ProductRef } from '../domain/product-ref.js';
 
 export interface MovementInput {
@@ -22,6 +22,8 @@ export interface MovementInput {
   /** IN or a positive ADJUSTMENT: the goods are also recorded as a lot with this expiry. */
   expiresAt?: Date;
   saleId?: string;
+  /** RETURN: the return that brought the goods back (its saleId too). */
+  returnId?: string;
   countId?: string;
 }
 
@@ -47,19 +49,41 @@ export interface SaleToRecord {
   lines: Array<{ product: ProductRef; quantity: number }>;
 }
 
+/** The lines of till sales, one store's: a sale may hold a product once, a batch many times. */
+export interface TillSalesToRecord {
+  companyId: string;
+  workspaceId: string;
+  userId: string;
+  lines: Array<{ saleId: string; product: ProductRef; quantity: number }>;
+}
+
 /** A movement as written, the stock it left in every store it touched, and the thresholds it crossed. */
 export interface LedgerEntry {
   companyId: string;
   movement: InventoryMovement;
   stock: StockLevel[];
-  lowStock: LowStockCrossing[];
+  crossings: StockCrossing[];
+}
+
+/** The thresholds a decrease from `before` to `level` crossed, as alerts to raise. */
+function crossingsOf(companyId: string, product: ProductRef, before: number, level: StockLevel): StockCrossing[] {
+  const { workspaceId, quantity, minQuantity } = level;
+  return thresholdsCrossed(before, quantity, minQuantity).map((threshold) => ({
+    companyId,
+    workspaceId,
+    product,
+    threshold,
+    quantity,
+    minQuantity,
+  }));
 }
 
 /**
  * The only writer of stock. Every change is a movement row plus a stock update in the caller's
  * transaction. Decreases are conditional updates in the database (`quantity >= n`), so stock
  * never goes below zero whatever runs concurrently on any replica; a refused decrease throws
- * insufficient_stock and the caller's whole transaction rolls back.
+ * insufficient_stock and the caller's whole transaction rolls back. Till sales alone are never
+ * refused (recordTillSales): what a customer has paid for and taken is gone, counted or not.
  * Callers that touch several stock rows must do so in (workspaceId, productId) order to avoid deadlocks.
  */
 @Injectable()
@@ -83,6 +107,7 @@ export class StockLedger {
         reason: input.reason ?? null,
         userId: input.userId,
         saleId: input.saleId ?? null,
+        returnId: input.returnId ?? null,
         countId: input.countId ?? null,
       },
     });
@@ -95,7 +120,7 @@ export class StockLedger {
     }
     const stock = [change.level];
     if (toWorkspaceId) stock.push(await this.level(tx, toWorkspaceId, product.id));
-    return { companyId, movement, stock, lowStock: change.crossing ? [change.crossing] : [] };
+    return { companyId, movement, stock, crossings: change.crossings };
   }
 
   /**
@@ -125,7 +150,7 @@ export class StockLedger {
       await this.level(tx, movement.workspaceId, movement.productId),
       await this.level(tx, movement.toWorkspaceId!, movement.productId),
     ];
-    return { companyId, movement, stock, lowStock: [] };
+    return { companyId, movement, stock, crossings: [] };
   }
 
   /**
@@ -171,9 +196,53 @@ export class StockLedger {
     return rows.map(({ stockQuantity, minQuantity, ...movement }, i) => {
       const { product, quantity } = lines[i];
       const level = toStockLevel(workspaceId, product.id, { quantity: stockQuantity, minQuantity });
-      const crossed = crossedBelowMinimum(level.quantity + quantity, level.quantity, level.minQuantity);
-      const lowStock = crossed ? [{ companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity }] : [];
-      return { companyId, movement, stock: [level], lowStock };
+      return { companyId, movement, stock: [level], crossings: crossingsOf(companyId, product, level.quantity + quantity, level) };
+    });
+  }
+
+  /**
+   * The SALE movements of a batch of till sales in two statements, whatever their number: never
+   * refused for stock (the customers have paid and left), so stock may go below zero. Each
+   * product's stock row is taken once for the whole batch (created if missing, in product order,
+   * so concurrent batches cannot deadlock), each line becomes its movement, then the lots are
+   * consumed first-expiring-first. A product's crossings are said once, with its first movement.
+   */
+  async recordTillSales(tx: Tx, { companyId, workspaceId, userId, lines }: TillSalesToRecord): Promise<LedgerEntry[]> {
+    if (!lines.length) return [];
+    const rows = await tx.$queryRaw<Array<InventoryMovement & { stockQuantity: bigint; minQuantity: number; taken: bigint }>>`
+      WITH line AS (
+        SELECT * FROM unnest(${lines.map((l) => l.saleId)}::uuid[], ${lines.map((l) => l.product.id)}::uuid[], ${lines.map((l) => l.quantity)}::bigint[])
+          AS l("saleId", "productId", quantity)
+      ), wanted AS (
+        SELECT "productId", SUM(quantity)::bigint AS take FROM line GROUP BY "productId"
+      ), taken AS (
+        INSERT INTO "Stock" ("workspaceId", "productId", quantity, "updatedAt")
+        SELECT ${workspaceId}::uuid, "productId", -take, now() FROM wanted ORDER BY "productId"
+        ON CONFLICT ("workspaceId", "productId") DO UPDATE SET quantity = "Stock".quantity + EXCLUDED.quantity, "updatedAt" = now()
+        RETURNING "productId", quantity, "minQuantity"
+      ), moved AS (
+        INSERT INTO "InventoryMovement" (id, type, "productId", "workspaceId", quantity, "userId", "saleId", "createdAt", "updatedAt")
+        SELECT gen_random_uuid(), 'SALE', line."productId", ${workspaceId}::uuid, line.quantity, ${userId}::uuid, line."saleId", now(), now()
+        FROM line JOIN taken USING ("productId")
+        RETURNING *
+      )
+      SELECT moved.*, taken.quantity AS "stockQuantity", taken."minQuantity", wanted.take AS taken
+      FROM moved JOIN taken USING ("productId") JOIN wanted USING ("productId")
+      ORDER BY moved."productId", moved."saleId"`;
+    const products = new Map(lines.map((l) => [l.product.id, l.product]));
+    await this.consumeLots(
+      tx,
+      workspaceId,
+      [...products.keys()].map((productId) => ({ productId, quantity: rows.find((r) => r.productId === productId)!.taken })),
+    );
+    const said = new Set<string>();
+    return rows.map(({ stockQuantity, minQuantity, taken, ...movement }) => {
+      const product = products.get(movement.productId)!;
+      const level = toStockLevel(workspaceId, product.id, { quantity: stockQuantity, minQuantity });
+      const first = !said.has(product.id);
+      said.add(product.id);
+      const crossings = first ? crossingsOf(companyId, product, level.quantity + toSafeInteger(taken), level) : [];
+      return { companyId, movement, stock: [level], crossings };
     });
   }
 
@@ -242,18 +311,20 @@ export class StockLedger {
     return movements.map(({ product, ...movement }) => {
       const { delta, ...row } = byProduct.get(product.id)!;
       const level = toStockLevel(workspaceId, product.id, row);
-      const before = level.quantity - toSafeInteger(delta);
-      const crossed = crossedBelowMinimum(before, level.quantity, level.minQuantity);
-      const lowStock = crossed ? [{ companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity }] : [];
-      return { companyId, movement, stock: [level], lowStock };
+      return {
+        companyId,
+        movement,
+        stock: [level],
+        crossings: crossingsOf(companyId, product, level.quantity - toSafeInteger(delta), level),
+      };
     });
   }
 
-  /** Queues the movement event and its low-stock warnings; both leave only after `tx` commits. */
+  /** Queues the movement event and its stock warnings; both leave only after `tx` commits. */
   async announce(tx: Tx, entry: LedgerEntry, event: 'created' | 'updated'): Promise<void> {
     const payload = { companyId: entry.companyId, movement: toMovementView(entry.movement), stock: entry.stock };
     this.realtime.emit(event === 'created' ? 'inventoryMovementCreated' : 'inventoryMovementUpdated', payload, { tx });
-    for (const crossing of entry.lowStock) await this.alerts.lowStock(tx, crossing);
+    for (const crossing of entry.crossings) await this.alerts.crossed(tx, crossing);
   }
 
   private async changeStock(tx: Tx, companyId: string, workspaceId: string, product: ProductRef, delta: number) {
@@ -265,7 +336,7 @@ export class StockLedger {
         create: { workspaceId, productId, quantity: delta },
         update: { quantity: { increment: delta } },
       });
-      return { level: toStockLevel(workspaceId, productId, row), crossing: null, draws: [] };
+      return { level: toStockLevel(workspaceId, productId, row), crossings: [], draws: [] };
     }
 
     const take = -delta;
@@ -285,12 +356,7 @@ export class StockLedger {
     }
     const draws = await this.consumeLots(tx, workspaceId, [{ productId, quantity: BigInt(take) }]);
     const level = toStockLevel(workspaceId, productId, row);
-    const crossed = crossedBelowMinimum(level.quantity + take, level.quantity, level.minQuantity);
-    return {
-      level,
-      crossing: crossed ? { companyId, workspaceId, product, quantity: level.quantity, minQuantity: level.minQuantity } : null,
-      draws,
-    };
+    return { level, crossings: crossingsOf(companyId, product, level.quantity + take, level), draws };
   }
 
   /**

@@ -38,7 +38,7 @@ export class StockService {
       FROM "Product" p
       CROSS JOIN "Workspace" w
       LEFT JOIN "Stock" s ON s."workspaceId" = w.id AND s."productId" = p.id
-      WHERE p."companyId" = ${user.companyId}::uuid AND w.id = ANY(${workspaceIds}::uuid[])
+      WHERE p."companyId" = ${user.companyId}::uuid AND p."removedAt" IS NULL AND w.id = ANY(${workspaceIds}::uuid[])
         ${productId ? Prisma.sql`AND p.id = ${productId}::uuid` : Prisma.empty}
         ${after ? Prisma.sql`AND (p.sku, w.id) > (${after.key}, ${after.id}::uuid)` : Prisma.empty}
       ORDER BY p.sku, w.id

@@ -35,6 +35,7 @@ export const toProductView = (p: Product) => ({
   name: p.name,
   price: toSafeInteger(p.price),
   unit: p.unit,
+  active: p.active,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });

@@ -1,11 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
-import { ApiErrors } from '@retail/common';
+import { ApiErrors, Id } from '@retail/common';
 import {
   DailyTotalsQuerySchema,
   DailyTotalsSchema,
   SalePageSchema,
+  SaleSchema,
   SalesQuerySchema,
   type DailyTotalsQueryDto,
   type SalesQueryDto,
@@ -29,6 +30,14 @@ export class SalesController {
   @ApiErrors(400, 401, 403, 404)
   list(@CurrentUser() user: Principal, @Query({ schema: SalesQuerySchema }) query: SalesQueryDto) {
     return this.sales.list(user, query);
+  }
+
+  @Get('sales/:id')
+  @ApiOperation({ summary: 'One sale with its lines (and what of them was returned) and payments' })
+  @ApiResponse({ status: 200, standardSchema: SaleSchema })
+  @ApiErrors(400, 401, 403, 404)
+  get(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
+    return this.sales.get(user, id);
   }
 
   @Get('daily-totals')

@@ -28,7 +28,7 @@ export function amountsByMethod(payments: Tender[]): AmountsByMethod {
 }
 
 /** Change is given from cash only, so card and other payments above the total could never be settled. */
-function assertChangeFromCash(total: number, payments: Tender[]): AmountsByMethod {
+function assertChangeFromCash(total: number, payments: Tender[]): void {
   const tendered = amountsByMethod(payments);
   if (tendered.CARD + tendered.OTHER > total) {
     throw AppError.unprocessable('overpayment', 'Card and other payments exceed the total; change is only given from cash', {
@@ -36,7 +36,6 @@ function assertChangeFromCash(total: number, payments: Tender[]): AmountsByMetho
       paid: sumOf(payments),
     });
   }
-  return tendered;
 }
 
 /**
@@ -69,6 +68,12 @@ export function assertPaymentAccepted(total: number, paid: number, payment: Tend
   }
 }
 
+/** What the store keeps per method: cash net of the change given, so the three add up to the total. */
+export function keptByMethod(payments: Tender[], change: number): AmountsByMethod {
+  const tendered = amountsByMethod(payments);
+  return { ...tendered, CASH: tendered.CASH - change };
+}
+
 export interface Settlement {
   total: number;
   paid: number;
@@ -83,9 +88,9 @@ export function settle(total: number, payments: Tender[]): Settlement {
   if (paid < total) {
     throw AppError.unprocessable('payment_insufficient', `Payments cover ${paid} of ${total}`, { total, paid, remaining: total - paid });
   }
-  const tendered = assertChangeFromCash(total, payments);
+  assertChangeFromCash(total, payments);
   const change = paid - total;
-  return { total, paid, change, byMethod: { ...tendered, CASH: tendered.CASH - change } };
+  return { total, paid, change, byMethod: keptByMethod(payments, change) };
 }
 
 /** An alert fires when the drawer's expected cash goes over its limit, not on every later sale. */

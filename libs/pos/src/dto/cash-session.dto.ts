@@ -28,6 +28,8 @@ export const CashSessionSchema = z
     cashLimit: z.number().int(),
     countedCash: z.number().int().nullable(),
     difference: z.number().int().nullable().describe('countedCash − expectedCash'),
+    lateSalesCount: z.number().int().describe('Till sales that named this drawer after it had closed: counted apart, never in its count'),
+    lateCashAmount: z.number().int().describe('Their cash, net of change'),
     openedById: Id,
     openedAt: z.iso.datetime(),
     closedAt: z.iso.datetime().nullable(),

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { PageQuery, pageOf, Id } from '@retail/common';
-import { DailyTotalsPayload, Money, PaymentMethod, SaleLinePayload } from '@retail/realtime-protocol';
+import {
+  DailyTotalsPayload,
+  Money,
+  SaleReturn,
+  SaleReturnRequest,
+  StoredSale,
+  TILL_SALE_LIMITS,
+  TillSale,
+} from '@retail/realtime-protocol';
 
 const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
@@ -17,30 +25,33 @@ export const DailyTotalsQuerySchema = z.object({
 });
 export type DailyTotalsQueryDto = z.output<typeof DailyTotalsQuerySchema>;
 
-export const SaleSchema = z
-  .object({
-    id: Id,
-    workspaceId: Id,
-    deviceId: Id,
-    cartId: Id,
-    cashierId: Id.describe('Who opened the cart'),
-    checkedOutById: Id.describe('Who checked it out: the cashier on its device, or someone with pos:manage'),
-    lines: z.array(SaleLinePayload),
-    payments: z.array(z.object({ method: PaymentMethod, amount: z.number().int() })),
-    total: z.number().int(),
-    paid: z.number().int(),
-    change: z.number().int(),
-    businessDate: z.iso.date(),
-    completedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Sale' });
-export type SaleView = z.output<typeof SaleSchema>;
+// What tills send and receive is the protocol package's (TillSale, StoredSale, …): the client
+// library's sale queue builds with the same schemas.
+export const SaleSchema = StoredSale;
+export type SaleView = z.output<typeof StoredSale>;
+export type TillSaleDto = z.output<typeof TillSale>;
+export type SaleReturnDto = z.output<typeof SaleReturnRequest>;
+export type SaleReturnView = z.output<typeof SaleReturn>;
+
+/** The body of POST /pos/sales/sync as it is parsed: each sale apart, so one malformed sale never blocks the rest. */
+export const LooseTillSaleSyncSchema = z.object({ sales: z.array(z.unknown()).min(1).max(TILL_SALE_LIMITS.salesPerSync) });
+
+export const CatalogQuerySchema = z.object({
+  workspaceId: Id.optional().describe("The store the till sells in (default: the token's device's); prices are chain-wide"),
+  since: z
+    .string()
+    .regex(/^\d{1,18}$/, 'a version this endpoint answered')
+    .transform((v) => BigInt(v))
+    .optional()
+    .describe('The version the till holds: only what changed after it'),
+});
+export type CatalogQueryDto = z.output<typeof CatalogQuerySchema>;
 export const SalePageSchema = pageOf(SaleSchema, 'SalePage');
 
-/** GET /pos/daily-totals: the event's sales figures, plus the day's refunds (payments of cancelled carts given back). */
+/** GET /pos/daily-totals: the event's sales figures, plus the day's refunds (cancelled carts' payments and returns given back). */
 export const DailyTotalsSchema = DailyTotalsPayload.extend({
   refunds: z.object({
-    count: z.number().int().describe('Payments refunded'),
+    count: z.number().int().describe('Refunds given: one per payment of a cancelled cart, one per refund of a return'),
     amount: Money,
     byMethod: z.object({ CASH: Money, CARD: Money, OTHER: Money }),
   }),

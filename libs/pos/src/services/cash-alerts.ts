@@ -1,45 +1,57 @@
 import { Injectable } from '@nestjs/common';
 import type { CashSession, Tx } from '@retail/database';
-import { NotificationsService } from '@retail/notifications';
+import { NotificationsService, type PublishNotificationInput } from '@retail/notifications';
 import { toCashSessionView } from '../views/pos.views.js';
 
 const asMoney = (minor: number) => (minor / 100).toFixed(2);
 
 /**
- * The one place POS raises alerts. A drawer passing its cash limit alerts the store's managers,
- * each by a notification of their own; a store without managers alerts the company's admins,
- * never its cashiers. Stored in the checkout's transaction, sent after it commits.
+ * The one place POS raises alerts about drawers. They go to the store's managers, each by a
+ * notification of their own; a store without managers alerts the company's admins, never its
+ * cashiers. Stored in the sale's transaction, sent after it commits.
  */
 @Injectable()
 export class CashAlerts {
   constructor(private readonly notifications: NotificationsService) {}
 
+  /** The drawer's expected cash went over its limit. */
   async limitPassed(tx: Tx, companyId: string, session: CashSession, deviceName: string): Promise<void> {
+    const { expectedCash, cashLimit } = toCashSessionView(session);
+    await this.toManagers(tx, companyId, session, {
+      level: 'ALERT',
+      kind: 'CASH_LIMIT',
+      title: 'Cash limit exceeded',
+      message: `The drawer of ${deviceName} holds ${asMoney(expectedCash)}, over its limit of ${asMoney(cashLimit)}`,
+      data: { expectedCash, cashLimit },
+    });
+  }
+
+  /** Till sales arrived for a drawer already closed: counted apart, its count left as it was. */
+  async lateSales(tx: Tx, companyId: string, session: CashSession, deviceName: string, sales: number, cash: number): Promise<void> {
+    const { lateSalesCount, lateCashAmount } = toCashSessionView(session);
+    await this.toManagers(tx, companyId, session, {
+      level: 'WARNING',
+      kind: 'LATE_SALE',
+      title: 'Sales after the drawer closed',
+      message: `${sales} sale(s) of ${deviceName} (${asMoney(cash)} in cash) arrived after its drawer was closed; the count is unchanged`,
+      data: { sales, cash, lateSalesCount, lateCashAmount },
+    });
+  }
+
+  private async toManagers(
+    tx: Tx,
+    companyId: string,
+    session: CashSession,
+    alert: Pick<PublishNotificationInput, 'level' | 'kind' | 'title' | 'message'> & { data: Record<string, unknown> },
+  ): Promise<void> {
     const managers = await tx.user.findMany({
       where: { role: 'MANAGER', workspaces: { some: { workspaceId: session.workspaceId } } },
       select: { id: true },
     });
     const recipients = managers.length ? managers : await tx.user.findMany({ where: { companyId, role: 'ADMIN' }, select: { id: true } });
-    const { expectedCash, cashLimit } = toCashSessionView(session);
+    const data = { cashSessionId: session.id, workspaceId: session.workspaceId, deviceId: session.deviceId, ...alert.data };
     for (const { id: userId } of recipients) {
-      await this.notifications.publish(
-        {
-          companyId,
-          level: 'ALERT',
-          kind: 'CASH_LIMIT',
-          scope: { type: 'user', userId },
-          title: 'Cash limit exceeded',
-          message: `The drawer of ${deviceName} holds ${asMoney(expectedCash)}, over its limit of ${asMoney(cashLimit)}`,
-          data: {
-            cashSessionId: session.id,
-            workspaceId: session.workspaceId,
-            deviceId: session.deviceId,
-            expectedCash,
-            cashLimit,
-          },
-        },
-        { tx },
-      );
+      await this.notifications.publish({ companyId, ...alert, scope: { type: 'user', userId }, data }, { tx });
     }
   }
 }

@@ -9,7 +9,7 @@ import { cartTotal, lineTotal, settle } from '../domain/cart-math.js';
 import { CashAlerts } from './cash-alerts.js';
 import { CashSessionsService } from './cash-sessions.service.js';
 import { lockOpenCart } from './cart-lock.js';
-import { DailyTotalsService } from './daily-totals.service.js';
+import { DailyTotalsService, salesByDay } from './daily-totals.service.js';
 import { PosAccess } from './pos-access.js';
 import { writeSale } from './sale-records.js';
 import {
@@ -92,10 +92,9 @@ export class CheckoutService {
         saleId: sale.id,
         lines: cart.items.map((item) => ({ product: item.product, quantity: item.quantity })),
       });
-      const totals = await this.dailyTotals.add(tx, cart.workspaceId, day, money.total, money.byMethod);
-      const drawer = await this.cashSessions.takeCash(tx, cart.deviceId, money.byMethod.CASH);
-
-      const view = toSaleView(sale);
+      const [totals] = await this.dailyTotals.addSales(tx, cart.workspaceId, salesByDay([{ businessDate: day, ...money }]));
+      const drawer = await this.cashSessions.takeCash(tx, sale, money.byMethod.CASH);
+      const view = toSaleView({ ...sale, cashSessionId: drawer?.session.id ?? null });
       this.realtime.emit('posCartUpdated', toCartPayload(companyId, toCartView(cart)), { tx });
       this.realtime.posSaleCompleted(toSalePayload(companyId, view), { tx });
       this.realtime.updateDailyTotals(toDailyTotalsPayload(companyId, cart.workspaceId, day, totals), { tx });

@@ -23,6 +23,12 @@ export class PosAccess {
     return visibleInWorkspace(user, device, 'Device');
   }
 
+  /** A device to read about: any device of the caller's stores, retired ones included. */
+  async deviceToRead(user: Principal, id: string) {
+    const device = await this.prisma.posDevice.findFirst({ where: { id, workspace: { companyId: user.companyId } } });
+    return visibleInWorkspace(user, device, 'Device');
+  }
+
   /** A cart to read: any cart of the caller's stores. */
   async cart(user: Principal, id: string) {
     const cart = await this.prisma.cart.findFirst({
@@ -39,14 +45,38 @@ export class PosAccess {
     return cart;
   }
 
-  async cashSession(user: Principal, id: string) {
-    const session = visibleInWorkspace(
+  /** The till a sale is made on: the device of the caller's token, with its store. */
+  async till(user: Principal) {
+    if (!user.deviceId) throw AppError.forbidden('Sell from a till: log in with its deviceId', 'device_required');
+    return this.device(user, undefined);
+  }
+
+  /** A drawer to read: any drawer of the caller's stores. */
+  async cashSessionToRead(user: Principal, id: string) {
+    return visibleInWorkspace(
       user,
       await this.prisma.cashSession.findFirst({ where: { id, workspace: { companyId: user.companyId } } }),
       'Cash session',
     );
+  }
+
+  /** A drawer to close: only from its own device, or with pos:manage. */
+  async cashSession(user: Principal, id: string) {
+    const session = await this.cashSessionToRead(user, id);
     assertMayUseDevice(user, session.deviceId);
     return session;
+  }
+
+  /** A sale of the caller's stores, with its store. */
+  async sale(user: Principal, id: string) {
+    const sale = await this.prisma.sale.findFirst({
+      where: { id, workspace: { companyId: user.companyId } },
+      include: {
+        workspace: true,
+        lines: { select: { productId: true, unitPrice: true, product: { select: { id: true, sku: true, name: true } } } },
+      },
+    });
+    return visibleInWorkspace(user, sale, 'Sale');
   }
 }
 

@@ -1,6 +1,6 @@
 import { toSafeInteger } from '@retail/common';
 import type { CashSession, DailyTotals, PaymentMethod, Prisma } from '@retail/database';
-import type { CartPayload, DailyTotalsPayload, SaleCompletedPayload } from '@retail/realtime-protocol';
+import type { CartPayload, DailyTotalsPayload, SaleCompletedPayload, SaleWarning } from '@retail/realtime-protocol';
 import type { CartView } from '../dto/cart.dto.js';
 import type { DailyTotalsView, SaleView } from '../dto/sale.dto.js';
 import { lineTotal, type PricedItem, type Tender } from '../domain/cart-math.js';
@@ -65,29 +65,43 @@ export function toSaleView(sale: SaleWithLines): SaleView {
     id: sale.id,
     workspaceId: sale.workspaceId,
     deviceId: sale.deviceId,
+    source: sale.source,
     cartId: sale.cartId,
     cashierId: sale.cashierId,
     checkedOutById: sale.checkedOutById,
-    lines: sale.lines.map(({ productId, sku, name, quantity, unitPrice, lineTotal }) => ({
+    sequence: sale.sequence,
+    cashSessionId: sale.cashSessionId,
+    lines: sale.lines.map(({ productId, sku, name, quantity, unitPrice, lineTotal, returnedQuantity }) => ({
       productId,
       sku,
       name,
       quantity,
       unitPrice: toSafeInteger(unitPrice),
       lineTotal: toSafeInteger(lineTotal),
+      returnedQuantity,
     })),
     payments: sale.payments.map(toTender),
     total: toSafeInteger(sale.total),
     paid: toSafeInteger(sale.paid),
     change: toSafeInteger(sale.change),
     businessDate: fromDateColumn(sale.businessDate),
+    occurredAt: sale.occurredAt.toISOString(),
     completedAt: sale.completedAt.toISOString(),
+    // Written only from the SaleWarning enum (see assessTillSale).
+    warnings: sale.warnings as SaleWarning[],
   };
 }
 
+/** What `pos.sale.completed` carries: the sale's figures, not its bookkeeping (warnings, returns, drawer). */
 export function toSalePayload(companyId: string, sale: SaleView): SaleCompletedPayload {
-  const { id, ...rest } = sale;
-  return { companyId, saleId: id, ...rest };
+  const { id, cartId, lines, sequence: _sequence, cashSessionId: _drawer, warnings: _warnings, ...rest } = sale;
+  return {
+    companyId,
+    saleId: id,
+    ...(cartId ? { cartId } : {}),
+    ...rest,
+    lines: lines.map(({ returnedQuantity: _returned, ...line }) => line),
+  };
 }
 
 type MoneyColumn = { [K in keyof DailyTotals]: DailyTotals[K] extends bigint ? K : never }[keyof DailyTotals];
@@ -137,6 +151,8 @@ export function toCashSessionView(s: CashSession) {
     cashLimit: toSafeInteger(s.cashLimit),
     countedCash,
     difference: countedCash === null ? null : countedCash - expectedCash,
+    lateSalesCount: s.lateSalesCount,
+    lateCashAmount: toSafeInteger(s.lateCashAmount),
     openedById: s.openedById,
     openedAt: s.openedAt.toISOString(),
     closedAt: s.closedAt?.toISOString() ?? null,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 
-export const MovementType = z.enum(['IN', 'OUT', 'ADJUSTMENT', 'TRANSFER', 'SALE']);
+export const MovementType = z.enum(['IN', 'OUT', 'ADJUSTMENT', 'TRANSFER', 'SALE', 'RETURN']);
 export const TransferStatus = z.enum(['PENDING', 'IN_TRANSIT', 'RECEIVED', 'CANCELLED']);
 
 export const StockLevel = z.object({

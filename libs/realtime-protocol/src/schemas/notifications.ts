@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 
 export const NotificationLevel = z.enum(['ALERT', 'WARNING', 'INFO']);
-export const NotificationKind = z.enum(['LOW_STOCK', 'EXPIRED_PRODUCT', 'EXPIRING_SOON', 'CASH_LIMIT', 'SYSTEM_TASK', 'CUSTOM']);
+export const NotificationKind = z.enum([
+  'LOW_STOCK',
+  'NEGATIVE_STOCK',
+  'EXPIRED_PRODUCT',
+  'EXPIRING_SOON',
+  'CASH_LIMIT',
+  'LATE_SALE',
+  'SYSTEM_TASK',
+  'CUSTOM',
+]);
 export const NotificationScope = z.discriminatedUnion('type', [
   z.object({ type: z.literal('company') }),
   z.object({ type: z.literal('workspace'), workspaceId: Id }),

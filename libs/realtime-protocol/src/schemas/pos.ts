@@ -37,22 +37,49 @@ export const CartPaymentPayload = z
   })
   .meta({ id: 'CartPaymentPayload' });
 
+/** Where a sale was made: a server-side cart checked out, or a till's own document (`POST /pos/sales`). */
+export const SaleSource = z.enum(['cart', 'till']);
+
 export const SaleCompletedPayload = z
   .object({
     ...PosScope,
     saleId: Id,
-    cartId: Id,
-    cashierId: Id.describe('Who opened the cart'),
+    source: SaleSource,
+    cartId: Id.optional().describe('Sales checked out from a cart only'),
+    cashierId: Id.describe('Who opened the cart, or who was logged in on the till'),
     checkedOutById: Id.describe('Who checked it out: the cashier on its device, or someone with pos:manage'),
     lines: z.array(SaleLinePayload),
     payments: z.array(z.object({ method: PaymentMethod, amount: Money })),
     total: Money,
     paid: Money,
     change: Money,
-    businessDate: z.iso.date().describe("The store's local day, in its time zone"),
-    completedAt: Timestamp,
+    businessDate: z.iso.date().describe("The store's local day of occurredAt, in its time zone"),
+    occurredAt: Timestamp.describe("When the customer paid: the till's clock for a till sale, checkout time for a cart"),
+    completedAt: Timestamp.describe('When the server recorded the sale'),
   })
   .meta({ id: 'SaleCompletedPayload' });
+
+export const SaleReturnedPayload = z
+  .object({
+    companyId: Id,
+    workspaceId: Id,
+    deviceId: Id.nullable().describe('The till the return was made on, if any'),
+    saleId: Id,
+    returnId: Id,
+    lines: z.array(z.object({ productId: Id, quantity: z.number().int().positive() })),
+    refunds: z.array(z.object({ method: PaymentMethod, amount: Money })),
+    reason: z.string(),
+    businessDate: z.iso.date().describe("The store's local day of the return, whose totals count its refunds"),
+    returnedAt: Timestamp,
+  })
+  .meta({ id: 'SaleReturnedPayload' });
+
+export const CatalogChangedPayload = z
+  .object({
+    companyId: Id,
+    version: z.string().describe('The catalog version now: GET /pos/catalog?since=<the version a till holds> brings it up to date'),
+  })
+  .meta({ id: 'CatalogChangedPayload' });
 
 export const DailyTotalsPayload = z
   .object({
@@ -69,4 +96,7 @@ export type CartPayload = z.infer<typeof CartPayload>;
 export type CartPaymentPayload = z.infer<typeof CartPaymentPayload>;
 export type SaleCompletedPayload = z.infer<typeof SaleCompletedPayload>;
 export type DailyTotalsPayload = z.infer<typeof DailyTotalsPayload>;
+export type SaleReturnedPayload = z.infer<typeof SaleReturnedPayload>;
+export type CatalogChangedPayload = z.infer<typeof CatalogChangedPayload>;
+export type SaleSource = z.infer<typeof SaleSource>;
 export type PaymentMethod = z.infer<typeof PaymentMethod>;

@@ -15,13 +15,15 @@ export class RoomAccessService {
 
   /**
    * Rooms a socket joins on connect. An ADMIN's scope is the company: it joins the company room,
-   * not a thousand store rooms, and subscribes to the stores it watches.
+   * not a thousand store rooms, and subscribes to the stores it watches. Every `/pos` socket joins
+   * its company's catalog room, where price and product changes go, one event for all stores.
    */
   defaultRooms(principal: Principal, namespace: NamespaceKey): string[] {
     return [
       ...(companyRoomOpen(principal, namespace) ? [Rooms.company(principal.companyId)] : []),
       ...(principal.role === 'ADMIN' ? [] : principal.workspaceIds.map(Rooms.workspace)),
       ...(principal.deviceId ? [Rooms.pos(principal.deviceId)] : []),
+      ...(namespace === 'pos' ? [Rooms.catalog(principal.companyId)] : []),
       Rooms.user(principal.userId),
     ];
   }
@@ -61,6 +63,8 @@ export class RoomAccessService {
       }
       case 'user':
         return id === principal.userId;
+      case 'catalog':
+        return namespace === 'pos' && id === principal.companyId;
       case 'chat':
         return false;
     }

@@ -23,6 +23,7 @@ describe('event routes', () => {
     const sale = {
       ...posScope,
       saleId: cart,
+      source: 'cart' as const,
       cartId: cart,
       cashierId: user,
       checkedOutById: user,
@@ -32,11 +33,27 @@ describe('event routes', () => {
       paid: 0,
       change: 0,
     };
-    expect(routeOf('posSaleCompleted', { ...sale, businessDate: '2026-11-28', completedAt: now }).rooms).toEqual([
+    expect(routeOf('posSaleCompleted', { ...sale, businessDate: '2026-11-28', occurredAt: now, completedAt: now }).rooms).toEqual([
       `pos:${device}`,
       `workspace:${centro}`,
       `company:${company}`,
     ]);
+  });
+
+  it('sends a return to its till (if any), its store and the company; a catalog change to the company catalog room', () => {
+    const returned = {
+      ...posScope,
+      saleId: cart,
+      returnId: room,
+      lines: [],
+      refunds: [],
+      reason: 'damaged',
+      businessDate: '2026-11-28',
+      returnedAt: now,
+    };
+    expect(routeOf('posSaleReturned', returned).rooms).toEqual([`pos:${device}`, `workspace:${centro}`, `company:${company}`]);
+    expect(routeOf('posSaleReturned', { ...returned, deviceId: null }).rooms).toEqual([`workspace:${centro}`, `company:${company}`]);
+    expect(routeOf('posCatalogChanged', { companyId: company, version: '7' })).toEqual({ rooms: [`catalog:${company}`] });
   });
 
   it('sends a transfer to both stores and the company, naming no single store', () => {

@@ -43,6 +43,15 @@ export const ROUTES: { [K in EventKey]: (payload: EventPayload<K>) => Route } = 
   posCartUpdated: (cart) => ({ rooms: deviceAndWorkspace(cart), workspaceId: cart.workspaceId }),
   posCartPayment: (payment) => ({ rooms: deviceAndWorkspace(payment), workspaceId: payment.workspaceId }),
   posSaleCompleted: (sale) => ({ rooms: [...deviceAndWorkspace(sale), Rooms.company(sale.companyId)], workspaceId: sale.workspaceId }),
+  posSaleReturned: (returned) => ({
+    rooms: [
+      ...(returned.deviceId ? [Rooms.pos(returned.deviceId)] : []),
+      Rooms.workspace(returned.workspaceId),
+      Rooms.company(returned.companyId),
+    ],
+    workspaceId: returned.workspaceId,
+  }),
+  posCatalogChanged: (catalog) => ({ rooms: [Rooms.catalog(catalog.companyId)] }),
   posDailyTotalsUpdated: (totals) => ({
     rooms: [Rooms.workspace(totals.workspaceId), Rooms.company(totals.companyId)],
     workspaceId: totals.workspaceId,

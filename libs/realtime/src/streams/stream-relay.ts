@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@retail/config';
+import { AppConfig, crashAt } from '@retail/config';
 import { PrismaService } from '@retail/database';
 import { EVENTS } from '@retail/realtime-protocol';
 import pg from 'pg';
@@ -84,19 +84,11 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const batch = await this.store.relayNext();
       if (!batch.length) continue;
       this.relayed = batch.at(-1)!.relaySeq;
-      if (this.crashesBeforePublishing(batch)) process.kill(process.pid, 'SIGKILL');
+      if (batch.some((e) => e.envelope.type === EVENTS.posSaleCompleted.name)) crashAt(this.config, 'crash-before-publishing-a-sale');
       // In order only: after a failed publish, the backlog goes first, from the database.
       if (batch[0].relaySeq === this.published + 1n) await this.publish(batch);
       if (batch.length === STREAM_PAGE) this.again = true;
     } while (this.again && !this.stopped);
-  }
-
-  /** The fault test's switch: die after committing the relay of a sale, before publishing it. */
-  private crashesBeforePublishing(batch: StreamEvent[]): boolean {
-    return (
-      this.config.streams.faultInjection === 'crash-before-publishing-a-sale' &&
-      batch.some((e) => e.envelope.type === EVENTS.posSaleCompleted.name)
-    );
   }
 
   /** Republishes, in relay order, what was relayed but not yet published. */
