@@ -21,7 +21,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@retail/*/*', '!@retail/*/testing'],
+              group: ['@retail/*/*', '!@retail/*/testing', '!@retail/realtime-client/node'],
               message: 'Import another package by its name only (its index), never its internals.',
             },
             {

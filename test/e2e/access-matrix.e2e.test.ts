@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsFor, type Permission } from '@retail/auth';
 import { COMMANDS, CONTROL_EVENTS, NAMESPACES, Rooms, type NamespaceKey } from '@retail/realtime-protocol';
@@ -56,6 +57,7 @@ const PATH_FIXTURES: Record<string, FixtureKey> = {
   devices: 'device',
   products: 'product',
   carts: 'cart',
+  sales: 'sale',
   'cash-sessions': 'cashSession',
   counts: 'count',
   movements: 'movement',
@@ -81,6 +83,9 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /pos/carts': (f) => ({ deviceId: f.device }),
   'PATCH /pos/carts/{id}': (f) => ({ items: [{ productId: f.product, quantity: 1 }] }),
   'POST /pos/carts/{id}/payments': () => ({ method: 'CARD', amount: 1 }),
+  'POST /pos/sales': (f) => tillSale(f),
+  'POST /pos/sales/sync': (f) => ({ sales: [tillSale(f)] }),
+  'POST /pos/sales/{id}/returns': (f) => ({ id: randomUUID(), lines: [{ productId: f.product, quantity: 1 }], refunds: [], reason: 'matrix' }),
   'POST /pos/cash-sessions': (f) => ({ deviceId: f.device, openingFloat: 0, cashLimit: 1000 }),
   'POST /pos/cash-sessions/{id}/close': () => ({}),
   'POST /chat/rooms': (f) => ({ type: 'DIRECT', memberIds: [f.user] }),
@@ -96,6 +101,14 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /workspaces/{id}/devices': () => ({ name: `MATRIX-${Math.random().toString(36).slice(2, 10)}` }),
   'PATCH /devices/{id}': () => ({ retired: true }),
 };
+
+/** A sale a till made, of the target's product. */
+const tillSale = (f: Fixtures) => ({
+  id: randomUUID(),
+  occurredAt: new Date().toISOString(),
+  lines: [{ productId: f.product, quantity: 1, unitPrice: 1 }],
+  payments: [{ method: 'CARD', amount: 1 }],
+});
 
 /** What is attacked: ids to aim requests with, and what must never come back unless it was sent. */
 interface Target {
@@ -606,6 +619,7 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     ],
     rooms: [
       Rooms.company(ids.otherCompanyId),
+      Rooms.catalog(ids.otherCompanyId),
       Rooms.workspace(ids.sur),
       Rooms.pos(surDevice),
       Rooms.user(userOf(otherAdmin)),

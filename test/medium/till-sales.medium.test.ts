@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { ProductsService } from '@retail/inventory';
 import { businessDate, CashSessionsService, DailyTotalsService, SaleReturnsService, SalesService, TillSalesService } from '@retail/pos';
-import { describeWithServices, startRetailApp, type RetailApp } from '@retail/testing';
+import { describeWithServices, startRetailApp, tillSale, type RetailApp } from '@retail/testing';
 
 const code = (promise: Promise<unknown>) =>
   promise.then(
@@ -35,24 +35,18 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
 
   const quantity = async (workspaceId: string, productId: string) =>
     Number((await h.prisma.stock.findUniqueOrThrow({ where: { workspaceId_productId: { workspaceId, productId } } })).quantity);
-  /** A sale as a till makes it: its own id, the catalog price, paid by card unless said. */
-  const tillSale = (lines: Array<{ productId: string; quantity: number; unitPrice: number }>, extra: Record<string, unknown> = {}) => {
-    const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
-    return {
-      id: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      lines,
-      payments: [{ method: 'CARD' as const, amount: total }],
-      ...extra,
-    };
-  };
+  /** A sale as a till makes it (its own id, now, paid by card), with what the test changes. */
+  const madeAtTill = (lines: Array<{ productId: string; quantity: number; unitPrice: number }>, extra: Record<string, unknown> = {}) => ({
+    ...tillSale(lines),
+    ...extra,
+  });
   const one = (product: { id: string; price: number }, n = 1) => [{ productId: product.id, quantity: n, unitPrice: product.price }];
 
   it('stores a sale once, counts it once, and sends its events once', async () => {
     const { centro, bread, milk } = h.ids;
     const [bread0, milk0] = [await quantity(centro, bread.id), await quantity(centro, milk.id)];
     const day0 = await totals.get(manager, { workspaceId: centro });
-    const sale = tillSale([...one(bread, 2), ...one(milk)], { sequence: 1 });
+    const sale = madeAtTill([...one(bread, 2), ...one(milk)], { sequence: 1 });
     const mark = h.sent.length;
 
     const stored = await tillSales.recordOne(cashier1, sale);
@@ -98,7 +92,7 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
   it('stores a sale sent ten times at once exactly once', async () => {
     const { centro, water } = h.ids;
     const [water0, day0] = [await quantity(centro, water.id), await totals.get(manager, { workspaceId: centro })];
-    const sale = tillSale(one(water, 3));
+    const sale = madeAtTill(one(water, 3));
     const mark = h.sent.length;
     const results = await Promise.all(Array.from({ length: 10 }, () => tillSales.recordOne(cashier1, sale)));
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -110,12 +104,16 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
 
   it('answers every sale of an upload on its own, in order, and one daily-totals event per day', async () => {
     const { centro, water, bread } = h.ids;
-    const stored = tillSale(one(water));
+    const stored = madeAtTill(one(water));
     await tillSales.recordOne(cashier1, stored);
     const yesterday = new Date(Date.now() - 24 * HOUR).toISOString();
-    const good = [tillSale(one(water)), tillSale(one(bread), { occurredAt: yesterday }), tillSale(one(water), { occurredAt: yesterday })];
-    const underpaid = { ...tillSale(one(bread, 2)), payments: [{ method: 'CASH', amount: 1 }] };
-    const overpaidByCard = { ...tillSale(one(bread)), payments: [{ method: 'CARD', amount: bread.price + 1 }] };
+    const good = [
+      madeAtTill(one(water)),
+      madeAtTill(one(bread), { occurredAt: yesterday }),
+      madeAtTill(one(water), { occurredAt: yesterday }),
+    ];
+    const underpaid = { ...madeAtTill(one(bread, 2)), payments: [{ method: 'CASH', amount: 1 }] };
+    const overpaidByCard = { ...madeAtTill(one(bread)), payments: [{ method: 'CARD', amount: bread.price + 1 }] };
     const mark = h.sent.length;
     const results = await tillSales.sync(cashier1, [
       good[0],
@@ -123,9 +121,9 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
       { ...stored, lines: one(water, 2) },
       { id: 'not-a-uuid', lines: [] },
       underpaid,
-      tillSale(one(water), { occurredAt: new Date(Date.now() - 40 * 24 * HOUR).toISOString() }),
-      tillSale(one(water), { occurredAt: new Date(Date.now() + 25 * HOUR).toISOString() }),
-      tillSale([{ productId: randomUUID(), quantity: 1, unitPrice: 100 }]),
+      madeAtTill(one(water), { occurredAt: new Date(Date.now() - 40 * 24 * HOUR).toISOString() }),
+      madeAtTill(one(water), { occurredAt: new Date(Date.now() + 25 * HOUR).toISOString() }),
+      madeAtTill([{ productId: randomUUID(), quantity: 1, unitPrice: 100 }]),
       overpaidByCard,
       good[1],
       good[2],
@@ -180,7 +178,7 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
       const day = yesterday.toISOString().slice(0, 10);
       const occurredAt = new Date(`${day}T23:58:00-06:00`).toISOString();
       const before = await totals.get(manager, { workspaceId: norte, date: day });
-      const { sale } = await tillSales.recordOne(cashier2, tillSale(one(water), { occurredAt }));
+      const { sale } = await tillSales.recordOne(cashier2, madeAtTill(one(water), { occurredAt }));
       expect(sale).toMatchObject({ businessDate: day, deviceId: norteDevice, occurredAt });
       const after = await totals.get(manager, { workspaceId: norte, date: day });
       expect(after.salesCount).toBe(before.salesCount + 1);
@@ -194,7 +192,7 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
     const { norte, coffee } = h.ids;
     const left = await quantity(norte, coffee.id);
     let mark = h.sent.length;
-    const { sale } = await tillSales.recordOne(cashier2, tillSale(one(coffee, left + 2)));
+    const { sale } = await tillSales.recordOne(cashier2, madeAtTill(one(coffee, left + 2)));
     expect(sale.warnings).toEqual([]);
     expect(await quantity(norte, coffee.id)).toBe(-2);
     const alerts = h.since(mark).filter((e) => e.event === 'systemWarning');
@@ -205,7 +203,7 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
     });
 
     mark = h.sent.length;
-    await tillSales.recordOne(cashier2, tillSale(one(coffee)));
+    await tillSales.recordOne(cashier2, madeAtTill(one(coffee)));
     expect(await quantity(norte, coffee.id)).toBe(-3);
     expect(h.since(mark).filter((e) => e.event === 'systemWarning')).toEqual([]);
   });
@@ -214,7 +212,7 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
     const { water } = h.ids;
     const { sale } = await tillSales.recordOne(
       cashier1,
-      tillSale([{ productId: water.id, quantity: 2, unitPrice: water.price - 10 }], {
+      madeAtTill([{ productId: water.id, quantity: 2, unitPrice: water.price - 10 }], {
         occurredAt: new Date(Date.now() + 10 * 60_000).toISOString(),
       }),
     );
@@ -225,19 +223,19 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
   it("takes a sale's cash into its drawer; a drawer closed since counts it apart, as late", async () => {
     const { water } = h.ids;
     const cash = (amount: number) => [{ method: 'CASH' as const, amount }];
-    const noDrawer = await tillSales.recordOne(cashier1, { ...tillSale(one(water)), payments: cash(water.price) });
+    const noDrawer = await tillSales.recordOne(cashier1, { ...madeAtTill(one(water)), payments: cash(water.price) });
     expect(noDrawer.sale.warnings).toEqual(['no_cash_session']);
 
     const drawer = await drawers.open(cashier1, { openingFloat: 1000, cashLimit: 100_000 });
-    const inDrawer = await tillSales.recordOne(cashier1, { ...tillSale(one(water)), payments: cash(500) });
+    const inDrawer = await tillSales.recordOne(cashier1, { ...madeAtTill(one(water)), payments: cash(500) });
     expect(inDrawer.sale).toMatchObject({ cashSessionId: drawer.id, change: 500 - water.price, warnings: [] });
     expect((await drawers.get(manager, drawer.id)).expectedCash).toBe(1000 + water.price);
     const closed = await drawers.close(cashier1, drawer.id, { countedCash: 1000 + water.price });
 
     const mark = h.sent.length;
     const late = await tillSales.sync(cashier1, [
-      { ...tillSale(one(water)), payments: cash(water.price), cashSessionId: drawer.id },
-      { ...tillSale(one(water, 2)), payments: cash(1000), cashSessionId: drawer.id },
+      { ...madeAtTill(one(water)), payments: cash(water.price), cashSessionId: drawer.id },
+      { ...madeAtTill(one(water, 2)), payments: cash(1000), cashSessionId: drawer.id },
     ]);
     expect(late.map((r) => [r.status, r.sale?.warnings])).toEqual([
       ['accepted', ['late_sale']],
@@ -259,7 +257,7 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
 
     // A drawer of another till is not this till's.
     const foreign = await drawers.open(cashier2, { openingFloat: 0, cashLimit: 100_000 });
-    expect(await code(tillSales.recordOne(cashier1, tillSale(one(water), { cashSessionId: foreign.id })))).toBe('cash_session_unknown');
+    expect(await code(tillSales.recordOne(cashier1, madeAtTill(one(water), { cashSessionId: foreign.id })))).toBe('cash_session_unknown');
     await drawers.close(cashier2, foreign.id, {});
   });
 
@@ -267,17 +265,17 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
     const { norteDevice, water } = h.ids;
     await tillSales.sync(
       cashier2,
-      [1, 2, 5, 9].map((sequence) => tillSale(one(water), { sequence })),
+      [1, 2, 5, 9].map((sequence) => madeAtTill(one(water), { sequence })),
     );
     expect(await tillSales.syncState(manager, norteDevice)).toMatchObject({ lastSequence: 9, missingSequences: [3, 4, 6, 7, 8] });
-    const [taken] = await tillSales.sync(cashier2, [tillSale(one(water), { sequence: 5 })]);
+    const [taken] = await tillSales.sync(cashier2, [madeAtTill(one(water), { sequence: 5 })]);
     expect(taken).toMatchObject({ status: 'rejected', error: { code: 'sequence_taken' } });
     expect(await code(tillSales.syncState(await h.as('admin@other.local'), norteDevice))).toBe('not_found');
   });
 
   it('takes goods back within what was sold, once per return id, even when returns race', async () => {
     const { centro, bread, milk } = h.ids;
-    const { sale } = await tillSales.recordOne(cashier1, tillSale([...one(bread, 3), ...one(milk, 1)]));
+    const { sale } = await tillSales.recordOne(cashier1, madeAtTill([...one(bread, 3), ...one(milk, 1)]));
     const bread0 = await quantity(centro, bread.id);
     const day0 = await totals.get(manager, { workspaceId: centro });
     const request = {
@@ -349,7 +347,7 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
     await products.update(admin, h.ids.milk.id, { price: h.ids.milk.price });
 
     // A sale of a product no longer sold is still the customer's: stored, and said.
-    const { sale } = await tillSales.recordOne(cashier1, tillSale([{ productId: added.id, quantity: 1, unitPrice: 300 }]));
+    const { sale } = await tillSales.recordOne(cashier1, madeAtTill([{ productId: added.id, quantity: 1, unitPrice: 300 }]));
     expect(sale.warnings).toEqual(['product_inactive']);
   });
 });

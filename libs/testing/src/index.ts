@@ -23,7 +23,7 @@ export { startDomainHarness, type DomainHarness } from './domain-harness.js';
 export { HAPROXY_CONFIG, startHaproxy, startHaproxyOnDns, type Haproxy } from './haproxy.js';
 export { readMetrics } from './metrics.js';
 export { startNginx, type Nginx } from './nginx.js';
-export { productBySku, sell, sellSteadily } from './pos-flow.js';
+export { productBySku, sell, sellAtTill, sellSteadily, tillSale } from './pos-flow.js';
 export {
   startPrivatePostgres,
   startPrivateRedis,

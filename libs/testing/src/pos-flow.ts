@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { api, sleep } from './clients.js';
 
 /** A product of the caller's company, by sku. */
@@ -24,6 +25,17 @@ export async function sell(
   const checkoutStarted = performance.now();
   const checkout = await api(baseUrl, 'POST', `/pos/carts/${cart.body.id}/checkout`, token);
   return { ...checkout, checkoutMs: performance.now() - checkoutStarted };
+}
+
+/** A sale as a till makes it: its own id, now, paid by card to the cent. */
+export function tillSale(lines: Array<{ productId: string; quantity: number; unitPrice: number }>) {
+  const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
+  return { id: randomUUID(), occurredAt: new Date().toISOString(), lines, payments: [{ method: 'CARD' as const, amount: total }] };
+}
+
+/** One whole sale in one call, as a till that knows the whole sale sends it. */
+export function sellAtTill(baseUrl: string, token: string, lines: Array<{ productId: string; quantity: number; unitPrice: number }>) {
+  return api(baseUrl, 'POST', '/pos/sales', token, tillSale(lines));
 }
 
 /** Sells one unit of `productId` every `everyMs` until `stop()`; `committed` holds the ids of the sales that committed. */
