@@ -27,9 +27,11 @@ import {
 import { startControl, type ControlCluster } from './control/start-control.js';
 import { connectFanoutSockets, type FanoutStep, type FanoutTarget, measureFanoutStep } from './lib/fanout.js';
 import { measureSocketMemory, memoryProbeEnv, probePort, type SocketMemory } from './lib/memory.js';
+import { cpuMeter } from './lib/cpu.js';
 import { measurePgbench, type PgbenchResult } from './lib/pgbench.js';
-import { writeReport, type BenchReport } from './lib/report.js';
+import { writeReport, type BenchReport, type MeteredLoad } from './lib/report.js';
 import { measureReconnectStorm, type StormResult } from './lib/storm.js';
+import { measureSyncUploads, type SyncThroughput } from './lib/sync-uploads.js';
 import { startTcpBalancer, type TcpBalancer } from './lib/tcp-balancer.js';
 
 const SIZES = {
@@ -42,6 +44,9 @@ const SIZES = {
   dashboards: { env: 'BENCH_DASHBOARDS', full: '2', smoke: '1', help: 'dashboards per store during checkout' },
   'checkout-rates': { env: 'BENCH_CHECKOUT_RATES', full: '100,200,300', smoke: '5,10', help: 'whole sales/s offered, ascending' },
   'checkout-seconds': { env: 'BENCH_CHECKOUT_SECONDS', full: '10', smoke: '3', help: 'seconds per checkout rate' },
+  'till-rates': { env: 'BENCH_TILL_RATES', full: '100,200,400,800', smoke: '5,10', help: 'one-call sales/s offered, ascending' },
+  'sync-uploaders': { env: 'BENCH_SYNC_UPLOADERS', full: '3', smoke: '1', help: 'tills uploading batches of 500 at once' },
+  'sync-seconds': { env: 'BENCH_SYNC_SECONDS', full: '10', smoke: '3', help: 'seconds of batch uploads' },
   'storm-dashboards': { env: 'BENCH_STORM_DASHBOARDS', full: '2000', smoke: '100', help: 'dashboards on the replica that is killed' },
   'pgbench-seconds': { env: 'BENCH_PGBENCH_SECONDS', full: '10', smoke: '2', help: 'seconds of pgbench' },
 } as const;
@@ -161,13 +166,17 @@ async function fanout(label: string, target: FanoutTarget) {
   return steps;
 }
 
-async function checkout(label: string, cluster: Cluster, streams: boolean) {
-  const results: LoadSummary[] = [];
-  const load = (rate: number, durationMs: number) =>
-    runLoad({
+/** Whole sales at rising rates, by the cart (four calls) or at the till (one call), with the server's CPU while selling. */
+async function checkout(label: string, cluster: Cluster, streams: boolean, flow: 'cart' | 'till' = 'cart') {
+  const results: MeteredLoad[] = [];
+  const rates = numbers(flow === 'cart' ? 'checkout-rates' : 'till-rates');
+  const load = async (rate: number, durationMs: number): Promise<MeteredLoad> => {
+    const meter = cpuMeter();
+    const summary: LoadSummary = await runLoad({
       apiUrls: cluster.replicas.map((r) => r.httpUrl),
       wsUrls: cluster.replicas.map((r) => r.wsUrl),
       chain: 'Bench',
+      flow,
       stores: size('stores'),
       devicesPerStore: size('devices'),
       dashboardsPerStore: size('dashboards'),
@@ -176,18 +185,39 @@ async function checkout(label: string, cluster: Cluster, streams: boolean) {
       maxSales: Infinity,
       graceMs: 5_000,
       streamsOff: !streams,
+      onSelling: meter,
     });
+    return { ...summary, cpu: meter.use };
+  };
   // Unrecorded, as for the fan-out: warm the tills' logins, the pools and the JIT first.
-  await load(numbers('checkout-rates')[0] / 4, WARM_UP_SECONDS * 1000);
-  for (const rate of numbers('checkout-rates')) {
+  await load(rates[0] / 4, WARM_UP_SECONDS * 1000);
+  for (const rate of rates) {
     const summary = await load(rate, size('checkout-seconds') * 1000);
     results.push(summary);
     log(
-      `checkout ${label} offered ${rate}/s: ${summary.salesPerSecond.toFixed(1)}/s, checkout→dashboard p99 ${summary.deliveryMs.p99.toFixed(1)} ms, missed ${summary.missed}, errors ${summary.errors}`,
+      `${flow} sales ${label} offered ${rate}/s: ${summary.salesPerSecond.toFixed(1)}/s, sale→dashboard p99 ${summary.deliveryMs.p99.toFixed(1)} ms, ` +
+        `server CPU ${(summary.cpu.serverMs / summary.sales).toFixed(1)} ms/sale, missed ${summary.missed}, errors ${summary.errors}`,
     );
     if (summary.salesPerSecond < rate * 0.9) break; // saturated: a higher offer only queues
   }
   return results;
+}
+
+/** Tills catching up after an outage: batches of 500 back to back, one till per replica. */
+async function syncUploads(cluster: Cluster): Promise<SyncThroughput> {
+  const result = await measureSyncUploads({
+    apiUrls: cluster.replicas.map((r) => r.httpUrl),
+    chain: 'Bench',
+    uploaders: size('sync-uploaders'),
+    batchSize: 500,
+    seconds: size('sync-seconds'),
+    meter: cpuMeter(),
+  });
+  log(
+    `sync: ${result.salesPerSecond.toFixed(0)} sales/s in batches of ${result.batchSize} (${result.uploaders} tills), ` +
+      `batch p50/p99 ${result.batchMs.p50.toFixed(0)}/${result.batchMs.p99.toFixed(0)} ms, server CPU ${(result.cpu.serverMs / result.sales).toFixed(2)} ms/sale`,
+  );
+  return result;
 }
 
 async function storm(cluster: Cluster): Promise<StormResult> {
@@ -251,6 +281,8 @@ async function run(): Promise<BenchReport> {
     size('memory-sockets'),
   );
   const checkoutOn = await checkout('on', on.cluster, true);
+  const tillOn = await checkout('on', on.cluster, true, 'till');
+  const syncOn = await syncUploads(on.cluster);
   log('reconnect storm');
   const stormResult = await storm(on.cluster);
   log(
@@ -278,6 +310,7 @@ async function run(): Promise<BenchReport> {
     fanout: { product: fanoutProduct, control: fanoutControl, productGuaranteesOff: fanoutOff, productSharded: fanoutSharded },
     memory: { product: memoryProduct, control: memoryControl },
     checkout: { guaranteesOn: checkoutOn, guaranteesOff: checkoutOff, pgbench },
+    tillSales: { oneCall: tillOn, sync: syncOn },
     storm: stormResult,
     durationSeconds: (Date.now() - startedAt) / 1000,
   };

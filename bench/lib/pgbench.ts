@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase } from '@retail/testing';
 import pg from 'pg';
+import { cpuMeter } from './cpu.js';
 
 const run = promisify(execFile);
 
@@ -22,6 +23,8 @@ export interface PgbenchResult {
   seconds: number;
   transactionsPerSecond: number;
   latencyAverageMs: number;
+  /** CPU of every process but pgbench itself (PostgreSQL above all) per transaction, ms. */
+  serverCpuMsPerTransaction: number;
 }
 
 /** PostgreSQL's own ceiling for a checkout-shaped transaction (bench/pgbench/checkout.sql), on a scratch database. */
@@ -32,7 +35,10 @@ export async function measurePgbench(adminUri: string, clients: number, seconds:
     await client.connect();
     await client.query(readFileSync(resolve('bench/pgbench/checkout-schema.sql'), 'utf8'));
     await client.end();
-    const { stdout } = await run(await pgbenchBinary(), [
+    const binary = await pgbenchBinary();
+    const meter = cpuMeter();
+    meter.start();
+    const { stdout } = await run(binary, [
       '-n', // no vacuum of pgbench's own tables: there are none
       `--client=${clients}`,
       '--jobs=2',
@@ -40,10 +46,18 @@ export async function measurePgbench(adminUri: string, clients: number, seconds:
       `--file=${resolve('bench/pgbench/checkout.sql')}`,
       db.uri,
     ]);
+    meter.stop();
     const tps = /tps = ([\d.]+)/.exec(stdout);
     const latency = /latency average = ([\d.]+) ms/.exec(stdout);
-    if (!tps || !latency) throw new Error(`pgbench output not understood:\n${stdout}`);
-    return { clients, seconds, transactionsPerSecond: Number(tps[1]), latencyAverageMs: Number(latency[1]) };
+    const processed = /number of transactions actually processed: (\d+)/.exec(stdout);
+    if (!tps || !latency || !processed) throw new Error(`pgbench output not understood:\n${stdout}`);
+    return {
+      clients,
+      seconds,
+      transactionsPerSecond: Number(tps[1]),
+      latencyAverageMs: Number(latency[1]),
+      serverCpuMsPerTransaction: meter.use.serverMs / Number(processed[1]),
+    };
   } finally {
     await db.drop();
   }

@@ -1,6 +1,6 @@
 import { createRealtimeClient, type EnvelopeOf } from '@retail/realtime-client';
 import { EVENTS } from '@retail/realtime-protocol';
-import { api, connectSocket, login, productBySku, sell, sleep } from '@retail/testing';
+import { api, connectSocket, login, productBySku, sell, sellAtTill, sleep } from '@retail/testing';
 import { CHAIN_PASSWORD, chainNames } from './chain-fixture.js';
 import { percentiles, type Percentiles } from './stats.js';
 
@@ -14,6 +14,11 @@ export interface LoadOptions {
   stores: number;
   devicesPerStore: number;
   dashboardsPerStore: number;
+  /**
+   * How a till sells: `cart`, the server-side cart in four calls (cart, items, payment, checkout);
+   * `till`, the whole sale in one call (POST /pos/sales). Default cart.
+   */
+  flow?: 'cart' | 'till';
   /** Whole sales per second offered across the chain; each till runs one sale at a time. */
   rate: number;
   durationMs: number;
@@ -27,6 +32,8 @@ export interface LoadOptions {
   streamsOff?: boolean;
   /** Called once a second while selling. */
   onTick?: (tick: LoadTick) => void;
+  /** Called as selling starts and once its last sale is answered: the window a meter (CPU, say) should cover, logins left out. */
+  onSelling?: { start(): void; stop(): void };
 }
 
 export interface LoadTick {
@@ -50,10 +57,11 @@ export interface LoadSummary {
   sellingSeconds: number;
   sales: number;
   salesPerSecond: number;
-  /** The whole sale (four calls) and its checkout call alone, ms. */
+  flow: 'cart' | 'till';
+  /** The whole sale (four calls, or one) and its last call alone (checkout, or the one call), ms. */
   saleMs: Percentiles;
   checkoutMs: Percentiles;
-  /** Envelope `occurredAt` (built just before the checkout commits) to receipt on a dashboard, ms. */
+  /** Envelope `occurredAt` (built just before the sale commits) to receipt on a dashboard, ms. */
   deliveryMs: Percentiles;
   deliveredPerSecond: number;
   expectedDeliveries: number;
@@ -165,10 +173,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       dashboards.set(store.id, clients);
     }
     const [productA, productB] = await Promise.all(names.skus.map((sku) => productBySku(firstApi, tills[0].token, sku)));
-    const items = [
-      { productId: productA.id, quantity: 1 },
-      { productId: productB.id, quantity: 2 },
+    const lines = [
+      { productId: productA.id, quantity: 1, unitPrice: productA.price },
+      { productId: productB.id, quantity: 2, unitPrice: productB.price },
     ];
+    const flow = options.flow ?? 'cart';
+    const sellBy = {
+      cart: (till: Till) =>
+        sell(
+          till.apiUrl,
+          till.token,
+          lines.map(({ productId, quantity }) => ({ productId, quantity })),
+        ),
+      till: async (till: Till) => {
+        const started = performance.now();
+        const res = await sellAtTill(till.apiUrl, till.token, lines);
+        return { ...res, checkoutMs: performance.now() - started };
+      },
+    }[flow];
 
     const sold = new Map<string, string>(); // sale id → store id
     const saleMs: number[] = [];
@@ -177,8 +199,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       till.busy = true;
       const started = performance.now();
       try {
-        const res = await sell(till.apiUrl, till.token, items);
-        if (res.status !== 201) throw new Error(`checkout: ${res.status} ${JSON.stringify(res.body)}`);
+        const res = await sellBy(till);
+        if (res.status !== 201) throw new Error(`${flow} sale: ${res.status} ${JSON.stringify(res.body)}`);
         saleMs.push(performance.now() - started);
         checkoutMs.push(res.checkoutMs);
         sold.set(res.body.id, res.body.workspaceId);
@@ -191,6 +213,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
 
     // Open loop: sales are due at `rate`; a due sale waits for an idle till (the backlog).
     const inFlight = new Set<Promise<void>>();
+    options.onSelling?.start();
     const start = performance.now();
     let started = 0;
     let nextTill = 0;
@@ -226,6 +249,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     }
     await Promise.all(inFlight);
     const sellingSeconds = (performance.now() - start) / 1000;
+    options.onSelling?.stop();
 
     const expected = () => [...sold.values()].reduce((sum, workspaceId) => sum + (dashboards.get(workspaceId)?.length ?? 0), 0);
     const expectedDeliveries = expected();
@@ -240,6 +264,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       tills: tills.length,
       dashboards: [...dashboards.values()].flat().length,
       offeredRate: options.rate,
+      flow,
       sellingSeconds,
       sales: sold.size,
       salesPerSecond: sold.size / sellingSeconds,

@@ -5,6 +5,11 @@ export const PaymentMethod = z.enum(['CASH', 'CARD', 'OTHER']);
 
 const PosScope = { companyId: Id, workspaceId: Id, deviceId: Id };
 
+/** Money paid, or given back, by one method. */
+export const Tendered = z.object({ method: PaymentMethod, amount: Money });
+/** Goods of a sale brought back. */
+export const ReturnedLine = z.object({ productId: Id, quantity: z.number().int().positive() });
+
 export const SaleLinePayload = z.object({
   productId: Id,
   sku: z.string(),
@@ -49,7 +54,7 @@ export const SaleCompletedPayload = z
     cashierId: Id.describe('Who opened the cart, or who was logged in on the till'),
     checkedOutById: Id.describe('Who checked it out: the cashier on its device, or someone with pos:manage'),
     lines: z.array(SaleLinePayload),
-    payments: z.array(z.object({ method: PaymentMethod, amount: Money })),
+    payments: z.array(Tendered),
     total: Money,
     paid: Money,
     change: Money,
@@ -66,8 +71,8 @@ export const SaleReturnedPayload = z
     deviceId: Id.nullable().describe('The till the return was made on, if any'),
     saleId: Id,
     returnId: Id,
-    lines: z.array(z.object({ productId: Id, quantity: z.number().int().positive() })),
-    refunds: z.array(z.object({ method: PaymentMethod, amount: Money })),
+    lines: z.array(ReturnedLine),
+    refunds: z.array(Tendered),
     reason: z.string(),
     businessDate: z.iso.date().describe("The store's local day of the return, whose totals count its refunds"),
     returnedAt: Timestamp,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, Money, Timestamp } from './common.js';
-import { PaymentMethod, SaleLinePayload, SaleSource } from './pos.js';
+import { PaymentMethod, ReturnedLine, SaleLinePayload, SaleSource, Tendered } from './pos.js';
 
 // What a till sends and receives when it sells on its own (REST, not sockets): shared by the
 // server, which validates with it, and the client library's sale queue, which builds with it.
@@ -66,7 +66,7 @@ export const StoredSale = z
     sequence: z.number().int().nullable().describe("The till's receipt number, when it sent one"),
     cashSessionId: Id.nullable().describe('The drawer its cash went to'),
     lines: z.array(SaleLinePayload.extend({ returnedQuantity: z.number().int().describe('Already returned of this line') })),
-    payments: z.array(z.object({ method: PaymentMethod, amount: Money })),
+    payments: z.array(Tendered),
     total: Money,
     paid: Money,
     change: Money,
@@ -114,8 +114,8 @@ export const SaleReturn = z
     workspaceId: Id,
     deviceId: Id.nullable().describe('The till it was made on, if any'),
     userId: Id,
-    lines: z.array(z.object({ productId: Id, quantity: z.number().int() })),
-    refunds: z.array(z.object({ method: PaymentMethod, amount: Money })),
+    lines: z.array(ReturnedLine),
+    refunds: z.array(Tendered),
     refundAmount: Money,
     reason: z.string(),
     businessDate: z.iso.date(),

@@ -7,7 +7,8 @@ A refused connection gets \`connect_error\` with message \`unauthorized\` and \`
 \`token_missing\`, \`token_invalid\`, \`token_expired\`, \`forbidden\` (no permission for the namespace).
 On connect a socket joins \`company:{id}\` (ADMIN only on /pos and /inventory; every user on
 /notifications, where company-wide alerts go), \`workspace:{id}\` for each of its stores,
-\`pos:{deviceId}\` when the token names a device, and \`user:{id}\`. Before the token expires, send
+\`pos:{deviceId}\` when the token names a device, \`catalog:{companyId}\` on /pos (where
+pos.catalog.changed goes, one event for every store), and \`user:{id}\`. Before the token expires, send
 \`auth.refresh { token }\` with a fresh one of the same user and device (from POST /auth/refresh): the
 socket keeps its rooms and its stream. When the token expires unrefreshed the server sends
 \`session.ended\` (\`token_expired\`) and disconnects the socket; reconnect with a new token. Every client command is acknowledged with

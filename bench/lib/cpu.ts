@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+
+// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ, 100 on every architecture Node runs on here).
+const TICK_MS = 10;
+
+/** CPU busy on the whole machine since boot, every core, ms. */
+function machineBusyMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) * TICK_MS;
+}
+
+/** This process's CPU and that of its children it has waited for (a pgbench run), ms. */
+function clientMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3 on: utime, stime, cutime, cstime are 14 to 17.
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const [utime, stime, cutime, cstime] = fields.slice(11, 15);
+  return (utime + stime + cutime + cstime) * TICK_MS;
+}
+
+export interface CpuUse {
+  /** Every process on the machine but the load client: replicas, PostgreSQL, Redis, the kernel. */
+  serverMs: number;
+  /** The load client: this process, and the children it has waited for. */
+  clientMs: number;
+  wallMs: number;
+}
+
+/**
+ * Server CPU over a window: the machine's busy time minus the load client's own. Started and
+ * stopped around the part worth measuring (selling, not logging in).
+ */
+export function cpuMeter() {
+  let start: { busy: number; client: number; at: number } | undefined;
+  let use: CpuUse | undefined;
+  return {
+    start() {
+      start = { busy: machineBusyMs(), client: clientMs(), at: performance.now() };
+    },
+    stop() {
+      if (!start) throw new Error('cpuMeter stopped before it started');
+      const client = clientMs() - start.client;
+      use = { serverMs: machineBusyMs() - start.busy - client, clientMs: client, wallMs: performance.now() - start.at };
+    },
+    /** What the last start–stop window used. */
+    get use(): CpuUse {
+      if (!use) throw new Error('cpuMeter read before it stopped');
+      return use;
+    },
+  };
+}
