@@ -85,7 +85,12 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /pos/carts/{id}/payments': () => ({ method: 'CARD', amount: 1 }),
   'POST /pos/sales': (f) => tillSale(f),
   'POST /pos/sales/sync': (f) => ({ sales: [tillSale(f)] }),
-  'POST /pos/sales/{id}/returns': (f) => ({ id: randomUUID(), lines: [{ productId: f.product, quantity: 1 }], refunds: [], reason: 'matrix' }),
+  'POST /pos/sales/{id}/returns': (f) => ({
+    id: randomUUID(),
+    lines: [{ productId: f.product, quantity: 1 }],
+    refunds: [],
+    reason: 'matrix',
+  }),
   'POST /pos/cash-sessions': (f) => ({ deviceId: f.device, openingFloat: 0, cashLimit: 1000 }),
   'POST /pos/cash-sessions/{id}/close': () => ({}),
   'POST /chat/rooms': (f) => ({ type: 'DIRECT', memberIds: [f.user] }),

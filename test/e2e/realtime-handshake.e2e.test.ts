@@ -95,7 +95,9 @@ describeWithServices(['postgres', 'redis'], 'socket handshake and room permissio
     const admin = await login(cluster.replicas[0].httpUrl, 'admin@demo.local');
     const socket = await connectStream(url, 'pos', admin);
     const ready = await socket.first(CONTROL_EVENTS.sessionReady.name);
-    expect(Object.keys(ready.rooms).sort()).toEqual([`company:${ids.companyId}`, `user:${claimsOf(admin).sub}`].sort());
+    expect(Object.keys(ready.rooms).sort()).toEqual(
+      [`company:${ids.companyId}`, `catalog:${ids.companyId}`, `user:${claimsOf(admin).sub}`].sort(),
+    );
     socket.socket.close();
     const cashier = await connectStream(url, 'pos', await login(cluster.replicas[0].httpUrl, 'cashier1@demo.local'));
     expect(Object.keys((await cashier.first(CONTROL_EVENTS.sessionReady.name)).rooms)).toContain(`workspace:${ids.centro}`);

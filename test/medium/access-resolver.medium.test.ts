@@ -79,7 +79,7 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
     expect((await b.resolver.resolve(claims, FAR)).workspaceIds).not.toContain(norte.id);
 
     await a.changes.announce({ userIds: [staff.id] });
-    expect(a.heard.at(-1)).toEqual({ userIds: [staff.id], deviceIds: [] }); // this replica at once
+    expect(a.heard.at(-1)).toEqual({ userIds: [staff.id], deviceIds: [], sessionIds: [] }); // this replica at once
     await until('the change heard on replica B', () => b.heard.some((c) => c.userIds.includes(staff.id)), 5_000);
     expect((await b.resolver.resolve(claims, FAR)).workspaceIds).toContain(norte.id);
   });
@@ -128,6 +128,6 @@ describe('AccessChanges in single-node mode (no Redis)', () => {
     const heard: AccessChange[] = [];
     changes.onChanged((change) => heard.push(change));
     await changes.announce({ userIds: ['u1'], deviceIds: ['d1'] });
-    expect(heard).toEqual([{ userIds: ['u1'], deviceIds: ['d1'] }]);
+    expect(heard).toEqual([{ userIds: ['u1'], deviceIds: ['d1'], sessionIds: [] }]);
   });
 });

@@ -37,6 +37,8 @@ export interface Principal {
   role: Role;
   permissions: Permission[];
   deviceId?: string;
+  /** The login session the token was issued in (its `sid`). */
+  sessionId?: string;
   /** The token's `ver`, checked again whenever access changes. */
   accessVersion: number;
   /** Token expiry, epoch seconds; sockets are disconnected when it passes. */
@@ -44,8 +46,10 @@ export interface Principal {
 }
 
 /** The claims a principal was resolved from, to resolve it again. */
-export const claimsOf = (principal: Principal): AccessTokenClaims =>
-  accessTokenClaims({ id: principal.userId, companyId: principal.companyId, accessVersion: principal.accessVersion }, principal.deviceId);
+export const claimsOf = (principal: Principal): AccessTokenClaims => ({
+  ...accessTokenClaims({ id: principal.userId, companyId: principal.companyId, accessVersion: principal.accessVersion }, principal.deviceId),
+  ...(principal.sessionId ? { sid: principal.sessionId } : {}),
+});
 
 export const hasPermission = (principal: Principal, permission: Permission) => principal.permissions.includes(permission);
 

@@ -4,14 +4,20 @@ import { z } from 'zod';
 import { afterCommit, type Tx } from '@retail/database';
 import { RedisConnections } from '@retail/redis';
 
-/** Whose access changed: users (role, stores, disabled) and POS devices (moved, retired). */
+/** Whose access changed: users (role, stores, disabled), POS devices (moved, retired) and login sessions (ended). */
 export interface AccessChange {
   userIds: string[];
   deviceIds: string[];
+  sessionIds: string[];
 }
 export type AccessChangeListener = (change: AccessChange) => unknown;
 
-const Message = z.object({ origin: z.string(), userIds: z.array(z.string()), deviceIds: z.array(z.string()) });
+const Message = z.object({
+  origin: z.string(),
+  userIds: z.array(z.string()),
+  deviceIds: z.array(z.string()),
+  sessionIds: z.array(z.string()).default([]),
+});
 
 /**
  * "Access changed" notifications, on every replica: Redis pub/sub between replicas, and straight
@@ -40,8 +46,8 @@ export class AccessChanges implements OnModuleInit {
     afterCommit(tx, () => this.announce(change));
   }
 
-  async announce({ userIds = [], deviceIds = [] }: Partial<AccessChange>): Promise<void> {
-    const change = { userIds, deviceIds };
+  async announce({ userIds = [], deviceIds = [], sessionIds = [] }: Partial<AccessChange>): Promise<void> {
+    const change = { userIds, deviceIds, sessionIds };
     // This replica first, before the answer of the change leaves it.
     this.deliver(change);
     if (!this.redis.enabled) return;
@@ -66,7 +72,8 @@ export class AccessChanges implements OnModuleInit {
       this.logger.warn('ignored a malformed access-change message');
       return;
     }
-    if (message.origin !== this.origin) this.deliver({ userIds: message.userIds, deviceIds: message.deviceIds });
+    const { origin, ...change } = message;
+    if (origin !== this.origin) this.deliver(change);
   }
 
   /** Synchronously and in order: the access cache (registered first) is dropped before sockets re-resolve. */

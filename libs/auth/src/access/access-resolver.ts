@@ -73,6 +73,7 @@ export class AccessResolver {
       role: user.role,
       permissions: permissionsFor(user.role),
       ...(claims.deviceId ? { deviceId: claims.deviceId } : {}),
+      ...(claims.sid ? { sessionId: claims.sid } : {}),
       accessVersion: claims.ver,
       expiresAt,
     };

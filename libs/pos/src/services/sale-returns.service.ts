@@ -82,10 +82,11 @@ export class SaleReturnsService {
       skipDuplicates: true,
     });
     if (!saleReturn) return null;
-    // Rows in the order every sale takes them (lines, stock, totals, drawer), so none can deadlock with another.
-    await this.takeBack(tx, sale, request);
+    // Rows in the order every sale takes them (lines, then stock in product order, totals, drawer), so none can deadlock with another.
+    const lines = [...request.lines].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+    await this.takeBack(tx, sale, lines);
     const entries = [];
-    for (const line of request.lines) {
+    for (const line of lines) {
       const { product } = sale.lines.find((l) => l.productId === line.productId)!;
       entries.push(
         await this.ledger.record(tx, {
@@ -127,11 +128,10 @@ export class SaleReturnsService {
   }
 
   /**
-   * The returned quantities grow only while they stay within what was sold: the sale's lines are
-   * locked in product order first, so a racing return waits, then sees what this one took.
+   * The returned quantities grow only while they stay within what was sold: the sale's lines
+   * (`lines` in product order) are locked first, so a racing return waits, then sees what this one took.
    */
-  private async takeBack(tx: Tx, sale: SaleToReturn, request: SaleReturnDto): Promise<void> {
-    const lines = [...request.lines].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  private async takeBack(tx: Tx, sale: SaleToReturn, lines: SaleReturnDto['lines']): Promise<void> {
     const taken = await tx.$queryRaw<Array<{ productId: string }>>`
       WITH wanted AS (
         SELECT * FROM unnest(${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.quantity)}::int[]) AS w("productId", quantity)
