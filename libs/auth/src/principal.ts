@@ -47,7 +47,10 @@ export interface Principal {
 
 /** The claims a principal was resolved from, to resolve it again. */
 export const claimsOf = (principal: Principal): AccessTokenClaims => ({
-  ...accessTokenClaims({ id: principal.userId, companyId: principal.companyId, accessVersion: principal.accessVersion }, principal.deviceId),
+  ...accessTokenClaims(
+    { id: principal.userId, companyId: principal.companyId, accessVersion: principal.accessVersion },
+    principal.deviceId,
+  ),
   ...(principal.sessionId ? { sid: principal.sessionId } : {}),
 });
 
