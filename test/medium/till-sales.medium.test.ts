@@ -267,10 +267,10 @@ describeWithServices(['postgres'], 'Till sales on PostgreSQL', () => {
       cashier2,
       [1, 2, 5, 9].map((sequence) => madeAtTill(one(water), { sequence })),
     );
-    expect(await tillSales.syncState(manager, norteDevice)).toMatchObject({ lastSequence: 9, missingSequences: [3, 4, 6, 7, 8] });
+    expect(await sales.syncState(manager, norteDevice)).toMatchObject({ lastSequence: 9, missingSequences: [3, 4, 6, 7, 8] });
     const [taken] = await tillSales.sync(cashier2, [madeAtTill(one(water), { sequence: 5 })]);
     expect(taken).toMatchObject({ status: 'rejected', error: { code: 'sequence_taken' } });
-    expect(await code(tillSales.syncState(await h.as('admin@other.local'), norteDevice))).toBe('not_found');
+    expect(await code(sales.syncState(await h.as('admin@other.local'), norteDevice))).toBe('not_found');
   });
 
   it('takes goods back within what was sold, once per return id, even when returns race', async () => {

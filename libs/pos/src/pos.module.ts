@@ -15,6 +15,7 @@ import { DailyTotalsService } from './services/daily-totals.service.js';
 import { PosAccess } from './services/pos-access.js';
 import { SaleReturnsService } from './services/sale-returns.service.js';
 import { SalesService } from './services/sales.service.js';
+import { TillSaleWriter } from './services/till-sale-writer.js';
 import { TillSalesService } from './services/till-sales.service.js';
 
 /**
@@ -30,6 +31,7 @@ import { TillSalesService } from './services/till-sales.service.js';
     CartsService,
     CheckoutService,
     TillSalesService,
+    TillSaleWriter,
     SaleReturnsService,
     SalesService,
     DailyTotalsService,

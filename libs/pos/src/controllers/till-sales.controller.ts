@@ -6,6 +6,7 @@ import { ApiErrors, Id } from '@retail/common';
 import { DeviceSyncState, SaleReturn, SaleReturnRequest, SaleSyncResponse, TillSale } from '@retail/realtime-protocol';
 import { LooseTillSaleSyncSchema, SaleSchema, type SaleReturnDto, type TillSaleDto } from '../dto/sale.dto.js';
 import { SaleReturnsService } from '../services/sale-returns.service.js';
+import { SalesService } from '../services/sales.service.js';
 import { TillSalesService } from '../services/till-sales.service.js';
 
 /** 201 when stored now, 200 when this id was stored before with the same content. */
@@ -25,6 +26,7 @@ export class TillSalesController {
   constructor(
     private readonly tillSales: TillSalesService,
     private readonly returns: SaleReturnsService,
+    private readonly sales: SalesService,
   ) {}
 
   @Post('sales')
@@ -93,6 +95,6 @@ export class TillSalesController {
   @ApiResponse({ status: 200, standardSchema: DeviceSyncState })
   @ApiErrors(400, 401, 403, 404)
   syncState(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
-    return this.tillSales.syncState(user, id);
+    return this.sales.syncState(user, id);
   }
 }

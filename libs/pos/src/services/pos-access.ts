@@ -3,6 +3,9 @@ import { mayUseDevice, visibleInWorkspace, type Principal } from '@retail/auth';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 
+/** A till as a sale sees it: the device of the caller's token, with its store. */
+export type Till = Awaited<ReturnType<PosAccess['till']>>;
+
 /**
  * Who may act on which device, cart and drawer. Anything of another company, or another store, is
  * 404; in one's own store, another device's cart or drawer needs pos:manage (mayUseDevice).
