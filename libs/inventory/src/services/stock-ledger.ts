@@ -49,12 +49,16 @@ export interface SaleToRecord {
   lines: Array<{ product: ProductRef; quantity: number }>;
 }
 
-/** The lines of till sales, one store's: a sale may hold a product once, a batch many times. */
-export interface TillSalesToRecord {
+/** What writing till sales did to one store's stock (POS writes it with their sales: pos_record_till_sales). */
+export interface TillSalesTaken {
   companyId: string;
   workspaceId: string;
   userId: string;
-  lines: Array<{ saleId: string; product: ProductRef; quantity: number }>;
+  products: ReadonlyMap<string, ProductRef>;
+  /** Each product once: its stock now, and what the sales took of it. */
+  stock: Array<{ productId: string; quantity: bigint; minQuantity: number; taken: bigint }>;
+  /** Each line's SALE movement. */
+  movements: Array<{ id: string; productId: string; saleId: string; quantity: bigint; createdAt: Date }>;
 }
 
 /** A movement as written, the stock it left in every store it touched, and the thresholds it crossed. */
@@ -83,7 +87,9 @@ function crossingsOf(companyId: string, product: ProductRef, before: number, lev
  * transaction. Decreases are conditional updates in the database (`quantity >= n`), so stock
  * never goes below zero whatever runs concurrently on any replica; a refused decrease throws
  * insufficient_stock and the caller's whole transaction rolls back. Till sales alone are never
- * refused (recordTillSales): what a customer has paid for and taken is gone, counted or not.
+ * refused: what a customer has paid for and taken is gone, counted or not. POS writes their stock
+ * with the sales, in one round trip, the same way (rows locked in product order); the ledger turns
+ * what that did into its entries (tillSaleEntries), so their events and warnings are the same.
  * Callers that touch several stock rows must do so in (workspaceId, productId) order to avoid deadlocks.
  */
 @Injectable()
@@ -200,48 +206,33 @@ export class StockLedger {
     });
   }
 
-  /**
-   * The SALE movements of a batch of till sales in two statements, whatever their number: never
-   * refused for stock (the customers have paid and left), so stock may go below zero. Each
-   * product's stock row is taken once for the whole batch (created if missing, in product order,
-   * so concurrent batches cannot deadlock), each line becomes its movement, then the lots are
-   * consumed first-expiring-first. A product's crossings are said once, with its first movement.
-   */
-  async recordTillSales(tx: Tx, { companyId, workspaceId, userId, lines }: TillSalesToRecord): Promise<LedgerEntry[]> {
-    if (!lines.length) return [];
-    const rows = await tx.$queryRaw<Array<InventoryMovement & { stockQuantity: bigint; minQuantity: number; taken: bigint }>>`
-      WITH line AS (
-        SELECT * FROM unnest(${lines.map((l) => l.saleId)}::uuid[], ${lines.map((l) => l.product.id)}::uuid[], ${lines.map((l) => l.quantity)}::bigint[])
-          AS l("saleId", "productId", quantity)
-      ), wanted AS (
-        SELECT "productId", SUM(quantity)::bigint AS take FROM line GROUP BY "productId"
-      ), taken AS (
-        INSERT INTO "Stock" ("workspaceId", "productId", quantity, "updatedAt")
-        SELECT ${workspaceId}::uuid, "productId", -take, now() FROM wanted ORDER BY "productId"
-        ON CONFLICT ("workspaceId", "productId") DO UPDATE SET quantity = "Stock".quantity + EXCLUDED.quantity, "updatedAt" = now()
-        RETURNING "productId", quantity, "minQuantity"
-      ), moved AS (
-        INSERT INTO "InventoryMovement" (id, type, "productId", "workspaceId", quantity, "userId", "saleId", "createdAt", "updatedAt")
-        SELECT gen_random_uuid(), 'SALE', line."productId", ${workspaceId}::uuid, line.quantity, ${userId}::uuid, line."saleId", now(), now()
-        FROM line JOIN taken USING ("productId")
-        RETURNING *
-      )
-      SELECT moved.*, taken.quantity AS "stockQuantity", taken."minQuantity", wanted.take AS taken
-      FROM moved JOIN taken USING ("productId") JOIN wanted USING ("productId")
-      ORDER BY moved."productId", moved."saleId"`;
-    const products = new Map(lines.map((l) => [l.product.id, l.product]));
-    await this.consumeLots(
-      tx,
-      workspaceId,
-      [...products.keys()].map((productId) => ({ productId, quantity: rows.find((r) => r.productId === productId)!.taken })),
-    );
+  /** Till sales' stock changes as ledger entries, one per movement; a product's crossings are said once, with its first. */
+  tillSaleEntries({ companyId, workspaceId, userId, products, stock, movements }: TillSalesTaken): LedgerEntry[] {
+    const levels = new Map(stock.map((row) => [row.productId, row]));
     const said = new Set<string>();
-    return rows.map(({ stockQuantity, minQuantity, taken, ...movement }) => {
-      const product = products.get(movement.productId)!;
-      const level = toStockLevel(workspaceId, product.id, { quantity: stockQuantity, minQuantity });
-      const first = !said.has(product.id);
-      said.add(product.id);
-      const crossings = first ? crossingsOf(companyId, product, level.quantity + toSafeInteger(taken), level) : [];
+    return movements.map((m) => {
+      const product = products.get(m.productId)!;
+      const row = levels.get(m.productId)!;
+      const level = toStockLevel(workspaceId, m.productId, row);
+      const first = !said.has(m.productId);
+      said.add(m.productId);
+      const movement: InventoryMovement = {
+        id: m.id,
+        type: 'SALE',
+        status: null,
+        productId: m.productId,
+        workspaceId,
+        toWorkspaceId: null,
+        quantity: m.quantity,
+        reason: null,
+        userId,
+        countId: null,
+        saleId: m.saleId,
+        returnId: null,
+        createdAt: m.createdAt,
+        updatedAt: m.createdAt,
+      };
+      const crossings = first ? crossingsOf(companyId, product, level.quantity + toSafeInteger(row.taken), level) : [];
       return { companyId, movement, stock: [level], crossings };
     });
   }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { AppError } from '@retail/common';
 import type { SaleWarning } from '@retail/realtime-protocol';
 import type { TillSaleDto } from '../dto/sale.dto.js';
-import { businessDate } from './business-date.js';
 import { cartTotal, lineTotal, MAX_CART_AMOUNT, settle, type Settlement } from './cart-math.js';
 
 const MINUTE_MS = 60_000;
@@ -25,16 +24,16 @@ export interface TillSaleContext {
   /** The server's clock. */
   now: Date;
   maxAgeDays: number;
-  /** The store's IANA time zone: the sale's day is its local day of occurredAt. */
-  timeZone: string;
   /** The company's products named by the batch, removed ones included; absent means unknown. */
   products: ReadonlyMap<string, CatalogProduct>;
 }
 
-/** A till sale checked and priced: what is stored, but for its drawer. */
+/**
+ * A till sale checked and priced: what is stored, but for what only the write can tell (its day
+ * in the store's time zone, its drawer and the drawer's warnings).
+ */
 export interface AssessedSale {
   occurredAt: Date;
-  businessDate: string;
   money: Settlement;
   lines: Array<{ productId: string; position: number; sku: string; name: string; quantity: number; unitPrice: bigint; lineTotal: bigint }>;
   warnings: SaleWarning[];
@@ -103,11 +102,5 @@ export function assessTillSale(sale: TillSaleDto, context: TillSaleContext): Ass
   if (sale.lines.some((l, i) => BigInt(l.unitPrice) !== products[i].price)) warnings.push('price_mismatch');
   if (ahead > CLOCK_SKEW_WARNING_MS) warnings.push('clock_skew');
   if (products.some((p) => !p.active)) warnings.push('product_inactive');
-  return { occurredAt, businessDate: businessDate(occurredAt, context.timeZone), money, lines, warnings };
-}
-
-/** The drawer's part of a sale's warnings: its cash had nowhere to go, or went to a closed drawer. */
-export function drawerWarnings(sale: TillSaleDto, drawer: { status: 'OPEN' | 'CLOSED' } | null): SaleWarning[] {
-  if (!drawer) return sale.payments.some((p) => p.method === 'CASH') ? ['no_cash_session'] : [];
-  return drawer.status === 'CLOSED' ? ['late_sale'] : [];
+  return { occurredAt, money, lines, warnings };
 }

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { toSafeInteger } from '@retail/common';
 import type { CashSession, Tx } from '@retail/database';
 import { NotificationsService, type PublishNotificationInput } from '@retail/notifications';
-import { toCashSessionView } from '../views/pos.views.js';
 
 const asMoney = (minor: number) => (minor / 100).toFixed(2);
+
+/** What an alert says of a drawer. */
+export type DrawerFigures = Pick<
+  CashSession,
+  'id' | 'workspaceId' | 'deviceId' | 'expectedCash' | 'cashLimit' | 'lateSalesCount' | 'lateCashAmount'
+>;
 
 /**
  * The one place POS raises alerts about drawers. They go to the store's managers, each by a
@@ -15,8 +21,8 @@ export class CashAlerts {
   constructor(private readonly notifications: NotificationsService) {}
 
   /** The drawer's expected cash went over its limit. */
-  async limitPassed(tx: Tx, companyId: string, session: CashSession, deviceName: string): Promise<void> {
-    const { expectedCash, cashLimit } = toCashSessionView(session);
+  async limitPassed(tx: Tx, companyId: string, session: DrawerFigures, deviceName: string): Promise<void> {
+    const [expectedCash, cashLimit] = [toSafeInteger(session.expectedCash), toSafeInteger(session.cashLimit)];
     await this.toManagers(tx, companyId, session, {
       level: 'ALERT',
       kind: 'CASH_LIMIT',
@@ -27,8 +33,8 @@ export class CashAlerts {
   }
 
   /** Till sales arrived for a drawer already closed: counted apart, its count left as it was. */
-  async lateSales(tx: Tx, companyId: string, session: CashSession, deviceName: string, sales: number, cash: number): Promise<void> {
-    const { lateSalesCount, lateCashAmount } = toCashSessionView(session);
+  async lateSales(tx: Tx, companyId: string, session: DrawerFigures, deviceName: string, sales: number, cash: number): Promise<void> {
+    const [lateSalesCount, lateCashAmount] = [session.lateSalesCount, toSafeInteger(session.lateCashAmount)];
     await this.toManagers(tx, companyId, session, {
       level: 'WARNING',
       kind: 'LATE_SALE',
@@ -41,7 +47,7 @@ export class CashAlerts {
   private async toManagers(
     tx: Tx,
     companyId: string,
-    session: CashSession,
+    session: DrawerFigures,
     alert: Pick<PublishNotificationInput, 'level' | 'kind' | 'title' | 'message'> & { data: Record<string, unknown> },
   ): Promise<void> {
     const managers = await tx.user.findMany({

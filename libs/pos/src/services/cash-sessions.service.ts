@@ -1,27 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type CashSession, TransactionRunner, type Tx } from '@retail/database';
 import type { Principal } from '@retail/auth';
-import { AppError, toSafeInteger } from '@retail/common';
+import { AppError } from '@retail/common';
 import { passedCashLimit } from '../domain/cart-math.js';
 import type { CloseCashSessionDto, OpenCashSessionDto } from '../dto/cash-session.dto.js';
 import { toCashSessionView } from '../views/pos.views.js';
 import { PosAccess } from './pos-access.js';
 
-/** What some till sales put in one drawer: their cash net of change, and how many they are. */
-export interface DrawerTake {
-  sessionId: string;
-  cash: number;
-  sales: number;
-}
-
-export interface DrawerTaken {
-  session: CashSession;
-  /** It had closed: the sales were counted apart, as late. */
-  late: boolean;
-  passedLimit: boolean;
-}
-
-/** A device's drawer: one open at a time (a unique index on openDeviceId), fed by checkout and till sales. */
+/** A device's drawer: one open at a time (a unique index on openDeviceId), fed by checkout and till sales (pos_record_till_sales). */
 @Injectable()
 export class CashSessionsService {
   constructor(
@@ -66,36 +52,6 @@ export class CashSessionsService {
       });
       if (!session) throw AppError.conflict('cash_session_closed', 'The cash session is already closed');
       return toCashSessionView(session);
-    });
-  }
-
-  /**
-   * Till sales' net cash, per drawer they named or found open: an open drawer takes it into its
-   * expected cash; a drawer closed since counts them apart (lateSalesCount, lateCashAmount) and
-   * keeps its count. The rows are locked in id order first, as the status read decides. Answers
-   * each drawer as it is now, with what these sales did to it.
-   */
-  async takeTillSales(tx: Tx, takes: DrawerTake[]): Promise<DrawerTaken[]> {
-    if (!takes.length) return [];
-    const sorted = [...takes].sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1));
-    const rows = await tx.$queryRaw<Array<CashSession & { cash: bigint; late: boolean }>>`
-      WITH take AS (
-        SELECT * FROM unnest(${sorted.map((t) => t.sessionId)}::uuid[], ${sorted.map((t) => t.cash)}::bigint[], ${sorted.map((t) => t.sales)}::int[])
-          AS t(id, cash, sales)
-      ), locked AS MATERIALIZED (
-        SELECT c.id, c.status = 'CLOSED' AS late FROM "CashSession" c JOIN take USING (id) ORDER BY c.id FOR UPDATE OF c
-      )
-      UPDATE "CashSession" c SET
-        "expectedCash" = c."expectedCash" + CASE WHEN locked.late THEN 0 ELSE take.cash END,
-        "lateSalesCount" = c."lateSalesCount" + CASE WHEN locked.late THEN take.sales ELSE 0 END,
-        "lateCashAmount" = c."lateCashAmount" + CASE WHEN locked.late THEN take.cash ELSE 0 END
-      FROM take JOIN locked USING (id)
-      WHERE c.id = take.id
-      RETURNING c.*, take.cash, locked.late`;
-    return rows.map(({ cash, late, ...session }) => {
-      const { expectedCash, cashLimit } = toCashSessionView(session);
-      const taken = toSafeInteger(cash);
-      return { session, late, passedLimit: !late && passedCashLimit(expectedCash - taken, expectedCash, cashLimit) };
     });
   }
 

@@ -9,7 +9,7 @@ import { cartTotal, lineTotal, settle } from '../domain/cart-math.js';
 import { CashAlerts } from './cash-alerts.js';
 import { CashSessionsService } from './cash-sessions.service.js';
 import { lockOpenCart } from './cart-lock.js';
-import { DailyTotalsService, salesByDay } from './daily-totals.service.js';
+import { DailyTotalsService } from './daily-totals.service.js';
 import { PosAccess } from './pos-access.js';
 import { writeSale } from './sale-records.js';
 import {
@@ -92,7 +92,7 @@ export class CheckoutService {
         saleId: sale.id,
         lines: cart.items.map((item) => ({ product: item.product, quantity: item.quantity })),
       });
-      const [totals] = await this.dailyTotals.addSales(tx, cart.workspaceId, salesByDay([{ businessDate: day, ...money }]));
+      const totals = await this.dailyTotals.addSale(tx, cart.workspaceId, day, money);
       const drawer = await this.cashSessions.takeCash(tx, sale, money.byMethod.CASH);
       const view = toSaleView({ ...sale, cashSessionId: drawer?.session.id ?? null });
       this.realtime.emit('posCartUpdated', toCartPayload(companyId, toCartView(cart)), { tx });

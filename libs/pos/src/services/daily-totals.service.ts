@@ -3,32 +3,11 @@ import type { Principal } from '@retail/auth';
 import { databaseNow, PrismaService, type DailyTotals, type Tx } from '@retail/database';
 import { WorkspacesService } from '@retail/workspaces';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
-import { amountsByMethod, type AmountsByMethod, type Tender } from '../domain/cart-math.js';
+import { amountsByMethod, type Settlement, type Tender } from '../domain/cart-math.js';
 import type { DailyTotalsQueryDto } from '../dto/sale.dto.js';
 import { toDailyTotalsView } from '../views/pos.views.js';
 
 type Counters = Partial<Record<keyof Omit<DailyTotals, 'workspaceId' | 'businessDate' | 'updatedAt'>, number>>;
-
-/** One day's share of some sales: how many, their total, and what the store kept by method. */
-export interface DaySales {
-  day: string;
-  sales: number;
-  gross: number;
-  byMethod: AmountsByMethod;
-}
-
-/** The sales of a batch summed per local day, in day order. */
-export function salesByDay(sales: Array<{ businessDate: string; total: number; byMethod: AmountsByMethod }>): DaySales[] {
-  const days = new Map<string, DaySales>();
-  for (const { businessDate: day, total, byMethod } of sales) {
-    const sum = days.get(day) ?? { day, sales: 0, gross: 0, byMethod: { CASH: 0, CARD: 0, OTHER: 0 } };
-    sum.sales += 1;
-    sum.gross += total;
-    for (const method of ['CASH', 'CARD', 'OTHER'] as const) sum.byMethod[method] += byMethod[method];
-    days.set(day, sum);
-  }
-  return [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
-}
 
 /** Totals per store and local day, summed by the database so replicas never race in memory. */
 @Injectable()
@@ -38,28 +17,16 @@ export class DailyTotalsService {
     private readonly workspaces: WorkspacesService,
   ) {}
 
-  /**
-   * Sales added to one store's days, each day's figures summed beforehand: one statement however
-   * many sales and days, the rows taken in day order so concurrent batches cannot deadlock.
-   * Answers the new totals of every day touched.
-   */
-  addSales(tx: Tx, workspaceId: string, days: DaySales[]): Promise<DailyTotals[]> {
-    const column = (figure: (d: DaySales) => number) => days.map(figure);
-    return tx.$queryRaw<DailyTotals[]>`
-      INSERT INTO "DailyTotals" ("workspaceId", "businessDate", "salesCount", "grossAmount", "cashAmount", "cardAmount", "otherAmount", "updatedAt")
-      SELECT ${workspaceId}::uuid, d.day, d.sales, d.gross, d.cash, d.card, d.other, now()
-      FROM unnest(${days.map((d) => d.day)}::date[], ${column((d) => d.sales)}::int[], ${column((d) => d.gross)}::bigint[],
-        ${column((d) => d.byMethod.CASH)}::bigint[], ${column((d) => d.byMethod.CARD)}::bigint[], ${column((d) => d.byMethod.OTHER)}::bigint[])
-        AS d(day, sales, gross, cash, card, other)
-      ORDER BY d.day
-      ON CONFLICT ("workspaceId", "businessDate") DO UPDATE SET
-        "salesCount" = "DailyTotals"."salesCount" + EXCLUDED."salesCount",
-        "grossAmount" = "DailyTotals"."grossAmount" + EXCLUDED."grossAmount",
-        "cashAmount" = "DailyTotals"."cashAmount" + EXCLUDED."cashAmount",
-        "cardAmount" = "DailyTotals"."cardAmount" + EXCLUDED."cardAmount",
-        "otherAmount" = "DailyTotals"."otherAmount" + EXCLUDED."otherAmount",
-        "updatedAt" = now()
-      RETURNING *`;
+  /** One sale more on its day, as the store keeps it by method; answers the day's new totals. */
+  addSale(tx: Tx, workspaceId: string, day: string, { total, byMethod }: Pick<Settlement, 'total' | 'byMethod'>): Promise<DailyTotals> {
+    const { CASH, CARD, OTHER } = byMethod;
+    return this.increment(tx, workspaceId, day, {
+      salesCount: 1,
+      grossAmount: total,
+      cashAmount: CASH,
+      cardAmount: CARD,
+      otherAmount: OTHER,
+    });
   }
 
   /** Payments given back: refunds of the day, by method; the sales figures stay as they are. */

@@ -4,11 +4,13 @@ import { AppError, validationError } from '@retail/common';
 import { AppConfig, crashAt } from '@retail/config';
 import { PrismaService } from '@retail/database';
 import { TillSale, type SaleSyncResult } from '@retail/realtime-protocol';
-import { assessTillSale, drawerWarnings, saleContentHash, type CatalogProduct } from '../domain/till-sale-rules.js';
+import { assessTillSale, saleContentHash, type CatalogProduct } from '../domain/till-sale-rules.js';
 import type { SaleView, TillSaleDto } from '../dto/sale.dto.js';
 import { SALE_INCLUDE, toSaleView } from '../views/pos.views.js';
-import { PosAccess, type Till } from './pos-access.js';
-import { TillSaleWriter, type CheckedSale } from './till-sale-writer.js';
+import { PosAccess } from './pos-access.js';
+import { TillSaleWriter, type CheckedSale, type WrittenSales } from './till-sale-writer.js';
+
+const NOTHING_WRITTEN: WrittenSales = { written: [], unknownDrawers: [], storedBefore: new Map() };
 
 /** One sale's outcome: stored (now or before), or why not. */
 export type TillSaleOutcome = { status: 'accepted' | 'duplicate'; sale: SaleView } | { status: 'conflict' | 'rejected'; error: AppError };
@@ -21,6 +23,8 @@ interface Candidate {
 }
 
 const conflict = (id: string) => AppError.conflict('sale_conflict', `Sale ${id} is already stored with other content`);
+const unknownDrawer = (sale: TillSaleDto) =>
+  AppError.unprocessable('cash_session_unknown', `Cash session ${sale.cashSessionId} is not a drawer of this till`);
 const sequenceTaken = (sale: TillSaleDto) =>
   AppError.conflict('sequence_taken', `Receipt number ${sale.sequence} of this till belongs to another sale`, { sequence: sale.sequence });
 
@@ -64,28 +68,27 @@ export class TillSalesService {
     const till = await this.access.till(user);
     const outcomes: TillSaleOutcome[] = new Array(sales.length);
     const { candidates, repeats } = this.parse(till.id, sales, outcomes);
-
-    // Stored before: answered from what is stored, never judged again, however old it has grown.
-    const stored = await this.storedHashes(candidates.map((c) => c.sale.id));
-    const fresh = candidates.filter((c) => !stored.has(c.sale.id));
-    const checked = await this.check(user, till, fresh, outcomes);
-    const written = checked.length ? await this.writer.write(user, till, checked) : [];
+    const { checked, refused } = await this.check(user, candidates);
+    const { written, unknownDrawers, storedBefore } = checked.length ? await this.writer.write(user, till, checked) : NOTHING_WRITTEN;
     if (written.length) crashAt(this.config, 'crash-after-committing-a-till-sale');
 
     const writtenById = new Map(written.map((sale) => [sale.id, sale]));
+    const unwritten = checked.filter((c) => !writtenById.has(c.sale.id));
     for (const c of checked) if (writtenById.has(c.sale.id)) outcomes[c.index] = { status: 'accepted', sale: writtenById.get(c.sale.id)! };
-    // What another request stored meanwhile; a sale stored by nobody lost on its receipt number.
-    const raced = checked.filter((c) => !writtenById.has(c.sale.id));
-    const storedSince = raced.length ? await this.storedHashes(raced.map((c) => c.sale.id)) : new Map<string, string | null>();
-    for (const c of raced) if (!storedSince.has(c.sale.id)) outcomes[c.index] = { status: 'rejected', error: sequenceTaken(c.sale) };
-
-    const answeredFromStore = [...candidates.filter((c) => stored.has(c.sale.id)), ...raced.filter((c) => storedSince.has(c.sale.id))];
-    const hashes = new Map([...stored, ...storedSince]);
-    const views = await this.views(answeredFromStore.filter((c) => hashes.get(c.sale.id) === c.hash).map((c) => c.sale.id));
-    for (const c of answeredFromStore) {
-      const view = views.get(c.sale.id);
-      outcomes[c.index] = view ? { status: 'duplicate', sale: view } : { status: 'conflict', error: conflict(c.sale.id) };
+    // A sale refused now may be one stored before: answered from the store, never judged again, however old it has grown.
+    const stored = new Map([...storedBefore, ...(await this.storedHashes(refused.map((r) => r.sale.id)))]);
+    for (const { index, sale, error } of refused) if (!stored.has(sale.id)) outcomes[index] = { status: 'rejected', error };
+    // Not written and not stored: its drawer is not this till's, or another sale has its receipt number.
+    for (const c of unwritten) {
+      if (stored.has(c.sale.id)) continue;
+      const error = unknownDrawers.includes(c.sale.id) ? unknownDrawer(c.sale) : sequenceTaken(c.sale);
+      outcomes[c.index] = { status: 'rejected', error };
     }
+    await this.answerFromStore(
+      [...unwritten, ...refused].filter((c) => stored.has(c.sale.id)),
+      stored,
+      outcomes,
+    );
     // An id repeated within one upload is answered as its first occurrence was.
     for (const { index, hash, first } of repeats) {
       const answer = outcomes[first.index];
@@ -93,6 +96,15 @@ export class TillSalesService {
       else outcomes[index] = 'sale' in answer ? { status: 'duplicate', sale: answer.sale } : answer;
     }
     return outcomes;
+  }
+
+  /** Sales stored before: the same content is a duplicate (answered with the stored sale), other content a conflict. */
+  private async answerFromStore(candidates: Candidate[], stored: Map<string, string | null>, outcomes: TillSaleOutcome[]) {
+    const views = await this.views(candidates.filter((c) => stored.get(c.sale.id) === c.hash).map((c) => c.sale.id));
+    for (const c of candidates) {
+      const view = views.get(c.sale.id);
+      outcomes[c.index] = view ? { status: 'duplicate', sale: view } : { status: 'conflict', error: conflict(c.sale.id) };
+    }
   }
 
   /** Each sale apart: a malformed one is rejected alone. */
@@ -117,49 +129,30 @@ export class TillSalesService {
     return { candidates, repeats };
   }
 
-  /** Judges the sales not stored yet against the catalog, the clock and the till's drawers; the refused get their outcome. */
-  private async check(
-    user: Principal,
-    till: Till,
-    fresh: Candidate[],
-    outcomes: TillSaleOutcome[],
-  ): Promise<Array<CheckedSale & Candidate>> {
-    if (!fresh.length) return [];
-    const productIds = [...new Set(fresh.flatMap((c) => c.sale.lines.map((l) => l.productId)))];
-    const named = [...new Set(fresh.flatMap((c) => (c.sale.cashSessionId ? [c.sale.cashSessionId] : [])))];
-    const [products, drawers] = await Promise.all([
-      this.prisma.product.findMany({
-        where: { companyId: user.companyId, id: { in: productIds } },
-        select: { id: true, sku: true, name: true, price: true, active: true },
-      }),
-      this.prisma.cashSession.findMany({
-        where: { deviceId: till.id, OR: [{ id: { in: named } }, { status: 'OPEN' }] },
-        select: { id: true, status: true },
-      }),
-    ]);
+  /** Judges each sale against the catalog and the clock: checked, ready to write, or refused with why. */
+  private async check(user: Principal, candidates: Candidate[]) {
+    const checked: Array<CheckedSale & Candidate> = [];
+    const refused: Array<Candidate & { error: AppError }> = [];
+    if (!candidates.length) return { checked, refused };
+    const productIds = [...new Set(candidates.flatMap((c) => c.sale.lines.map((l) => l.productId)))];
+    const products = await this.prisma.product.findMany({
+      where: { companyId: user.companyId, id: { in: productIds } },
+      select: { id: true, sku: true, name: true, price: true, active: true },
+    });
     const context = {
       now: new Date(),
       maxAgeDays: this.config.pos.offlineSaleMaxAgeDays,
-      timeZone: till.workspace.timeZone,
       products: new Map<string, CatalogProduct>(products.map((p) => [p.id, p])),
     };
-    const open = drawers.find((d) => d.status === 'OPEN') ?? null;
-    return fresh.flatMap((candidate) => {
+    for (const candidate of candidates) {
       try {
-        const assessed = assessTillSale(candidate.sale, context);
-        const { cashSessionId } = candidate.sale;
-        const drawer = cashSessionId ? drawers.find((d) => d.id === cashSessionId) : open;
-        if (drawer === undefined) {
-          throw AppError.unprocessable('cash_session_unknown', `Cash session ${cashSessionId} is not a drawer of this till`);
-        }
-        assessed.warnings.push(...drawerWarnings(candidate.sale, drawer));
-        return [{ ...candidate, assessed, drawer }];
+        checked.push({ ...candidate, assessed: assessTillSale(candidate.sale, context) });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        outcomes[candidate.index] = { status: 'rejected', error };
-        return [];
+        refused.push({ ...candidate, error });
       }
-    });
+    }
+    return { checked, refused };
   }
 
   /** The content hash of each of these ids that is stored (null for a cart's sale, which has none). */

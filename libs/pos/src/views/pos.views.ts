@@ -105,16 +105,19 @@ export function toSalePayload(companyId: string, sale: SaleView): SaleCompletedP
 }
 
 type MoneyColumn = { [K in keyof DailyTotals]: DailyTotals[K] extends bigint ? K : never }[keyof DailyTotals];
-const amountOf = (row: DailyTotals | null, column: MoneyColumn) => (row ? toSafeInteger(row[column]) : 0);
+/** A day's sales figures, which the event carries. */
+type SalesFigures = Pick<DailyTotals, 'salesCount' | 'grossAmount' | 'cashAmount' | 'cardAmount' | 'otherAmount'>;
+const amountOf = <R extends Partial<Record<MoneyColumn, bigint>>>(row: R | null, column: MoneyColumn & keyof R) =>
+  row ? toSafeInteger(row[column]!) : 0;
 
 /** A day without sales has no row: all zeros. */
 export function toDailyTotalsPayload(
   companyId: string,
   workspaceId: string,
   businessDate: string,
-  row: DailyTotals | null,
+  row: SalesFigures | null,
 ): DailyTotalsPayload {
-  const amount = (column: MoneyColumn) => amountOf(row, column);
+  const amount = (column: 'grossAmount' | 'cashAmount' | 'cardAmount' | 'otherAmount') => amountOf(row, column);
   return {
     companyId,
     workspaceId,
