@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { StatementCounts } from './statement-counts.js';
 
 /** PostgreSQL only: bounds on the pool, so an unreachable or stuck server fails a request instead of hanging it. */
 export interface PostgresTimeouts {
@@ -20,6 +21,8 @@ export interface OpenedDriverAdapter {
   /** Accepted by `new PrismaClient({ adapter })` and by `bindMigrationAwareSqlAdapterFactory`. */
   factory: SqlMigrationAwareDriverAdapterFactory;
   kind: 'postgres' | 'pglite';
+  /** What was sent to PostgreSQL through this adapter (embedded PGlite: nothing is counted). */
+  statements: StatementCounts;
   /** Ends the pg pool / closes PGlite (and any shadow PGlite). Idempotent. */
   close(): Promise<void>;
 }
@@ -31,13 +34,15 @@ export interface OpenedDriverAdapter {
 export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<OpenedDriverAdapter> {
   if ('databaseUri' in opts && opts.databaseUri) {
     const { timeouts } = opts;
+    const statements = new StatementCounts();
     const factory = new WholeScriptPgFactory({
       connectionString: opts.databaseUri,
-      ...(timeouts && { statement_timeout: timeouts.statementMs, Client: connectingWithin(timeouts.connectMs) }),
+      Client: pooledClient(statements, timeouts?.connectMs),
+      ...(timeouts && { statement_timeout: timeouts.statementMs }),
     });
     // PrismaPg creates its pool lazily inside connect() and ends it in the adapter's dispose();
     // nothing is held open by the factory itself.
-    return { factory, kind: 'postgres', close: async () => {} };
+    return { factory, kind: 'postgres', statements, close: async () => {} };
   }
 
   let dataDir: string | undefined;
@@ -51,6 +56,7 @@ export async function openDriverAdapter(opts: DriverAdapterOptions): Promise<Ope
   return {
     factory,
     kind: 'pglite',
+    statements: new StatementCounts(),
     close: async () => {
       await factory.closeShadows();
       if (!db.closed) await db.close();
@@ -85,14 +91,20 @@ function withWholeScripts<A extends SqlDriverAdapter>(adapter: A): A {
 }
 
 /**
- * pg's pool would apply its connectionTimeoutMillis both to opening a connection and to waiting for
- * a free one. Only the first means the server is unreachable: a busy pool just queues, its waits
- * bounded by Prisma's transaction maxWait and the statement_timeout of the statements ahead.
+ * The pool's connections: each statement counted, and opened within `connectionTimeoutMillis`.
+ * pg's pool would apply its own connectionTimeoutMillis both to opening a connection and to
+ * waiting for a free one. Only the first means the server is unreachable: a busy pool just queues,
+ * its waits bounded by Prisma's transaction maxWait and the statement_timeout of the statements ahead.
  */
-function connectingWithin(connectionTimeoutMillis: number): typeof pg.Client {
+function pooledClient(statements: StatementCounts, connectionTimeoutMillis?: number): typeof pg.Client {
   return class extends pg.Client {
     constructor(config: pg.ClientConfig) {
-      super({ ...config, connectionTimeoutMillis });
+      super({ ...config, ...(connectionTimeoutMillis === undefined ? {} : { connectionTimeoutMillis }) });
+      const send = this.query.bind(this) as (...args: unknown[]) => unknown;
+      this.query = ((...args: unknown[]) => {
+        statements.count(args[0]);
+        return send(...args);
+      }) as pg.Client['query'];
     }
   };
 }

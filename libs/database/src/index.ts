@@ -3,6 +3,7 @@ export { DatabaseModule } from './database.module.js';
 export { openDriverAdapter, type OpenedDriverAdapter } from './driver-adapter.js';
 export { createMigration, defaultMigrationPaths, deployMigrations } from './migrations/migrator.js';
 export { PrismaService } from './prisma.service.js';
+export { StatementCounts } from './statement-counts.js';
 export { DEMO_PASSWORD, DEMO_USER_EMAILS, seedDemoData } from './seed/seed-data.js';
 export {
   afterCommit,

@@ -16,6 +16,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     return this.driver.kind;
   }
 
+  /** The statements sent through this client so far (see StatementCounts). */
+  get statements() {
+    return this.driver.statements;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
     await this.driver.close();

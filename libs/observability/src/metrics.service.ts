@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PrismaService } from '@retail/database';
 
 /** Every Prometheus metric of the process, on one registry served at GET /metrics. */
 @Injectable()
@@ -55,7 +56,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
+    const { statements } = prisma;
+    new Counter({
+      name: 'db_statements_total',
+      help: 'Statements this replica sent to PostgreSQL through its request pool: work, and transaction control (BEGIN, COMMIT, ROLLBACK)',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ kind: 'work' }, statements.work);
+        this.inc({ kind: 'transaction_control' }, statements.transactionControl);
+      },
+    });
   }
 }
