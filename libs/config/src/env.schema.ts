@@ -100,6 +100,8 @@ export const envSchema = z
       }),
     LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(0).default(0),
     LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).default(16),
+    ADMIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+    ADMIN_HASH_QUEUE: z.coerce.number().int().min(0).default(8),
     RATE_LIMIT_USER_PER_SECOND: perSecond.default(50),
     RATE_LIMIT_COMPANY_PER_SECOND: perSecond.default(1000),
     SOCKETS_PER_USER_MAX: z.coerce.number().int().min(1).default(100),
