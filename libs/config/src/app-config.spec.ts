@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,8 @@ describe('the embedded JWT secret', () => {
   });
 });
 
-const SECRET = 'Zq8vN2xR5tW1mK7pL3cJ9bH4gF6dS0aY-uE_iO';
+// Drawn per run: production refuses any secret committed here.
+const SECRET = randomBytes(48).toString('base64url');
 const config = (raw: Record<string, string>) => new AppConfig(parseEnv({ JWT_SECRET: SECRET, ...raw }));
 const production = { NODE_ENV: 'production', DATABASE_URI: 'postgresql://u@h/db' };
 

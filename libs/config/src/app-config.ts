@@ -98,7 +98,7 @@ export class AppConfig {
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
       adapter: env.REDIS_ADAPTER,
     };
-    const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
+    const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir, production);
     this.jwt = {
       secret,
       previousSecrets: env.JWT_PREVIOUS_SECRETS,
@@ -131,7 +131,7 @@ export function seedsDemoData(env: Env): boolean {
  * whole or not at all (written aside, then linked into place), and of two boots racing to create
  * it the second reads the first one's.
  */
-function embeddedJwtSecret(dataDir: string): string {
+function embeddedJwtSecret(dataDir: string, production: boolean): string {
   const file = join(dataDir, 'jwt-secret');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let secret = readSecretFile(file);
@@ -147,7 +147,7 @@ function embeddedJwtSecret(dataDir: string): string {
     }
     secret = readSecretFile(file)!;
   }
-  const problem = jwtSecretProblem(secret);
+  const problem = jwtSecretProblem(secret, { production });
   if (problem) throw new ConfigError(`Invalid configuration: ${file}: ${problem} (delete the file to generate a new one)`);
   return secret;
 }
