@@ -11,6 +11,7 @@ import {
   createTestDatabase,
   describeWithServices,
   login,
+  PRODUCTION_TEST_JWT_SECRET,
   startReplica,
   TEST_JWT_SECRET,
   type Replica,
@@ -110,6 +111,11 @@ describeWithServices(['postgres'], 'operational surface', () => {
     expect((await fetch(`${noDocs.httpUrl}/asyncapi`)).status).toBe(404);
   });
 
+  it('a production replica refuses the test secret published in this repository (every test replica signs with it)', async () => {
+    const refused = startReplica('prod-test-secret', { DATABASE_URI: db.uri, NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET });
+    await expect(refused).rejects.toThrow(/exited during startup[\s\S]*JWT_SECRET: is a test secret published in this repository/);
+  });
+
   it('a production replica refuses to start while a demo account has the demo password', async () => {
     const refused = startReplica('prod-demo', { DATABASE_URI: db.uri, NODE_ENV: 'production' });
     await expect(refused).rejects.toThrow(/exited during startup[\s\S]*admin@demo\.local[\s\S]*SEED_DEMO_DATA=true/);
@@ -120,7 +126,7 @@ describeWithServices(['postgres'], 'operational surface', () => {
     try {
       const seed = (env: Record<string, string>) =>
         execFileAsync(resolve('node_modules/.bin/tsx'), ['libs/database/src/seed/cli.ts'], {
-          env: { PATH: process.env.PATH, DATABASE_URI: empty.uri, JWT_SECRET: TEST_JWT_SECRET, NODE_ENV: 'production', ...env },
+          env: { PATH: process.env.PATH, DATABASE_URI: empty.uri, JWT_SECRET: PRODUCTION_TEST_JWT_SECRET, NODE_ENV: 'production', ...env },
         });
       expect((await seed({})).stdout).toMatch(/Not seeding/);
       const prisma = await connectPrisma(empty.uri);

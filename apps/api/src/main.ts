@@ -7,16 +7,17 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter, validationError } from '@retail/common';
 import { AppConfig, ConfigError, parseEnv } from '@retail/config';
+import { configureHashingLanes } from '@retail/passwords';
 import { RealtimeIoAdapter } from '@retail/realtime';
 import { AppModule } from './app.module.js';
 import { exitGracefullyOn } from './shutdown.js';
 import { setupSwagger } from './swagger.js';
 
 /** Bad configuration (or a weak embedded secret file) stops the process before Nest starts, with one line naming the variables. */
-function assertValidEnvironment() {
+function validConfiguration(): AppConfig {
   if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    new AppConfig(parseEnv(process.env));
+    return new AppConfig(parseEnv(process.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -25,7 +26,8 @@ function assertValidEnvironment() {
 }
 
 async function createApp(): Promise<NestExpressApplication> {
-  assertValidEnvironment();
+  // Before any provider runs: the boot's own checks already hash in these lanes.
+  configureHashingLanes(validConfiguration().passwordHashing);
   return NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, abortOnError: false });
 }
 

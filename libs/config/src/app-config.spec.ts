@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,8 @@ describe('the embedded JWT secret', () => {
   });
 });
 
-const SECRET = 'Zq8vN2xR5tW1mK7pL3cJ9bH4gF6dS0aY-uE_iO';
+// Drawn per run: production refuses any secret committed here.
+const SECRET = randomBytes(48).toString('base64url');
 const config = (raw: Record<string, string>) => new AppConfig(parseEnv({ JWT_SECRET: SECRET, ...raw }));
 const production = { NODE_ENV: 'production', DATABASE_URI: 'postgresql://u@h/db' };
 
@@ -73,12 +75,13 @@ describe('AppConfig safe defaults', () => {
     expect(config({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,loopback' }).http.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'loopback']);
   });
 
-  it('defaults the limits: 50/s per user, 1000/s per company, 100 sockets per user, at least one hash at a time', () => {
-    const { rateLimits, websocket, login } = config({});
+  it('defaults the limits: 50/s per user, 1000/s per company, 100 sockets per user, hashing lanes of their own', () => {
+    const { rateLimits, websocket, passwordHashing } = config({});
     expect(rateLimits).toEqual({ userPerSecond: 50, companyPerSecond: 1000 });
     expect(websocket.socketsPerUserMax).toBe(100);
-    expect(login.hashConcurrency).toBeGreaterThanOrEqual(1);
-    expect(login.hashQueue).toBe(16);
+    expect(passwordHashing.login.concurrency).toBeGreaterThanOrEqual(1);
+    expect(passwordHashing.login.queue).toBe(16);
+    expect(passwordHashing.admin).toEqual({ concurrency: 1, queue: 8 });
   });
 
   it('seedsDemoData: SEED_DEMO_DATA wins, else everywhere but production', () => {

@@ -17,8 +17,12 @@ export class AppConfig {
   readonly metrics: { token?: string; served: boolean };
   /** Whether this deployment is a demo: the demo chain is seeded, and its known password tolerated. */
   readonly demo: { seed: boolean };
-  /** At most `hashConcurrency` password hashes at once per replica, `hashQueue` more waiting; beyond, `503 login_busy`. */
-  readonly login: { hashConcurrency: number; hashQueue: number };
+  /**
+   * Password hashing per replica, in two lanes with threads of their own: sign-in (logins, a user's
+   * own password) and admins setting passwords. In each, `concurrency` hash at once and `queue` more
+   * wait; beyond, `503 login_busy` / `503 admin_hashing_busy` at once.
+   */
+  readonly passwordHashing: Record<'login' | 'admin', { concurrency: number; queue: number }>;
   /** Requests per second, 0 = off. */
   readonly rateLimits: { userPerSecond: number; companyPerSecond: number };
   readonly database: { uri?: string; dataDir: string; embedded: boolean; connectTimeoutMs: number; statementTimeoutMs: number };
@@ -71,10 +75,13 @@ export class AppConfig {
     this.shutdown = { drainSeconds: env.DRAIN_SECONDS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS };
     this.metrics = { token: env.METRICS_TOKEN, served: Boolean(env.METRICS_TOKEN) || !production };
     this.demo = { seed: seedsDemoData(env) };
-    this.login = {
-      // As many as the hashing threads (half the cores): the other half stays with the event loop.
-      hashConcurrency: env.LOGIN_HASH_CONCURRENCY || Math.max(1, Math.floor(availableParallelism() / 2)),
-      hashQueue: env.LOGIN_HASH_QUEUE,
+    this.passwordHashing = {
+      // Half the cores by default: the other half stays with the event loop.
+      login: {
+        concurrency: env.LOGIN_HASH_CONCURRENCY || Math.max(1, Math.floor(availableParallelism() / 2)),
+        queue: env.LOGIN_HASH_QUEUE,
+      },
+      admin: { concurrency: env.ADMIN_HASH_CONCURRENCY, queue: env.ADMIN_HASH_QUEUE },
     };
     this.rateLimits = { userPerSecond: env.RATE_LIMIT_USER_PER_SECOND, companyPerSecond: env.RATE_LIMIT_COMPANY_PER_SECOND };
     this.database = {
@@ -91,7 +98,7 @@ export class AppConfig {
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
       adapter: env.REDIS_ADAPTER,
     };
-    const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir);
+    const secret = env.JWT_SECRET ?? embeddedJwtSecret(dataDir, production);
     this.jwt = {
       secret,
       previousSecrets: env.JWT_PREVIOUS_SECRETS,
@@ -124,7 +131,7 @@ export function seedsDemoData(env: Env): boolean {
  * whole or not at all (written aside, then linked into place), and of two boots racing to create
  * it the second reads the first one's.
  */
-function embeddedJwtSecret(dataDir: string): string {
+function embeddedJwtSecret(dataDir: string, production: boolean): string {
   const file = join(dataDir, 'jwt-secret');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   let secret = readSecretFile(file);
@@ -140,7 +147,7 @@ function embeddedJwtSecret(dataDir: string): string {
     }
     secret = readSecretFile(file)!;
   }
-  const problem = jwtSecretProblem(secret);
+  const problem = jwtSecretProblem(secret, { production });
   if (problem) throw new ConfigError(`Invalid configuration: ${file}: ${problem} (delete the file to generate a new one)`);
   return secret;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from './env.schema.js';
 
@@ -88,6 +89,18 @@ describe('JWT settings', () => {
   it('accepts a random base64 or hex secret', () => {
     expect(parseEnv({ JWT_SECRET: strong }).JWT_SECRET).toBe(strong);
     expect(parseEnv({ JWT_SECRET: 'bb451216f98adeeff9551971a117eaf3be086aba260544c0631aa62d4cb7d859' }).JWT_SECRET).toHaveLength(64);
+  });
+
+  it('refuses the published test secrets with NODE_ENV=production, and only then', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: strong })).toThrow(
+      /JWT_SECRET: is a test secret published in this repository/,
+    );
+    const own = randomBytes(48).toString('base64');
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: own, JWT_PREVIOUS_SECRETS: strong })).toThrow(
+      /JWT_PREVIOUS_SECRETS: is a test secret published/,
+    );
+    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: own }).JWT_SECRET).toBe(own);
+    expect(parseEnv({ NODE_ENV: 'test', JWT_SECRET: strong }).JWT_SECRET).toBe(strong);
   });
 
   it('splits JWT_PREVIOUS_SECRETS on commas and holds each to the same rule', () => {

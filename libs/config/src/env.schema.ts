@@ -100,6 +100,8 @@ export const envSchema = z
       }),
     LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(0).default(0),
     LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).default(16),
+    ADMIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+    ADMIN_HASH_QUEUE: z.coerce.number().int().min(0).default(8),
     RATE_LIMIT_USER_PER_SECOND: perSecond.default(50),
     RATE_LIMIT_COMPANY_PER_SECOND: perSecond.default(1000),
     SOCKETS_PER_USER_MAX: z.coerce.number().int().min(1).default(100),
@@ -132,6 +134,10 @@ export const envSchema = z
     if (env.DATABASE_URI && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required when DATABASE_URI is set' });
     }
+    if (env.NODE_ENV === 'production') {
+      refuseInProduction('JWT_SECRET', [env.JWT_SECRET], ctx);
+      refuseInProduction('JWT_PREVIOUS_SECRETS', env.JWT_PREVIOUS_SECRETS, ctx);
+    }
   });
 
 export type Env = z.output<typeof envSchema>;
@@ -139,6 +145,14 @@ export type Env = z.output<typeof envSchema>;
 function refuseWeakSecret(secret: string | undefined, ctx: z.RefinementCtx) {
   const problem = secret === undefined ? undefined : jwtSecretProblem(secret);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
+/** Production's rule on top of everyone's: by now every secret passed those, so only a published one fails here. */
+function refuseInProduction(variable: string, secrets: Array<string | undefined>, ctx: z.RefinementCtx) {
+  for (const secret of secrets) {
+    const problem = secret === undefined ? undefined : jwtSecretProblem(secret, { production: true });
+    if (problem) ctx.addIssue({ code: 'custom', path: [variable], message: problem });
+  }
 }
 
 export class ConfigError extends Error {

@@ -21,7 +21,8 @@ export const StructuredLoggerModule = LoggerModule.forRootAsync({
         return id;
       },
       autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Credentials never reach the logs: bearer tokens, and the login device cookie, sent or set.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
   }),
 });

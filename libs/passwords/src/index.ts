@@ -1,1 +1,2 @@
-export { hashPassword, PASSWORD_HASH_COST, verifyPassword } from './passwords.js';
+export { configureHashingLanes, hashingBusy, type HashingLane, type LaneLimits } from './hashing-lanes.js';
+export { hashPassword, PASSWORD_HASH_COST, UNKNOWN_ACCOUNT_HASH, verifyPassword } from './passwords.js';

@@ -34,7 +34,15 @@ export {
 } from './private-services.js';
 export { POSTGRES_ADMIN_URI, probeServices, REDIS_TEST_URL } from './probe-services.js';
 export { recordingRealtime, type SentEvent } from './recording-realtime.js';
-export { freePort, startCluster, startReplica, TEST_JWT_SECRET, type Cluster, type Replica } from './replica.js';
+export {
+  freePort,
+  PRODUCTION_TEST_JWT_SECRET,
+  startCluster,
+  startReplica,
+  TEST_JWT_SECRET,
+  type Cluster,
+  type Replica,
+} from './replica.js';
 export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
 export { forwardAddress, startServiceDns, type ServiceDns } from './service-dns.js';

@@ -3,8 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
-/** Random-looking, so that it passes the boot's refusal of placeholder and weak secrets. */
+/**
+ * Random-looking, so that it passes the boot's refusal of placeholder and weak secrets; published
+ * here, so that NODE_ENV=production refuses it (libs/config/src/jwt-secret.ts).
+ */
 export const TEST_JWT_SECRET = 'Qm3vX9tLr7Wc2NpK8sZd5FhJ1yGb4TaE6uRwPq0Vn';
+/** What production replicas sign with instead: drawn once per test run, so shared by every replica of the run. */
+export const PRODUCTION_TEST_JWT_SECRET = randomBytes(48).toString('base64url');
 const MAIN = resolve('apps/api/dist/main.js');
 const STOP_DEADLINE_MS = 20_000;
 
@@ -39,7 +44,7 @@ export async function startReplica(name: string, env: Record<string, string>): P
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      JWT_SECRET: TEST_JWT_SECRET,
+      JWT_SECRET: env.NODE_ENV === 'production' ? PRODUCTION_TEST_JWT_SECRET : TEST_JWT_SECRET,
       ...env,
       PORT: String(port),
       WEBSOCKET_PORT: String(wsPort),

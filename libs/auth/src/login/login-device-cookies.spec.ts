@@ -27,4 +27,13 @@ describe('readCookie', () => {
     expect(readCookie('a=1', 'rt_login_device')).toBeUndefined();
     expect(readCookie(undefined, 'rt_login_device')).toBeUndefined();
   });
+
+  it('refuses a value that is not valid percent-encoding with 400 cookie_malformed, not an internal error', () => {
+    for (const value of ['%E0%A4%A', '%', 'abc.%zz']) {
+      expect(() => readCookie(`rt_login_device=${value}`, 'rt_login_device')).toThrow(
+        expect.objectContaining({ code: 'cookie_malformed', status: 400 }),
+      );
+    }
+    expect(readCookie('other=%; rt_login_device=abc.def', 'rt_login_device')).toBe('abc.def');
+  });
 });

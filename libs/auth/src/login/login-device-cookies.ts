@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CookieOptions } from 'express';
+import { AppError } from '@retail/common';
 import { AppConfig } from '@retail/config';
 
 /** Set on every successful login; a till or browser that sends it back is a known device of that account. */
@@ -47,11 +48,22 @@ export class LoginDeviceCookies {
   }
 }
 
-/** One cookie's value from a raw `Cookie` header (no cookie parser is installed for this one cookie). */
+/**
+ * One cookie's value from a raw `Cookie` header (no cookie parser is installed for this one cookie).
+ * A value that is not valid percent-encoding is the client's mistake: `400 cookie_malformed`.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key === name) return decodeCookieValue(name, value.join('='));
   }
   return undefined;
+}
+
+function decodeCookieValue(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError(400, 'cookie_malformed', `The ${name} cookie is malformed; clear it and log in again`);
+  }
 }

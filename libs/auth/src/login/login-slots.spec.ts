@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '@retail/config';
 import { LoginSlots } from './login-slots.js';
 
-const slots = (hashConcurrency: number, hashQueue: number) => new LoginSlots({ login: { hashConcurrency, hashQueue } } as AppConfig);
+const slots = (concurrency: number, queue: number) => new LoginSlots({ passwordHashing: { login: { concurrency, queue } } } as AppConfig);
 
 describe('LoginSlots', () => {
   it('runs at most `concurrency` at once, queues `queue` more, and refuses the rest with 503 login_busy', async () => {

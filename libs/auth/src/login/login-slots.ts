@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@retail/common';
 import { AppConfig } from '@retail/config';
+import { hashingBusy } from '@retail/passwords';
 
 /**
- * The replica's budget for login CPU: at most `hashConcurrency` logins (their password hash, mostly)
- * run at once and `hashQueue` wait; any more is refused at once with `503 login_busy` (after only the
- * failure count), so a login storm can neither take every core from socket delivery nor make logins hang.
+ * The replica's budget for login CPU: at most the sign-in lane's `concurrency` logins (their password
+ * hash, mostly) run at once and its `queue` wait; any more is refused at once with `503 login_busy`
+ * (after only the failure count, before any database read), so a login storm can neither take every
+ * core from socket delivery nor make logins hang.
  */
 @Injectable()
 export class LoginSlots {
@@ -15,14 +16,14 @@ export class LoginSlots {
   private readonly queue: number;
 
   constructor(config: AppConfig) {
-    this.concurrency = config.login.hashConcurrency;
-    this.queue = config.login.hashQueue;
+    this.concurrency = config.passwordHashing.login.concurrency;
+    this.queue = config.passwordHashing.login.queue;
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running < this.concurrency) this.running++;
     else if (this.waiting.length < this.queue) await new Promise<void>((start) => this.waiting.push(start));
-    else throw new AppError(503, 'login_busy', 'Too many logins at once on this server, retry shortly').retryAfter(1);
+    else throw hashingBusy('login');
     try {
       return await work();
     } finally {

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
-import { hashPassword, verifyPassword } from '@retail/passwords';
+import { UNKNOWN_ACCOUNT_HASH, verifyPassword } from '@retail/passwords';
 import type { LoginDto } from '../dto/auth.dto.js';
 import { LoginSlots } from '../login/login-slots.js';
 import { LoginAttemptsService, type LoginClient } from '../login/login-attempts.service.js';
@@ -19,9 +18,6 @@ export class AuthService {
     private readonly loginSlots: LoginSlots,
   ) {}
 
-  // Compared against when the email is unknown, so both failures cost the same.
-  private readonly dummyHash = hashPassword(randomUUID());
-
   async login({ email, password, deviceId }: LoginDto, client: LoginClient): Promise<SessionTokens> {
     const user = await this.checkPassword(email, password, client);
     assertMaySignIn(user);
@@ -35,7 +31,7 @@ export class AuthService {
     try {
       [user, valid] = await this.loginSlots.run(async () => {
         const found = await this.prisma.user.findUnique({ where: { email }, include: { workspaces: true } });
-        return [found, await verifyPassword(password, found?.passwordHash ?? (await this.dummyHash))] as const;
+        return [found, await verifyPassword(password, found?.passwordHash ?? UNKNOWN_ACCOUNT_HASH)] as const;
       });
     } catch (error) {
       await attempt.abandon(); // no password was tried

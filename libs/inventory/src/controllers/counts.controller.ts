@@ -14,7 +14,7 @@ import {
   type CreateCountDto,
   type PutCountLinesDto,
 } from '../dto/count.dto.js';
-import { CountsService } from '../services/counts.service.js';
+import { CountsService, MAX_OPEN_COUNTS_PER_STORE } from '../services/counts.service.js';
 
 @ApiTags('inventory')
 @ApiBearerAuth()
@@ -24,9 +24,14 @@ export class CountsController {
 
   @Post()
   @RequirePermissions('inventory:write')
-  @ApiOperation({ summary: "Open a count of a store; each line's expected quantity is the current stock. Answers its summary" })
+  @ApiOperation({
+    summary: "Open a count of a store; each line's expected quantity is the current stock. Answers its summary",
+    description:
+      'Without productIds, a full count: at most one open per store (409 full_count_open, details.countId the open one). ' +
+      `A store has at most ${MAX_OPEN_COUNTS_PER_STORE} open counts (409 too_many_open_counts).`,
+  })
   @ApiResponse({ status: 201, standardSchema: CountSchema })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 409)
   create(@CurrentUser() user: Principal, @Body({ schema: CreateCountSchema }) body: CreateCountDto) {
     return this.counts.create(user, body);
   }

@@ -12,6 +12,9 @@ import { StockLedger } from './stock-ledger.js';
 
 type CountLineView = ReturnType<typeof toCountLineView>;
 
+/** Open counts one store may have at once: each holds a line per product counted, and a full one per product of the company. */
+export const MAX_OPEN_COUNTS_PER_STORE = 20;
+
 /**
  * Stock counts, taken while the store trades. A line keeps the stock at the moment it was counted
  * (`expectedQuantity`); closing moves stock by counted − that, so whatever was sold or received
@@ -29,12 +32,17 @@ export class CountsService {
     private readonly realtime: RealtimeService,
   ) {}
 
-  /** One line per product (the given ones, or all of the company's), expecting today's stock. */
+  /**
+   * One line per product (the given ones, or all of the company's: a full count), expecting today's
+   * stock. A store has at most one open full count, and MAX_OPEN_COUNTS_PER_STORE open counts.
+   */
   async create(user: Principal, { workspaceId, productIds }: CreateCountDto) {
     await this.workspaces.assertVisible(user, workspaceId);
     if (productIds) await this.products.requireMany(user.companyId, productIds);
+    const full = !productIds;
     return this.transactions.run(async (tx) => {
-      const count = await tx.inventoryCount.create({ data: { workspaceId, createdById: user.userId } });
+      await this.assertMayOpen(tx, workspaceId, full);
+      const count = await tx.inventoryCount.create({ data: { workspaceId, full, createdById: user.userId } });
       await tx.$executeRaw`
         INSERT INTO "InventoryCountLine" ("countId", "productId", "expectedQuantity")
         SELECT ${count.id}::uuid, p.id, COALESCE(s.quantity, 0)
@@ -115,6 +123,25 @@ export class CountsService {
   private async findVisible(user: Principal, id: string) {
     const count = await this.prisma.inventoryCount.findFirst({ where: { id, workspace: { companyId: user.companyId } } });
     return visibleInWorkspace(user, count, 'Inventory count');
+  }
+
+  /** Under a lock per store, so two counts opened at once are checked one after the other. */
+  private async assertMayOpen(tx: Tx, workspaceId: string, full: boolean) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`inventory-count:${workspaceId}`}, 0))`;
+    const openFull = full
+      ? await tx.inventoryCount.findFirst({ where: { workspaceId, status: 'OPEN', full: true }, select: { id: true } })
+      : null;
+    if (openFull) {
+      throw AppError.conflict('full_count_open', 'This store already has an open full count: count into it, or close it first', {
+        countId: openFull.id,
+      });
+    }
+    if ((await tx.inventoryCount.count({ where: { workspaceId, status: 'OPEN' } })) >= MAX_OPEN_COUNTS_PER_STORE) {
+      throw AppError.conflict(
+        'too_many_open_counts',
+        `This store has ${MAX_OPEN_COUNTS_PER_STORE} open counts, the most it may: close one first`,
+      );
+    }
   }
 
   /** Takes the count's row lock while it is open, so lines cannot change under a concurrent close. */

@@ -30,9 +30,12 @@ export class UsersController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a user of the company with a role, a password and their stores' })
+  @ApiOperation({
+    summary: 'Create a user of the company with a role, a password and their stores',
+    description: "The password is hashed in the replica's admin lane; while it is full: 503 admin_hashing_busy with Retry-After.",
+  })
   @ApiResponse({ status: 201, standardSchema: UserSchema })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   create(@CurrentUser() admin: Principal, @Body({ schema: CreateUserSchema }) body: CreateUserDto) {
     return this.users.create(admin, body);
   }
