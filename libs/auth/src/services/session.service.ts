@@ -72,12 +72,14 @@ export class SessionService {
       assertMaySignIn(user);
       if (user.passwordHash !== verified.passwordHash) throw AppError.unauthorized('Invalid email or password', 'invalid_credentials');
       if (till) await this.assertTill(tx, user, till);
+      const createdAt = new Date();
       const session = await tx.loginSession.create({
         data: {
           id: randomUUID(),
           userId: user.id,
           deviceId: till?.deviceId,
-          expiresAt: new Date(Date.now() + this.config.sessions.maxAgeSeconds * 1000),
+          createdAt,
+          expiresAt: new Date(createdAt.getTime() + this.config.sessions.maxAgeSeconds * 1000),
         },
       });
       return this.issueTokens(tx, user, session);
