@@ -18,5 +18,5 @@ export { NoRateLimit } from './rate-limits/rate-limits.js';
 export { hashPassword, verifyPassword } from '@retail/passwords';
 export { bearerToken, TokenService, type VerifiedToken } from './services/token.service.js';
 export { LoginSessions } from './services/login-sessions.service.js';
-export { SessionService, type SessionTokens, type SessionUser, type Till } from './services/session.service.js';
+export { SessionService, type SessionTokens, type SessionUser } from './services/session.service.js';
 export { assertMaySignIn } from './sign-in-policy.js';
