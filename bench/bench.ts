@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLoad, setupChain, CHAIN_PASSWORD, chainNames, type LoadSummary } from '@retail/loadgen';
+import { runLoad, setupChain, CHAIN_DEVICE_KEY, CHAIN_PASSWORD, chainNames, type LoadSummary } from '@retail/loadgen';
 import {
   api,
   type Cluster,
@@ -229,7 +229,7 @@ async function storm(cluster: Cluster): Promise<StormResult> {
     (w) => w.name === names.store(1),
   )!;
   const [device] = (await api(a, 'GET', `/workspaces/${store.id}/devices`, admin)).body as Array<{ id: string }>;
-  const cashier = await login(a, names.cashier(1), { password: CHAIN_PASSWORD, deviceId: device.id });
+  const cashier = await login(a, names.cashier(1), { password: CHAIN_PASSWORD, deviceId: device.id, deviceKey: CHAIN_DEVICE_KEY });
   const product = await productBySku(a, cashier, names.skus[0]);
   return measureReconnectStorm({
     balancerUrl: balancer.url,

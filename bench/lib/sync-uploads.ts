@@ -1,4 +1,4 @@
-import { CHAIN_PASSWORD, chainNames, percentiles, type Percentiles } from '@retail/loadgen';
+import { CHAIN_DEVICE_KEY, CHAIN_PASSWORD, chainNames, percentiles, type Percentiles } from '@retail/loadgen';
 import { api, login, productBySku, tillSale } from '@retail/testing';
 import type { CpuUse } from './cpu.js';
 
@@ -45,7 +45,10 @@ export async function measureSyncUploads(options: {
     const store = stores[i % stores.length];
     const [device] = (await api(first, 'GET', `/workspaces/${store.id}/devices`, admin)).body as Array<{ id: string }>;
     const apiUrl = options.apiUrls[i % options.apiUrls.length];
-    tills.push({ apiUrl, token: await login(apiUrl, names.cashier(i + 1), { password: CHAIN_PASSWORD, deviceId: device.id }) });
+    tills.push({
+      apiUrl,
+      token: await login(apiUrl, names.cashier(i + 1), { password: CHAIN_PASSWORD, deviceId: device.id, deviceKey: CHAIN_DEVICE_KEY }),
+    });
   }
   const products = await Promise.all(names.skus.map((sku) => productBySku(first, tills[0].token, sku)));
   const lines = products.map((p, i) => ({ productId: p.id, quantity: i + 1, unitPrice: p.price }));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsFor, type Permission } from '@retail/auth';
+import { deviceKeyHash } from '@retail/database';
 import { COMMANDS, CONTROL_EVENTS, NAMESPACES, Rooms, type NamespaceKey } from '@retail/realtime-protocol';
 import {
   api,
@@ -18,6 +19,7 @@ import {
   sell,
   sleep,
   startCluster,
+  TEST_DEVICE_KEY,
   type Cluster,
   type StreamSocket,
   type TestDatabase,
@@ -34,6 +36,12 @@ import {
 
 /** The routes anyone may call; the document must mark exactly these as needing no token. */
 const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/refresh', 'POST /auth/logout', 'GET /health/live', 'GET /health/ready'];
+
+/**
+ * Routes that end the caller's own sessions when they succeed: each attacker tries them after
+ * every other route, then its users log in again (the attack is on the target, not on itself).
+ */
+const SESSION_ENDING_ROUTES = ['POST /auth/logout-all'];
 
 /** What the matrix fills in a request. One of each exists in every target (below). */
 type FixtureKey =
@@ -71,6 +79,8 @@ const QUERY_FIXTURES: Record<string, FixtureKey> = { workspaceId: 'workspace', p
 
 /** A valid body for every route that takes one, aimed at the target's ids. */
 const BODIES: Record<string, (f: Fixtures) => unknown> = {
+  // A wrong current password: the matrix never changes one.
+  'POST /auth/password': () => ({ currentPassword: 'not-the-password', newPassword: 'matrix-probe-password' }),
   'PATCH /workspaces/{id}': () => ({ timeZone: 'UTC' }),
   'POST /inventory/products': () => ({ sku: `MATRIX-${Math.random().toString(36).slice(2, 10)}`, name: 'Matrix probe', price: 1 }),
   'PATCH /inventory/products/{id}': () => ({ price: 1 }),
@@ -128,6 +138,8 @@ interface Target {
 
 interface Context {
   tokens: { admin: string; cashier: string; managerOfCentro: string; staff: string; revoked: string };
+  /** Logs the attackers' users in again, after a session-ending route ended their sessions. */
+  relogin(): Promise<void>;
   /** The demo user of each role below ADMIN, in Centro (the attackers' own store). */
   byRole: Record<'MANAGER' | 'STAFF' | 'CASHIER', string>;
   own: Target;
@@ -261,7 +273,9 @@ describeWithServices(['postgres'], 'access matrix: every route and socket comman
       const problems: string[] = [];
       let tried = 0;
       let notApplicable = 0;
-      for (const route of guarded()) {
+      const endsSessions = (route: Route) => SESSION_ENDING_ROUTES.includes(route.key);
+      const lastTheSessionEnding = [...guarded().filter((r) => !endsSessions(r)), ...guarded().filter(endsSessions)];
+      for (const route of lastTheSessionEnding) {
         const call = attacker.call(route, ctx);
         if (!call) {
           notApplicable++;
@@ -280,6 +294,7 @@ describeWithServices(['postgres'], 'access matrix: every route and socket comman
           else if (!isErrorBody(response.body, response.status)) problems.push(`${where}: not only the error shape`);
         }
       }
+      await ctx.relogin();
       expect(problems).toEqual([]);
       expect(tried + notApplicable).toBe(guarded().length);
       expect(tried).toBeGreaterThan(0);
@@ -471,7 +486,9 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
   const prisma = await connectPrisma(databaseUri);
   let surDevice: string;
   try {
-    surDevice = (await prisma.posDevice.create({ data: { workspaceId: ids.sur, name: 'POS-SUR-1' } })).id;
+    surDevice = (
+      await prisma.posDevice.create({ data: { workspaceId: ids.sur, name: 'POS-SUR-1', keyHash: deviceKeyHash(TEST_DEVICE_KEY) } })
+    ).id;
     // A store manager who is not also Norte's: the strongest store-bound attacker.
     const manager = await prisma.user.findUniqueOrThrow({ where: { email: 'manager@demo.local' } });
     // A manager of Centro to be disabled once logged in: the holder of a revoked token.
@@ -499,16 +516,23 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     await prisma.onApplicationShutdown();
   }
 
-  const admin = await login(base, 'admin@demo.local');
+  // The attackers' logins, again whenever a session-ending route ended them.
+  const attackerLogins = {
+    admin: () => login(base, 'admin@demo.local'),
+    cashier: () => login(base, 'cashier1@demo.local', { deviceId: ids.centroDevice }),
+    managerOfCentro: () => login(base, 'manager-centro@demo.local'),
+    staff: () => login(base, 'staff@demo.local'),
+  };
+  const admin = await attackerLogins.admin();
   const manager = await login(base, 'manager@demo.local');
-  const cashier = await login(base, 'cashier1@demo.local', { deviceId: ids.centroDevice });
+  const cashier = await attackerLogins.cashier();
   const norteCashier = await login(base, 'cashier2@demo.local', { deviceId: ids.norteDevice });
   const otherAdmin = await login(base, 'admin@other.local', { deviceId: surDevice });
   const tokens = {
     admin,
     cashier,
-    managerOfCentro: await login(base, 'manager-centro@demo.local'),
-    staff: await login(base, 'staff@demo.local'),
+    managerOfCentro: await attackerLogins.managerOfCentro(),
+    staff: await attackerLogins.staff(),
     revoked: await login(base, 'revoked-manager@demo.local'),
   };
   const userOf = (token: string) => decodeClaims(token).sub as string;
@@ -632,11 +656,10 @@ async function prepareTargets(base: string, databaseUri: string): Promise<Contex
     ],
     token: otherAdmin,
   };
-  return {
-    tokens,
-    byRole: { MANAGER: tokens.managerOfCentro, STAFF: tokens.staff, CASHIER: cashier },
-    own,
-    otherStore,
-    otherCompany,
+  const byRole = { MANAGER: tokens.managerOfCentro, STAFF: tokens.staff, CASHIER: cashier };
+  const relogin = async () => {
+    for (const [who, logIn] of Object.entries(attackerLogins)) tokens[who as keyof typeof attackerLogins] = await logIn();
+    Object.assign(byRole, { MANAGER: tokens.managerOfCentro, STAFF: tokens.staff, CASHIER: tokens.cashier });
   };
+  return { tokens, relogin, byRole, own, otherStore, otherCompany };
 }

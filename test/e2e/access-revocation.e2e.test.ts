@@ -132,7 +132,8 @@ describeWithServices(['postgres', 'redis'], 'revocation that reaches REST and li
     const device = await api(base(0), 'POST', `/workspaces/${ids.centro}/devices`, admin, { name: `Till ${Date.now()}` });
     expect(device.status).toBe(201);
     const cashier = await createUser(base(0), admin, { role: 'CASHIER', workspaceIds: [ids.centro] });
-    const onDevice = await login(base(0), cashier.email, { password: cashier.password, deviceId: device.body.id });
+    const till = { deviceId: device.body.id, deviceKey: device.body.deviceKey };
+    const onDevice = await login(base(0), cashier.email, { password: cashier.password, ...till });
     const plain = await login(base(0), cashier.email, { password: cashier.password });
     const end = sessionEnd(await connect(2, 'pos', onDevice), REVOCATION_DEADLINE_MS);
 
@@ -141,18 +142,18 @@ describeWithServices(['postgres', 'redis'], 'revocation that reaches REST and li
     expect(await api(base(0), 'GET', '/auth/me', onDevice)).toMatchObject({ status: 401, body: { code: 'token_revoked' } });
     expect((await end).ended.code).toBe('token_revoked');
     expect((await api(base(0), 'GET', '/auth/me', plain)).status).toBe(200);
-    const again = await api(base(0), 'POST', '/auth/login', undefined, {
-      email: cashier.email,
-      password: cashier.password,
-      deviceId: device.body.id,
-    });
+    const again = await api(base(0), 'POST', '/auth/login', undefined, { email: cashier.email, password: cashier.password, ...till });
     expect(again).toMatchObject({ status: 403, body: { code: 'device_forbidden' } });
   });
 
   it("moves a device to a store its cashier does not work in: the device's tokens lose the old store", async () => {
     const device = await api(base(0), 'POST', `/workspaces/${ids.centro}/devices`, admin, { name: `Till ${Date.now()}` });
     const cashier = await createUser(base(0), admin, { role: 'CASHIER', workspaceIds: [ids.centro] });
-    const onDevice = await login(base(0), cashier.email, { password: cashier.password, deviceId: device.body.id });
+    const onDevice = await login(base(0), cashier.email, {
+      password: cashier.password,
+      deviceId: device.body.id,
+      deviceKey: device.body.deviceKey,
+    });
     const end = sessionEnd(await connect(1, 'pos', onDevice), REVOCATION_DEADLINE_MS);
 
     expect((await api(base(0), 'PATCH', `/devices/${device.body.id}`, admin, { workspaceId: ids.norte })).body).toMatchObject({

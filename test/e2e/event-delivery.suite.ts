@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { QUIET_MS, api, connectSocket, login, nextEvent, record, sleep, demoIds, productBySku, sell } from '@retail/testing';
+import {
+  QUIET_MS,
+  api,
+  connectSocket,
+  issueDeviceKey,
+  login,
+  nextEvent,
+  record,
+  sleep,
+  demoIds,
+  productBySku,
+  sell,
+} from '@retail/testing';
 
 import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
 
@@ -21,8 +33,11 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
   let topo: Topology;
   let ids: Awaited<ReturnType<typeof demoIds>>;
   const sockets: Socket[] = [];
+  /** The tills' keys: issued through the API, as on a node that seeded itself (its keys are random). */
+  const deviceKeys = new Map<string, string>();
+  const onTill = (deviceId: string | undefined) => (deviceId ? { deviceId, deviceKey: deviceKeys.get(deviceId) } : {});
   const connect = async (url: string, ns: 'pos' | 'notifications' | 'inventory', email: string, deviceId?: string) => {
-    const token = await login(topo.trigger, email, { deviceId });
+    const token = await login(topo.trigger, email, onTill(deviceId));
     const socket = await connectSocket(url, ns, token, { transports: topo.transports });
     sockets.push(socket);
     return socket;
@@ -31,6 +46,13 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
   beforeAll(async () => {
     topo = await start();
     ids = await demoIds(topo.trigger);
+    const admin = await login(topo.trigger, 'admin@demo.local');
+    for (const [workspaceId, deviceId] of [
+      [ids.centro, ids.centroDevice],
+      [ids.norte, ids.norteDevice],
+    ]) {
+      deviceKeys.set(deviceId, await issueDeviceKey(topo.trigger, admin, workspaceId, deviceId));
+    }
   });
   afterAll(async () => {
     sockets.forEach((s) => s.close());
@@ -38,7 +60,7 @@ export function eventDeliverySuite(start: () => Promise<Topology>) {
   });
 
   it('delivers a sale to the store, the chain view and the device, once each, and to nobody else', async () => {
-    const cashier = await login(topo.trigger, 'cashier1@demo.local', { deviceId: ids.centroDevice });
+    const cashier = await login(topo.trigger, 'cashier1@demo.local', onTill(ids.centroDevice));
     const device = await connect(topo.listen.a, 'pos', 'cashier1@demo.local', ids.centroDevice);
     const manager = await connect(topo.listen.c, 'pos', 'manager@demo.local');
     const admin = await connect(topo.listen.b, 'pos', 'admin@demo.local');

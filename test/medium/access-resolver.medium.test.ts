@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessChanges, AccessResolver, accessTokenClaims, TokenService, type AccessChange } from '@retail/auth';
 import { AppConfig, parseEnv } from '@retail/config';
@@ -33,7 +33,13 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
   let a: ReturnType<typeof replicaAccess>;
   let b: ReturnType<typeof replicaAccess>;
   const userOf = (email: string) => prisma.user.findUniqueOrThrow({ where: { email }, include: { workspaces: true } });
-  const claimsFor = async (email: string, deviceId?: string) => accessTokenClaims(await userOf(email), deviceId);
+  /** The claims of a token of a new live session of the user, as a login would open it (on a device, if given). */
+  const claimsFor = async (email: string, deviceId?: string) => {
+    const user = await userOf(email);
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const session = await prisma.loginSession.create({ data: { id: randomUUID(), userId: user.id, deviceId, expiresAt } });
+    return accessTokenClaims(user, session);
+  };
   const FAR = Math.floor(Date.now() / 1000) + 3600;
 
   beforeAll(async () => {
@@ -93,15 +99,52 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
     const revoked = { code: 'token_revoked' };
     await expect(a.resolver.resolve({ ...claims, ver: claims.ver + 1 }, FAR)).rejects.toMatchObject(revoked);
 
+    const withoutDevice = await claimsFor('manager@demo.local');
     await prisma.posDevice.update({ where: { id: device.id }, data: { retired: true } });
     await a.changes.announce({ deviceIds: [device.id] });
     await expect(a.resolver.resolve(claims, FAR)).rejects.toMatchObject(revoked);
-    const { deviceId: _device, ...withoutDevice } = claims;
     expect((await a.resolver.resolve(withoutDevice, FAR)).role).toBe('MANAGER');
 
     await prisma.user.update({ where: { id: manager.id }, data: { disabled: true } });
     await a.changes.announce({ userIds: [manager.id] });
     await expect(a.resolver.resolve(withoutDevice, FAR)).rejects.toMatchObject(revoked);
+  });
+
+  it("refuses a token of an ended session on every replica once announced, though its user's access stands", async () => {
+    const claims = await claimsFor('cashier2@demo.local');
+    const other = await claimsFor('cashier2@demo.local');
+    // Both replicas hold the live session in their cache.
+    for (const replica of [a, b]) expect((await replica.resolver.resolve(claims, FAR)).sessionId).toBe(claims.sid);
+
+    await prisma.loginSession.update({ where: { id: claims.sid }, data: { endedAt: new Date(), endReason: 'LOGOUT' } });
+    await a.changes.announce({ sessionIds: [claims.sid] });
+    await expect(a.resolver.resolve(claims, FAR)).rejects.toMatchObject({ code: 'token_revoked', message: expect.stringMatching(/ended/) });
+    await until(
+      'the ended session refused on replica B',
+      () =>
+        b.resolver.resolve(claims, FAR).then(
+          () => false,
+          () => true,
+        ),
+      5_000,
+    );
+    // The user's other session goes on.
+    expect((await b.resolver.resolve(other, FAR)).sessionId).toBe(other.sid);
+  });
+
+  it("refuses a session past its maximum age, an unknown session, and a session that is not the token's", async () => {
+    const claims = await claimsFor('staff@demo.local');
+    await prisma.loginSession.update({ where: { id: claims.sid }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await expect(a.resolver.resolve(claims, FAR)).rejects.toMatchObject({
+      code: 'token_revoked',
+      message: expect.stringMatching(/maximum age/),
+    });
+
+    const live = await claimsFor('staff@demo.local');
+    await expect(a.resolver.resolve({ ...live, sid: randomUUID() }, FAR)).rejects.toMatchObject({ code: 'token_revoked' });
+    // Another user's live session does not lend itself to this user's token.
+    const someoneElse = await claimsFor('cashier1@demo.local');
+    await expect(a.resolver.resolve({ ...live, sid: someoneElse.sid }, FAR)).rejects.toMatchObject({ code: 'token_revoked' });
   });
 
   it('announces after the commit only: a rolled-back change is never announced', async () => {

@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import { openDriverAdapter, PrismaService } from '@retail/database';
+import { deviceKeyHash, openDriverAdapter, PrismaService } from '@retail/database';
 
 /**
  * The load simulator's own fixture, not demo data and not the product's user/device API: a
@@ -8,6 +8,8 @@ import { openDriverAdapter, PrismaService } from '@retail/database';
  * create it in a production database.
  */
 export const CHAIN_PASSWORD = 'loadgen-only-password';
+/** The key of every till of a synthetic chain, so that its cashiers log in on them. Loadgen only, like the password. */
+export const CHAIN_DEVICE_KEY = 'loadgen-only-device-key-00000000000000000000';
 
 /** Opening stock per store and product: a run never sells a product out (no low-stock alerts). */
 const OPENING_STOCK = 1_000_000_000;
@@ -34,8 +36,9 @@ export const chainNames = (chain: string) => {
 };
 
 /**
- * Creates (or completes) chain `chain` with `stores` stores of `devices` POS devices, an admin, a
- * manager and a cashier per store, and two products stocked everywhere. Idempotent: what exists is kept.
+ * Creates (or completes) chain `chain` with `stores` stores of `devices` POS devices (each keyed
+ * with CHAIN_DEVICE_KEY), an admin, a manager and a cashier per store, and two products stocked
+ * everywhere. Idempotent: what exists is kept, and its tills get CHAIN_DEVICE_KEY again.
  */
 export async function setupChain(options: { databaseUri: string; chain: string; stores: number; devices: number }): Promise<void> {
   const names = chainNames(options.chain);
@@ -54,12 +57,15 @@ export async function setupChain(options: { databaseUri: string; chain: string; 
       where: { companyId: company.id, name: { in: storeNumbers.map(names.store) } },
       orderBy: { name: 'asc' },
     });
+    const keyHash = deviceKeyHash(CHAIN_DEVICE_KEY);
     await prisma.posDevice.createMany({
       data: stores.flatMap((store, i) =>
-        Array.from({ length: options.devices }, (_, d) => ({ workspaceId: store.id, name: names.device(i + 1, d + 1) })),
+        Array.from({ length: options.devices }, (_, d) => ({ workspaceId: store.id, name: names.device(i + 1, d + 1), keyHash })),
       ),
       skipDuplicates: true,
     });
+    // Tills kept from an earlier setup, or re-keyed through the API since, take the chain's key again.
+    await prisma.posDevice.updateMany({ where: { workspaceId: { in: stores.map((s) => s.id) } }, data: { keyHash } });
     const users = [
       { email: names.admin, name: 'Loadgen Admin', role: 'ADMIN' as const },
       ...storeNumbers.flatMap((s) => [

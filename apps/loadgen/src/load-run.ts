@@ -1,7 +1,7 @@
 import { createRealtimeClient, type EnvelopeOf } from '@retail/realtime-client';
 import { EVENTS } from '@retail/realtime-protocol';
 import { api, connectSocket, login, productBySku, sell, sellAtTill, sleep } from '@retail/testing';
-import { CHAIN_PASSWORD, chainNames } from './chain-fixture.js';
+import { CHAIN_DEVICE_KEY, CHAIN_PASSWORD, chainNames } from './chain-fixture.js';
 import { percentiles, type Percentiles } from './stats.js';
 
 export interface LoadOptions {
@@ -149,7 +149,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
         const apiUrl = options.apiUrls[tills.length % options.apiUrls.length];
         tills.push({
           apiUrl,
-          token: await login(apiUrl, names.cashier(s + 1), { password: CHAIN_PASSWORD, deviceId: device.id }),
+          token: await login(apiUrl, names.cashier(s + 1), { password: CHAIN_PASSWORD, deviceId: device.id, deviceKey: CHAIN_DEVICE_KEY }),
           busy: false,
         });
       }

@@ -10,6 +10,7 @@ import { LoginSlots } from './login/login-slots.js';
 import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { LoginDeviceCookies } from './login/login-device-cookies.js';
 import { RateLimitGuard, RateLimitsModule } from './rate-limits/rate-limits.js';
+import { LoginSessions } from './services/login-sessions.service.js';
 import { SessionService } from './services/session.service.js';
 import { TokenService } from './services/token.service.js';
 
@@ -20,6 +21,7 @@ import { TokenService } from './services/token.service.js';
   providers: [
     AuthService,
     SessionService,
+    LoginSessions,
     TokenService,
     LoginAttemptsService,
     LoginDeviceCookies,
@@ -31,6 +33,6 @@ import { TokenService } from './services/token.service.js';
     // After AuthGuard: the limits count per authenticated user and company.
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [TokenService, AccessChanges, AccessResolver],
+  exports: [TokenService, AccessChanges, AccessResolver, LoginSessions],
 })
 export class AuthModule {}

@@ -9,6 +9,7 @@ const principal = (role: Principal['role'], extra: Partial<Principal> = {}): Pri
   workspaceIds: [],
   role,
   permissions: permissionsFor(role),
+  sessionId: 's',
   accessVersion: 1,
   expiresAt: 0,
   ...extra,

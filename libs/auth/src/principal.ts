@@ -13,19 +13,23 @@ export interface AccessTokenClaims {
   /** The user's access version when the token was issued; a bump revokes the token. */
   ver: number;
   deviceId?: string;
-  /** The login session (refresh token family) the token was issued in. */
-  sid?: string;
+  /**
+   * The login session the token was issued in (LoginSession.id, its refresh tokens' family). Every
+   * token has one: a token without it is invalid, and one of an ended or expired session revoked.
+   */
+  sid: string;
 }
 
-/** The claims of a user's token, optionally bound to a POS device. */
+/** The claims of a user's token in one of their sessions, bound to the session's POS device if it has one. */
 export const accessTokenClaims = (
   user: { id: string; companyId: string; accessVersion: number },
-  deviceId?: string,
+  session: { id: string; deviceId?: string | null },
 ): AccessTokenClaims => ({
   sub: user.id,
   companyId: user.companyId,
   ver: user.accessVersion,
-  ...(deviceId ? { deviceId } : {}),
+  ...(session.deviceId ? { deviceId: session.deviceId } : {}),
+  sid: session.id,
 });
 
 /** Who is calling: the token's identity, with role, permissions and stores read from the database. */
@@ -37,8 +41,8 @@ export interface Principal {
   role: Role;
   permissions: Permission[];
   deviceId?: string;
-  /** The login session the token was issued in (its `sid`). */
-  sessionId?: string;
+  /** The login session the token was issued in (its `sid`): logout and the like end it. */
+  sessionId: string;
   /** The token's `ver`, checked again whenever access changes. */
   accessVersion: number;
   /** Token expiry, epoch seconds; sockets are disconnected when it passes. */
@@ -46,13 +50,11 @@ export interface Principal {
 }
 
 /** The claims a principal was resolved from, to resolve it again. */
-export const claimsOf = (principal: Principal): AccessTokenClaims => ({
-  ...accessTokenClaims(
+export const claimsOf = (principal: Principal): AccessTokenClaims =>
+  accessTokenClaims(
     { id: principal.userId, companyId: principal.companyId, accessVersion: principal.accessVersion },
-    principal.deviceId,
-  ),
-  ...(principal.sessionId ? { sid: principal.sessionId } : {}),
-});
+    { id: principal.sessionId, deviceId: principal.deviceId },
+  );
 
 export const hasPermission = (principal: Principal, permission: Permission) => principal.permissions.includes(permission);
 

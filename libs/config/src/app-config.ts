@@ -44,6 +44,8 @@ export class AppConfig {
     generated: boolean;
   };
   readonly refreshTokens: { ttlSeconds: number };
+  /** A login session's absolute lifetime: no refresh extends it. */
+  readonly sessions: { maxAgeSeconds: number };
   readonly alerts: { sweepIntervalMs: number };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number };
   /** Till sales older than this many days are refused (sale_too_old). */
@@ -108,6 +110,7 @@ export class AppConfig {
       generated: !env.JWT_SECRET,
     };
     this.refreshTokens = { ttlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
+    this.sessions = { maxAgeSeconds: env.SESSION_MAX_DAYS * 86_400 };
     this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };
     this.streams = {
       enabled: env.EVENT_STREAMS,

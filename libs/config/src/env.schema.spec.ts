@@ -53,6 +53,8 @@ describe('parseEnv', () => {
     [{ RATE_LIMIT_USER_PER_SECOND: '-1' }, /RATE_LIMIT_USER_PER_SECOND/],
     [{ SOCKETS_PER_USER_MAX: '0' }, /SOCKETS_PER_USER_MAX/],
     [{ SEED_DEMO_DATA: 'yes' }, /SEED_DEMO_DATA/],
+    [{ SESSION_MAX_DAYS: '0' }, /SESSION_MAX_DAYS/],
+    [{ SESSION_MAX_DAYS: '1.5' }, /SESSION_MAX_DAYS/],
   ])('rejects %j', (raw, message) => {
     expect(() => parseEnv(raw)).toThrow(ConfigError);
     expect(() => parseEnv(raw)).toThrow(message);
@@ -62,10 +64,11 @@ describe('parseEnv', () => {
 describe('JWT settings', () => {
   const strong = 'Qm3vX9tLr7Wc2NpK8sZd5FhJ1yGb4TaE6uRwPq0Vn';
 
-  it('defaults to 15-minute access tokens, 14-day refresh tokens, and an issuer and audience', () => {
+  it('defaults to 15-minute access tokens, 14-day refresh tokens, 30-day sessions, and an issuer and audience', () => {
     expect(parseEnv({})).toMatchObject({
       JWT_EXPIRES_IN: 900,
       REFRESH_TOKEN_TTL_SECONDS: 14 * 86_400,
+      SESSION_MAX_DAYS: 30,
       JWT_ISSUER: 'retail-realtime',
       JWT_AUDIENCE: 'retail-realtime',
       JWT_PREVIOUS_SECRETS: [],

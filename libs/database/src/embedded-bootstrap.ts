@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@retail/config';
-import { seedDemoData } from './seed/seed-data.js';
+import { describeDemoDeviceKeys, seedDemoData } from './seed/seed-data.js';
 import { deployMigrations } from './migrations/migrator.js';
 import { PrismaService } from './prisma.service.js';
 
@@ -22,8 +22,10 @@ export class EmbeddedBootstrap implements OnModuleInit {
     const applied = await deployMigrations(this.prisma.driver.factory, { log: (line) => this.logger.debug(line.trim()) });
     if (applied.length) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
     if (this.config.demo.seed && (await this.prisma.company.count()) === 0) {
-      await seedDemoData(this.prisma);
+      const deviceKeys = await seedDemoData(this.prisma);
       this.logger.log('Seeded the demo chain (demo passwords: demo1234)');
+      // Random keys, in a developer's console only: never in production logs.
+      if (deviceKeys && this.config.nodeEnv === 'development') this.logger.log(describeDemoDeviceKeys(deviceKeys));
     }
   }
 }

@@ -1,10 +1,11 @@
 export { databaseNow } from './database-clock.js';
 export { DatabaseModule } from './database.module.js';
+export { deviceKeyHash, deviceKeyMatches, newDeviceKey } from './device-keys.js';
 export { openDriverAdapter, type OpenedDriverAdapter } from './driver-adapter.js';
 export { createMigration, defaultMigrationPaths, deployMigrations } from './migrations/migrator.js';
 export { PrismaService } from './prisma.service.js';
 export { StatementCounts } from './statement-counts.js';
-export { DEMO_PASSWORD, DEMO_USER_EMAILS, seedDemoData } from './seed/seed-data.js';
+export { DEMO_PASSWORD, DEMO_USER_EMAILS, seedDemoData, type DemoDeviceKey } from './seed/seed-data.js';
 export {
   afterCommit,
   beforeCommit,
@@ -43,5 +44,6 @@ export type {
   ChatMessage,
   IdempotencyKey,
   RefreshToken,
+  LoginSession,
 } from './generated/client.js';
 export * from './generated/enums.js';

@@ -57,23 +57,32 @@ export interface SessionTokens {
   expiresIn: number;
 }
 
+/**
+ * The key of every seeded till in a test database (createTestDatabase writes its hash): what
+ * `login` sends with a `deviceId` unless told another key. Tests only; never a real till's key.
+ */
+export const TEST_DEVICE_KEY = 'test-only-device-key-0000000000000000000000';
+
+export interface LoginOptions {
+  password?: string;
+  /** Log in on this till, with `deviceKey` (default TEST_DEVICE_KEY). */
+  deviceId?: string;
+  deviceKey?: string;
+}
+
 /** Logs a demo user in; resolves with both tokens. */
-export async function loginSession(
-  baseUrl: string,
-  email: string,
-  extra: { deviceId?: string; password?: string } = {},
-): Promise<SessionTokens> {
+export async function loginSession(baseUrl: string, email: string, extra: LoginOptions = {}): Promise<SessionTokens> {
   const { status, body } = await api(baseUrl, 'POST', '/auth/login', undefined, {
     email,
     password: extra.password ?? 'demo1234',
-    ...(extra.deviceId ? { deviceId: extra.deviceId } : {}),
+    ...(extra.deviceId ? { deviceId: extra.deviceId, deviceKey: extra.deviceKey ?? TEST_DEVICE_KEY } : {}),
   });
   if (status !== 200) throw new Error(`login ${email} failed: ${status} ${JSON.stringify(body)}`);
   return body;
 }
 
 /** Logs a demo user in; resolves with the access token. */
-export async function login(baseUrl: string, email: string, extra: { deviceId?: string; password?: string } = {}): Promise<string> {
+export async function login(baseUrl: string, email: string, extra: LoginOptions = {}): Promise<string> {
   return (await loginSession(baseUrl, email, extra)).accessToken;
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { deployMigrations, openDriverAdapter, PrismaService, seedDemoData } from '@retail/database';
+import { deployMigrations, deviceKeyHash, openDriverAdapter, PrismaService, seedDemoData } from '@retail/database';
+import { TEST_DEVICE_KEY } from './clients.js';
 import { POSTGRES_ADMIN_URI } from './probe-services.js';
 
 export interface TestDatabase {
@@ -19,8 +20,9 @@ async function admin<T>(adminUri: string, work: (client: pg.Client) => Promise<T
 }
 
 /**
- * A fresh PostgreSQL database for one test file: created, migrated and seeded; dropped by `drop()`.
- * On the shared server, or on the one `adminUri` names (e.g. a private server a test stops).
+ * A fresh PostgreSQL database for one test file: created, migrated and seeded, every seeded till
+ * keyed with TEST_DEVICE_KEY; dropped by `drop()`. On the shared server, or on the one `adminUri`
+ * names (e.g. a private server a test stops).
  */
 export async function createTestDatabase({ migrate = true, seed = true, adminUri = POSTGRES_ADMIN_URI } = {}): Promise<TestDatabase> {
   const name = `rt_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
@@ -31,7 +33,11 @@ export async function createTestDatabase({ migrate = true, seed = true, adminUri
   const prisma = await connectPrisma(uri);
   try {
     await deployMigrations(prisma.driver.factory);
-    if (seed) await seedDemoData(prisma);
+    if (seed) {
+      await seedDemoData(prisma);
+      // The seed's till keys are random and shown to nobody: tests log in on tills with a known one.
+      await prisma.posDevice.updateMany({ data: { keyHash: deviceKeyHash(TEST_DEVICE_KEY) } });
+    }
   } finally {
     await prisma.onApplicationShutdown();
   }

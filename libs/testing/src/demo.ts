@@ -38,3 +38,10 @@ export async function createUser(
   if (status !== 201) throw new Error(`creating ${email} failed: ${status} ${JSON.stringify(body)}`);
   return { id: body.id as string, email, password };
 }
+
+/** Issues a till a new key as its company's ADMIN (the old one stops working, its sessions end); answers the key. */
+export async function issueDeviceKey(baseUrl: string, adminToken: string, workspaceId: string, deviceId: string): Promise<string> {
+  const { status, body } = await api(baseUrl, 'POST', `/workspaces/${workspaceId}/devices/${deviceId}/key`, adminToken);
+  if (status !== 200) throw new Error(`issuing a key to device ${deviceId} failed: ${status} ${JSON.stringify(body)}`);
+  return body.deviceKey;
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { permissionsFor, type Principal } from '@retail/auth';
 import { openDriverAdapter, PrismaService, TransactionRunner } from '@retail/database';
 import { createTestDatabase } from './database.js';
@@ -18,6 +19,8 @@ export async function startDomainHarness() {
       workspaceIds: user.role === 'ADMIN' ? [] : user.workspaces.map((w) => w.workspaceId),
       role: user.role,
       permissions: permissionsFor(user.role),
+      // Domain services take the principal as given: no session row is looked up.
+      sessionId: randomUUID(),
       accessVersion: user.accessVersion,
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     };

@@ -10,15 +10,17 @@ export {
   record,
   sessionEnd,
   sleep,
+  TEST_DEVICE_KEY,
   until,
   type ApiResponse,
+  type LoginOptions,
   type SessionTokens,
   type StreamSocket,
   type TestEnvelope,
 } from './clients.js';
 export { connectPrisma, createTestDatabase, type TestDatabase } from './database.js';
 export { allCaughtUp, consecutive, openDashboard, type Dashboard } from './dashboards.js';
-export { createUser, demoIds } from './demo.js';
+export { createUser, demoIds, issueDeviceKey } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
 export { HAPROXY_CONFIG, startHaproxy, startHaproxyOnDns, type Haproxy } from './haproxy.js';
 export { readMetrics } from './metrics.js';

@@ -1,6 +1,6 @@
 import { Global, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AccessChanges, type Principal } from '@retail/auth';
+import { AccessChanges, LoginSessions, type Principal } from '@retail/auth';
 import { AppConfig, parseEnv } from '@retail/config';
 import { PrismaService, TransactionRunner } from '@retail/database';
 import { InventoryModule } from '@retail/inventory';
@@ -27,8 +27,9 @@ export async function startRetailApp() {
       { provide: AppConfig, useValue: config },
       // Without Redis: access changes are announced to this process only.
       { provide: AccessChanges, useValue: new AccessChanges(new RedisConnections(config)) },
+      LoginSessions,
     ],
-    exports: [PrismaService, TransactionRunner, RealtimeService, AppConfig, AccessChanges],
+    exports: [PrismaService, TransactionRunner, RealtimeService, AppConfig, AccessChanges, LoginSessions],
   })
   class TestInfrastructure {}
 

@@ -6,7 +6,9 @@ const b64 = (value: object | string) => Buffer.from(typeof value === 'string' ? 
 
 /**
  * Hand-made JWTs for the refusal tests (expired, wrong secret, wrong algorithm, unknown key). The
- * `kid` is the one the server gives `secret`, unless one is named (`null`: none).
+ * `kid` is the one the server gives `secret`, unless one is named (`null`: none). Take the claims
+ * from a real token (decodeClaims): its `sid` names a live session, which the server checks; a
+ * token without `sid` is token_invalid, one whose session ended or is not its own token_revoked.
  */
 export function craftToken(
   claims: Record<string, unknown>,

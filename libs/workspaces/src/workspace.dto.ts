@@ -7,6 +7,12 @@ export const DeviceSchema = z
   .object({ id: Id, name: z.string(), workspaceId: Id, retired: z.boolean().describe("A retired device's tokens are refused") })
   .meta({ id: 'PosDevice' });
 
+export const DeviceWithKeySchema = DeviceSchema.extend({
+  deviceKey: z
+    .string()
+    .describe("The till's key, shown this once (only its hash is kept): log in on the till with it. A new one replaces it."),
+}).meta({ id: 'PosDeviceWithKey' });
+
 const DeviceName = z.string().trim().min(1).max(100).describe('Unique within the store');
 export const CreateDeviceSchema = z.object({ name: DeviceName }).meta({ id: 'CreateDeviceRequest' });
 export type CreateDeviceDto = z.output<typeof CreateDeviceSchema>;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
@@ -7,6 +7,7 @@ import { DevicesService } from './devices.service.js';
 import {
   CreateDeviceSchema,
   DeviceSchema,
+  DeviceWithKeySchema,
   UpdateWorkspaceSchema,
   WorkspaceSchema,
   type CreateDeviceDto,
@@ -55,8 +56,8 @@ export class WorkspacesController {
 
   @Post(':id/devices')
   @RequirePermissions('devices:manage')
-  @ApiOperation({ summary: 'Add a POS device to a store; its name is unique within the store' })
-  @ApiResponse({ status: 201, standardSchema: DeviceSchema })
+  @ApiOperation({ summary: "Add a POS device to a store; its name is unique within the store. Answers the till's key, once" })
+  @ApiResponse({ status: 201, standardSchema: DeviceWithKeySchema })
   @ApiErrors(400, 401, 403, 404, 409)
   addDevice(
     @CurrentUser() admin: Principal,
@@ -64,5 +65,21 @@ export class WorkspacesController {
     @Body({ schema: CreateDeviceSchema }) body: CreateDeviceDto,
   ) {
     return this.devicesOf.create(admin, id, body);
+  }
+
+  @Post(':id/devices/:deviceId/key')
+  @HttpCode(200)
+  @RequirePermissions('devices:manage')
+  @ApiOperation({
+    summary: "Issue a till a new key, shown once: the old key stops working and the till's sessions end (tokens and sockets)",
+  })
+  @ApiResponse({ status: 200, standardSchema: DeviceWithKeySchema })
+  @ApiErrors(400, 401, 403, 404)
+  issueDeviceKey(
+    @CurrentUser() admin: Principal,
+    @Param('id', { schema: Id }) id: string,
+    @Param('deviceId', { schema: Id }) deviceId: string,
+  ) {
+    return this.devicesOf.issueKey(admin, id, deviceId);
   }
 }

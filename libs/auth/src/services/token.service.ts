@@ -2,7 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { AppConfig, jwtKeyId } from '@retail/config';
-import { AppError } from '@retail/common';
+import { AppError, Id } from '@retail/common';
 import type { AccessTokenClaims } from '../principal.js';
 
 // Pinned: a token naming any other algorithm (none, RS256 with the secret as a "public key") is refused.
@@ -52,13 +52,15 @@ export class TokenService {
     return { accessToken, expiresIn };
   }
 
-  /** Throws AppError 401 with code token_missing, token_invalid or token_expired. */
+  /** Throws AppError 401 with code token_missing, token_invalid or token_expired. A token naming no session (`sid`) is invalid. */
   verify(token: string | undefined | null): VerifiedToken {
     if (!token) throw AppError.unauthorized('Access token is missing', 'token_missing');
     const claims = this.verifiedClaims(token);
-    if (typeof claims.exp !== 'number' || !claims.sub || !claims.companyId || !Number.isInteger(claims.ver)) throw invalid();
+    if (typeof claims.exp !== 'number' || !claims.sub || !claims.companyId || !Number.isInteger(claims.ver) || !isSessionId(claims.sid)) {
+      throw invalid();
+    }
     const { sub, companyId, ver, deviceId, sid } = claims;
-    return { claims: { sub, companyId, ver, ...(deviceId ? { deviceId } : {}), ...(sid ? { sid } : {}) }, expiresAt: claims.exp };
+    return { claims: { sub, companyId, ver, ...(deviceId ? { deviceId } : {}), sid }, expiresAt: claims.exp };
   }
 
   private verifiedClaims(token: string): AccessTokenClaims & { exp?: number } {
@@ -79,6 +81,8 @@ export class TokenService {
 }
 
 const invalid = () => AppError.unauthorized('Access token is invalid', 'token_invalid');
+// A session id is looked up in the database: anything but a UUID is refused before it gets there.
+const isSessionId = (sid: unknown): sid is string => Id.safeParse(sid).success;
 
 /** Extracts a bearer token from an `Authorization` header value. */
 export function bearerToken(header: string | string[] | undefined): string | undefined {

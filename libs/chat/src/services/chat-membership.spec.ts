@@ -8,6 +8,7 @@ const principal = (role: Principal['role'], userId = 'u1'): Principal => ({
   workspaceIds: [],
   role,
   permissions: permissionsFor(role),
+  sessionId: 's1',
   accessVersion: 1,
   expiresAt: 0,
 });

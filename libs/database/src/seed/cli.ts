@@ -3,9 +3,10 @@
 import { parseEnv, seedsDemoData } from '@retail/config';
 import { openDriverAdapter } from '../driver-adapter.js';
 import { PrismaService } from '../prisma.service.js';
-import { seedDemoData } from './seed-data.js';
+import { describeDemoDeviceKeys, seedDemoData } from './seed-data.js';
 
-if (!seedsDemoData(parseEnv(process.env))) {
+const env = parseEnv(process.env);
+if (!seedsDemoData(env)) {
   console.log('Not seeding: NODE_ENV=production without SEED_DEMO_DATA=true.');
   process.exit(0);
 }
@@ -13,12 +14,13 @@ const prisma = new PrismaService(
   await openDriverAdapter({ databaseUri: process.env.DATABASE_URI, dataDir: process.env.DATA_DIR || './data' }),
 );
 try {
-  const created = await seedDemoData(prisma);
+  const deviceKeys = await seedDemoData(prisma);
   console.log(
-    created
+    deviceKeys
       ? "Seeded the demo chain. Every demo user's password is demo1234 (demo data only)."
       : 'Demo data already present; nothing to do.',
   );
+  if (deviceKeys && env.NODE_ENV === 'development') console.log(describeDemoDeviceKeys(deviceKeys));
 } finally {
   await prisma.onApplicationShutdown();
 }

@@ -1,4 +1,5 @@
 import { hashPassword } from '@retail/passwords';
+import { newDeviceKey } from '../device-keys.js';
 import type { PrismaClient } from '../generated/client.js';
 import type { Role } from '../generated/enums.js';
 import { seedDemoChat } from './seed-chat.js';
@@ -61,24 +62,43 @@ const DEMO_CHAINS: Array<{
 /** Every demo account: a production replica refuses to start while one still has DEMO_PASSWORD. */
 export const DEMO_USER_EMAILS = DEMO_CHAINS.flatMap((chain) => chain.users.map((u) => u.email));
 
-/** Creates the demo chains in one transaction. Skips when "Demo Retail" already exists. */
-export async function seedDemoData(prisma: PrismaClient): Promise<boolean> {
-  if (await prisma.company.findFirst({ where: { name: 'Demo Retail' } })) return false;
+/** A demo till's key, random on every seed: printed in development only, never in production logs. */
+export interface DemoDeviceKey {
+  device: string;
+  deviceKey: string;
+}
+
+/** The message that shows a developer the demo tills' keys; only ever printed with NODE_ENV=development. */
+export const describeDemoDeviceKeys = (keys: DemoDeviceKey[]): string =>
+  [
+    'Demo till keys (development only; log in on a till with its deviceId and deviceKey):',
+    ...keys.map(({ device, deviceKey }) => `  ${device}: ${deviceKey}`),
+  ].join('\n');
+
+/**
+ * Creates the demo chains in one transaction, and answers the demo tills' keys (they exist nowhere
+ * else: only their hashes are stored). Skips, answering undefined, when "Demo Retail" already exists.
+ */
+export async function seedDemoData(prisma: PrismaClient): Promise<DemoDeviceKey[] | undefined> {
+  if (await prisma.company.findFirst({ where: { name: 'Demo Retail' } })) return undefined;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const deviceKeys: DemoDeviceKey[] = [];
   await prisma.$transaction(async (tx) => {
     for (const chain of DEMO_CHAINS) {
       const company = await tx.company.create({ data: { name: chain.name } });
       const workspaceIds = new Map<string, string>();
       for (const demo of chain.workspaces) {
+        const keys = demo.devices.map((device) => ({ device, ...newDeviceKey() }));
         const workspace = await tx.workspace.create({
           data: {
             companyId: company.id,
             name: demo.name,
             timeZone: 'UTC',
-            devices: { create: demo.devices.map((name) => ({ name })) },
+            devices: { create: keys.map(({ device, keyHash }) => ({ name: device, keyHash })) },
           },
         });
         workspaceIds.set(workspace.name, workspace.id);
+        deviceKeys.push(...keys.map(({ device, deviceKey }) => ({ device, deviceKey })));
       }
       let adminId = '';
       for (const user of chain.users) {
@@ -108,5 +128,5 @@ export async function seedDemoData(prisma: PrismaClient): Promise<boolean> {
     }
     await seedDemoChat(tx);
   });
-  return true;
+  return deviceKeys;
 }

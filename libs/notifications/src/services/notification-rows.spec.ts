@@ -15,6 +15,7 @@ const principal = (role: Principal['role'], workspaceIds: string[]): Principal =
   workspaceIds,
   role,
   permissions: permissionsFor(role),
+  sessionId: 'e0000000-0000-4000-8000-000000000006',
   accessVersion: 1,
   expiresAt: 0,
 });

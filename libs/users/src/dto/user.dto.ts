@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NewPassword } from '@retail/auth';
 import { Id, PageQuery, pageOf } from '@retail/common';
 import { Role } from '@retail/database';
 
@@ -34,7 +35,7 @@ export const CreateUserSchema = z
       .transform((e) => e.toLowerCase()),
     name: z.string().trim().min(1).max(100),
     role: Roles,
-    password: z.string().min(8).max(200),
+    password: NewPassword,
     workspaceIds: WorkspaceIds,
   })
   .meta({ id: 'CreateUserRequest' });
@@ -44,7 +45,11 @@ export const UpdateUserSchema = z
   .object({
     role: Roles.describe("A new role revokes the user's tokens"),
     workspaceIds: WorkspaceIds.describe("Replaces the user's stores; a store taken away is out of reach at once"),
-    disabled: z.boolean().describe("Disabling revokes the user's tokens and refuses their logins"),
+    disabled: z
+      .boolean()
+      .describe(
+        "Disabling revokes the user's tokens, ends every session of theirs for good (re-enabling revives none) and refuses their logins",
+      ),
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'Give at least one field to change')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessChanges, hashPassword, type Principal } from '@retail/auth';
+import { AccessChanges, hashPassword, LoginSessions, type Principal } from '@retail/auth';
 import { AppError, byCreatedAt, isUniqueViolation, newestFirstAfter, newestFirstOrder, toPage } from '@retail/common';
 import { PrismaService, TransactionRunner, type Db } from '@retail/database';
 import type { CreateUserDto, UpdateUserDto, UsersQueryDto } from '../dto/user.dto.js';
@@ -12,6 +12,7 @@ export class UsersService {
     private readonly prisma: PrismaService,
     private readonly transactions: TransactionRunner,
     private readonly accessChanges: AccessChanges,
+    private readonly loginSessions: LoginSessions,
   ) {}
 
   /** Newest first, cursor-paged. */
@@ -50,7 +51,8 @@ export class UsersService {
   /**
    * A new role or disabling bumps the access version, which revokes every token of the user; new
    * stores take effect without revoking anything. Either way every replica hears of it once the
-   * change commits, and re-checks the user's live sockets.
+   * change commits, and re-checks the user's live sockets. Disabling also ends every session of
+   * the user for good: re-enabling them revives none (they log in again).
    */
   async update(admin: Principal, userId: string, { role, workspaceIds, disabled }: UpdateUserDto) {
     if (userId === admin.userId && (disabled === true || (role && role !== admin.role))) {
@@ -64,12 +66,14 @@ export class UsersService {
         await tx.workspaceMember.deleteMany({ where: { userId } });
         await tx.workspaceMember.createMany({ data: workspaceIds.map((workspaceId) => ({ userId, workspaceId })) });
       }
-      const revokes = (role !== undefined && role !== user.role) || (disabled === true && !user.disabled);
+      const disabling = disabled === true && !user.disabled;
+      const revokes = (role !== undefined && role !== user.role) || disabling;
       const updated = await tx.user.update({
         where: { id: userId },
         data: { role, disabled, ...(revokes ? { accessVersion: { increment: 1 } } : {}) },
         select: USER_SELECT,
       });
+      if (disabling) await this.loginSessions.endAllOfUser(tx, userId, 'USER_DISABLED');
       this.accessChanges.announceAfterCommit(tx, { userIds: [userId] });
       return toUserView(updated);
     });
