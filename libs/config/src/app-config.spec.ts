@@ -76,7 +76,8 @@ describe('AppConfig safe defaults', () => {
   it('defaults the limits: 50/s per user, 1000/s per company, 100 sockets per user, at least one hash at a time', () => {
     const { rateLimits, websocket, login } = config({});
     expect(rateLimits).toEqual({ userPerSecond: 50, companyPerSecond: 1000 });
-    expect(websocket.socketsPerUserMax).toBe(100);
+    expect(websocket).toMatchObject({ socketsPerUserMax: 100, accessRecheckSeconds: 60, maxHeldEvents: 10_000 });
+    expect(websocket.replayEventsPerUserPerMinute).toBe(50_000);
     expect(login.hashConcurrency).toBeGreaterThanOrEqual(1);
     expect(login.hashQueue).toBe(16);
   });

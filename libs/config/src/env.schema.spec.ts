@@ -51,6 +51,8 @@ describe('parseEnv', () => {
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 16/],
     [{ RATE_LIMIT_USER_PER_SECOND: '-1' }, /RATE_LIMIT_USER_PER_SECOND/],
     [{ SOCKETS_PER_USER_MAX: '0' }, /SOCKETS_PER_USER_MAX/],
+    [{ SOCKET_ACCESS_RECHECK_SECONDS: '61' }, /SOCKET_ACCESS_RECHECK_SECONDS/],
+    [{ REPLAY_EVENTS_PER_USER_PER_MINUTE: '-1' }, /REPLAY_EVENTS_PER_USER_PER_MINUTE/],
     [{ SEED_DEMO_DATA: 'yes' }, /SEED_DEMO_DATA/],
   ])('rejects %j', (raw, message) => {
     expect(() => parseEnv(raw)).toThrow(ConfigError);
