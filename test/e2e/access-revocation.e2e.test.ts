@@ -140,7 +140,7 @@ describeWithServices(['postgres', 'redis'], 'revocation that reaches REST and li
     }
   });
 
-  it("a socket that left its own user: and pos: rooms is still ended on every replica when its user is disabled", async () => {
+  it('a socket that left its own user: and pos: rooms is still ended on every replica when its user is disabled', async () => {
     const device = await api(base(0), 'POST', `/workspaces/${ids.centro}/devices`, admin, { name: `Till ${Date.now()}` });
     const cashier = await createUser(base(0), admin, { role: 'CASHIER', workspaceIds: [ids.centro] });
     const token = await login(base(0), cashier.email, { password: cashier.password, deviceId: device.body.id });

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { COMMANDS, CONTROL_EVENTS, EVENTS, NAMESPACES, Rooms } from '@retail/realtime-protocol';
+import { COMMANDS, CONTROL_EVENTS, EVENTS, NAMESPACES, Rooms, type EventName } from '@retail/realtime-protocol';
 import {
   ack,
   api,
@@ -16,6 +16,7 @@ import {
   login,
   memoryProbeEnv,
   probedMemory,
+  readMetrics,
   REDIS_TEST_URL,
   sleep,
   startCluster,
@@ -27,6 +28,7 @@ import {
 // Replica A: no rate limits (it takes hundreds of handshakes), few sockets per user, a replay cap.
 const SOCKET_CAP = 25;
 const REPLAY_CAP = 40_000;
+const HELD_CAP = 10;
 // Replica B: the per-user budget the flood runs into, 20 a second over the 5 s window.
 const USER_PER_SECOND = 20;
 const USER_WINDOW_BUDGET = USER_PER_SECOND * 5;
@@ -80,6 +82,9 @@ describeWithServices(['postgres', 'redis'], 'sockets bounded per user and per co
               RATE_LIMIT_USER_PER_SECOND: '0',
               RATE_LIMIT_COMPANY_PER_SECOND: '0',
               REPLAY_EVENTS_PER_USER_PER_MINUTE: String(REPLAY_CAP),
+              SOCKET_MAX_HELD_EVENTS: String(HELD_CAP),
+              // Out of the way: the stalled client below must be ended for what it holds, not for what it buffers.
+              SOCKET_MAX_BUFFERED_BYTES: String(256 * 2 ** 20),
               ...memoryProbeEnv(probe),
             }
           : { RATE_LIMIT_USER_PER_SECOND: String(USER_PER_SECOND), RATE_LIMIT_COMPANY_PER_SECOND: '0' },
@@ -142,8 +147,10 @@ describeWithServices(['postgres', 'redis'], 'sockets bounded per user and per co
   it('a resume of 200 rooms by 20 sockets at once: one replay per socket at a time, the replay cap, and bounded memory', async () => {
     const { httpUrl, wsUrl } = replica(0);
     const admin = await login(httpUrl, 'admin@demo.local');
-    const rooms = await storesWithHistory(db.uri, decodeClaims(admin).companyId);
+    const stores = await createStores(db.uri, decodeClaims(admin).companyId);
+    const rooms = await withHistory(db.uri, EVENTS.posDailyTotalsUpdated.name, stores.map(Rooms.workspace), EVENTS_PER_STORE);
     const halves = [rooms.slice(0, STORES / 2), rooms.slice(STORES / 2)];
+    const firstHalf = new Set(halves[0].map(({ room }) => room));
     const positions = (half: typeof rooms) => Object.fromEntries(half.map(({ room, epoch }) => [room, { offset: '0', epoch }]));
 
     // Every message of every socket, in order: a replayed event is labelled by the half of the rooms it belongs to.
@@ -153,7 +160,7 @@ describeWithServices(['postgres', 'redis'], 'sockets bounded per user and per co
       received.map((log) =>
         connectSocket(wsUrl, 'pos', admin, {
           onSocket: (s) => {
-            s.on(EVENTS.posDailyTotalsUpdated.name, (e) => log.push(halves[0].some((r) => r.id === e.workspaceId) ? 'A' : 'B'));
+            s.on(EVENTS.posDailyTotalsUpdated.name, (e) => log.push(firstHalf.has(Object.keys(e.positions)[0]) ? 'A' : 'B'));
             s.on(CONTROL_EVENTS.resumeOk.name, () => log.push('ok'));
             s.on(CONTROL_EVENTS.resumeReset.name, (reset) => (resets.push(reset.reason), log.push('reset')));
           },
@@ -172,7 +179,9 @@ describeWithServices(['postgres', 'redis'], 'sockets bounded per user and per co
       }
     })();
     // Each socket resumes its 200 rooms as the client library sends more than one batch: two commands at once.
-    const answers = await Promise.all(resumers.flatMap((s) => halves.map((half) => ack(s, COMMANDS.resume.name, { rooms: positions(half) }))));
+    const answers = await Promise.all(
+      resumers.flatMap((s) => halves.map((half) => ack(s, COMMANDS.resume.name, { rooms: positions(half) }))),
+    );
     expect(answers.every((a) => a.ok)).toBe(true);
     await until('every replay over', () => received.every((log) => log.filter((m) => m === 'ok').length === 2), 120_000);
     replaying = false;
@@ -192,36 +201,90 @@ describeWithServices(['postgres', 'redis'], 'sockets bounded per user and per co
     expect(new Set(resets)).toEqual(new Set(['replay_limited']));
     expect((peak - before) / 2 ** 20).toBeLessThan(HEAP_GROWTH_MAX_MB);
   });
+
+  it('ends, slow_consumer, a socket whose replay stalls while more than SOCKET_MAX_HELD_EVENTS live events wait for it', async () => {
+    const { httpUrl, wsUrl } = replica(0);
+    const [admin, manager] = await Promise.all([login(httpUrl, 'admin@demo.local'), login(httpUrl, 'manager@demo.local')]);
+    const company = Rooms.company(decodeClaims(manager).companyId);
+    // ~20 MB of history: more than the loopback socket buffers take, so the replay waits for a reader that never reads.
+    const [{ epoch }] = await withHistory(db.uri, EVENTS.systemInfo.name, [company], 10_000);
+    const metric = async (series: string) => (await readMetrics(httpUrl))(`${series}{namespace="${NAMESPACES.notifications.path}"}`);
+    const connected = await metric('realtime_sockets_connected');
+    const stop = await stalledResume(wsUrl, manager, { [company]: { offset: '0', epoch } });
+    try {
+      await until('the stalled socket connected', async () => (await metric('realtime_sockets_connected')) === connected + 1);
+      for (let i = 0; i <= HELD_CAP; i++) {
+        expect((await api(httpUrl, 'POST', '/notifications', admin, { title: `Live ${i}`, message: 'held' })).status).toBe(201);
+      }
+      await until('the socket ended', async () => (await metric('realtime_sockets_connected')) === connected);
+      expect(await metric('realtime_slow_consumer_disconnects_total')).toBe(1);
+    } finally {
+      stop();
+    }
+  });
 });
 
 /**
- * STORES new stores of the company, each with EVENTS_PER_STORE relayed events of ~2 KB in its
- * `/pos` stream: written into the outbox as a commit would, then given their offsets by the relay.
+ * A raw client that connects to `/notifications` resuming `resume`, then never reads again (its TCP
+ * socket paused): the server's writes back up. Resolves with what closes it.
  */
-async function storesWithHistory(uri: string, companyId: string) {
+function stalledResume(wsUrl: string, token: string, resume: Record<string, { offset: string; epoch: string }>): Promise<() => void> {
+  const ws = new WebSocket(`${wsUrl.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  return new Promise((resolve, reject) => {
+    ws.on('message', (raw) => {
+      if (!raw.toString().startsWith('0')) return;
+      ws.send(`40${NAMESPACES.notifications.path},${JSON.stringify({ token, resume })}`);
+      // ws keeps its TCP socket as `_socket`; its types leave it out.
+      (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      resolve(() => ws.terminate());
+    });
+    ws.on('error', reject);
+  });
+}
+
+/** Runs `work` on a connection to the test database. */
+async function withDatabase<T>(uri: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: uri });
   await client.connect();
   try {
-    const { rows: stores } = await client.query<{ id: string }>(
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** STORES new stores of the company; answers their ids. */
+async function createStores(uri: string, companyId: string): Promise<string[]> {
+  const { rows } = await withDatabase(uri, (client) =>
+    client.query<{ id: string }>(
       `INSERT INTO "Workspace" (id, "companyId", name) SELECT gen_random_uuid(), $1, 'Replay store ' || n FROM generate_series(1, $2::int) n RETURNING id`,
       [companyId, STORES],
-    );
+    ),
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * `count` events of ~2 KB in each room's stream, interleaved: written into the outbox as a commit
+ * would, then given their offsets by the relay. Answers each room's epoch.
+ */
+async function withHistory(uri: string, type: EventName, rooms: string[], count: number) {
+  const namespace = NAMESPACES[Object.values(EVENTS).find((event) => event.name === type)!.namespace].path;
+  return withDatabase(uri, async (client) => {
     await client.query(
       `INSERT INTO realtime_event (id, namespace, rooms, envelope)
-       SELECT e.id, $1, ARRAY['workspace:' || e.store], jsonb_build_object(
-         'id', e.id, 'type', $2::text, 'occurredAt', now(), 'companyId', $3::text, 'workspaceId', e.store, 'data', jsonb_build_object('pad', repeat('x', 2000)))
-       FROM (SELECT gen_random_uuid() AS id, s AS store FROM unnest($4::uuid[]) s, generate_series(1, $5::int) n ORDER BY n, s) e`,
-      [NAMESPACES.pos.path, EVENTS.posDailyTotalsUpdated.name, companyId, stores.map((s) => s.id), EVENTS_PER_STORE],
+       SELECT e.id, $1, ARRAY[e.room], jsonb_build_object(
+         'id', e.id, 'type', $2::text, 'occurredAt', now(), 'data', jsonb_build_object('pad', repeat('x', 2000)))
+       FROM (SELECT gen_random_uuid() AS id, r AS room FROM unnest($3::text[]) r, generate_series(1, $4::int) n ORDER BY n, r) e`,
+      [namespace, type, rooms, count],
     );
     const relayed = async () =>
       Number((await client.query(`SELECT count(*) AS n FROM realtime_event WHERE relay_seq IS NULL`)).rows[0].n) === 0;
     await until('the relay gave every event its offset', relayed, 60_000);
     const { rows } = await client.query<{ room: string; epoch: string }>(
       `SELECT room, epoch FROM realtime_stream WHERE namespace = $1 AND room = ANY($2::text[])`,
-      [NAMESPACES.pos.path, stores.map((s) => Rooms.workspace(s.id))],
+      [namespace, rooms],
     );
-    return rows.map(({ room, epoch }) => ({ room, epoch, id: room.slice('workspace:'.length) }));
-  } finally {
-    await client.end();
-  }
+    return rows;
+  });
 }

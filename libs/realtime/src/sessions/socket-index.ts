@@ -47,10 +47,6 @@ export class SocketIndex {
     return [...this.keysOf.keys()];
   }
 
-  get size(): number {
-    return this.keysOf.size;
-  }
-
   private remove(socket: AuthedSocket): void {
     for (const key of this.keysOf.get(socket) ?? []) {
       const sockets = this.byKey.get(key)!;
