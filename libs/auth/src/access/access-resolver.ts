@@ -135,7 +135,10 @@ export class AccessResolver {
       select: { id: true, workspaceId: true, retired: true, workspace: { select: { companyId: true } } },
     });
     return new Map(
-      devices.map((device) => [device.id, { companyId: device.workspace.companyId, workspaceId: device.workspaceId, retired: device.retired }]),
+      devices.map((device) => [
+        device.id,
+        { companyId: device.workspace.companyId, workspaceId: device.workspaceId, retired: device.retired },
+      ]),
     );
   }
 }

@@ -80,7 +80,10 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
 
   /** Of `roomIds`, those the user may read (e.g. to resume on /chat): one query however many. */
   async readableRooms(user: Principal, roomIds: string[]): Promise<string[]> {
-    const rooms = await this.prisma.chatRoom.findMany({ where: { AND: [{ id: { in: roomIds } }, roomsVisibleTo(user)] }, select: { id: true } });
+    const rooms = await this.prisma.chatRoom.findMany({
+      where: { AND: [{ id: { in: roomIds } }, roomsVisibleTo(user)] },
+      select: { id: true },
+    });
     return rooms.map((room) => room.id);
   }
 

@@ -88,7 +88,8 @@ export class AccessRevalidation implements OnModuleInit {
 
   /** A re-check that failed: a refused token ends the session as revoked; anything else (the database down) fails closed. */
   failClosed(socket: AuthedSocket, error: unknown): void {
-    if (error instanceof AppError && error.getStatus() === HttpStatus.UNAUTHORIZED) return endSession(socket, 'token_revoked', error.message);
+    if (error instanceof AppError && error.getStatus() === HttpStatus.UNAUTHORIZED)
+      return endSession(socket, 'token_revoked', error.message);
     this.logger.warn(`could not check socket ${socket.id} again, ending it: ${(error as Error).message}`);
     endSession(socket, 'access_unverifiable', 'Your access could not be checked again; reconnect shortly');
   }

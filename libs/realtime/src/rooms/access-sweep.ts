@@ -85,7 +85,8 @@ export class AccessSweep implements OnModuleInit, OnModuleDestroy {
       for (const socket of groups[i]) {
         // Ended, refreshed or re-checked since (their principal is another object), or a change is on its way to it.
         if (!socket.connected || socket.data.principal !== before.get(socket) || this.revalidation.changedSince(mark, socket)) continue;
-        if (result.status === 'fulfilled') await this.revalidation.apply(socket, result.value, checks).catch((e) => this.unverified(socket, e));
+        if (result.status === 'fulfilled')
+          await this.revalidation.apply(socket, result.value, checks).catch((e) => this.unverified(socket, e));
         else this.unverified(socket, result.reason);
       }
     }

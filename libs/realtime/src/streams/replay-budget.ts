@@ -41,7 +41,11 @@ export class ReplayBudget {
     this.cap = config.websocket.replayEventsPerUserPerMinute;
     // Its own connection, opened at boot: no offline queue (Redis down fails at once), a lenient timeout.
     if (redis.enabled && this.cap > 0) {
-      this.client = redis.create('replay-budget', { enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 0 });
+      this.client = redis.create('replay-budget', {
+        enableOfflineQueue: false,
+        commandTimeout: COMMAND_TIMEOUT_MS,
+        maxRetriesPerRequest: 0,
+      });
     }
   }
 

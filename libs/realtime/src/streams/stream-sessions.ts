@@ -88,11 +88,13 @@ export class StreamSessions {
    */
   private queue(socket: AuthedSocket, replay: () => Promise<void>): Promise<void> {
     const previous = socket.data.replays ?? Promise.resolve();
-    const queued = previous.then(() => (socket.connected ? replay() : undefined)).catch((error: Error) => {
-      // Its rooms would stay held: the client reconnects and resumes instead.
-      this.logger.warn(`replay for ${socket.id} failed: ${error.message}`);
-      socket.disconnect(true);
-    });
+    const queued = previous
+      .then(() => (socket.connected ? replay() : undefined))
+      .catch((error: Error) => {
+        // Its rooms would stay held: the client reconnects and resumes instead.
+        this.logger.warn(`replay for ${socket.id} failed: ${error.message}`);
+        socket.disconnect(true);
+      });
     socket.data.replays = queued;
     return queued;
   }
