@@ -86,12 +86,10 @@ export class AccessRevalidation implements OnModuleInit {
     for (const room of await checks.lost(principal, namespace, socket.rooms)) await socket.leave(room);
   }
 
-  /** A re-check that failed: a refused token ends the session as revoked; anything else (the database down) fails closed. */
+  /** Ends a socket whose re-check failed: a refused token as revoked; anything else (the database down) fails closed. */
   failClosed(socket: AuthedSocket, error: unknown): void {
-    if (error instanceof AppError && error.getStatus() === HttpStatus.UNAUTHORIZED)
-      return endSession(socket, 'token_revoked', error.message);
-    this.logger.warn(`could not check socket ${socket.id} again, ending it: ${(error as Error).message}`);
-    endSession(socket, 'access_unverifiable', 'Your access could not be checked again; reconnect shortly');
+    if (refusedToken(error)) endSession(socket, 'token_revoked', (error as AppError).message);
+    else endSession(socket, 'access_unverifiable', 'Your access could not be checked again; reconnect shortly');
   }
 
   private async revalidate(change: AccessChange): Promise<void> {
@@ -105,7 +103,11 @@ export class AccessRevalidation implements OnModuleInit {
       const principal = await this.access.resolve(claimsOf(before), before.expiresAt);
       await this.apply(socket, principal, this.rooms.checks());
     } catch (error) {
+      if (!refusedToken(error)) this.logger.warn(`could not check socket ${socket.id} again, ending it: ${(error as Error).message}`);
       this.failClosed(socket, error);
     }
   }
 }
+
+/** Whether the resolver refused the token (401: revoked, …), as opposed to a check that could not run. */
+export const refusedToken = (error: unknown): boolean => error instanceof AppError && error.getStatus() === HttpStatus.UNAUTHORIZED;

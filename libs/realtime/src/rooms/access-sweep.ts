@@ -1,10 +1,9 @@
-import { HttpStatus, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { AccessResolver, claimsOf, type Principal } from '@retail/auth';
-import { AppError } from '@retail/common';
 import { AppConfig } from '@retail/config';
 import type { AuthedSocket } from '../handshake/socket-context.js';
 import { SocketIndex } from '../sessions/socket-index.js';
-import { AccessRevalidation } from './access-revalidation.js';
+import { AccessRevalidation, refusedToken } from './access-revalidation.js';
 import { RoomAccessService, type RoomChecks } from './room-access.service.js';
 
 // Distinct tokens resolved per batch: one query for their users, one for their devices, at most two for their rooms.
@@ -94,8 +93,8 @@ export class AccessSweep implements OnModuleInit, OnModuleDestroy {
 
   /** A refused token ends the session now; a failed read only once the socket's last verification would be too old by the next sweep. */
   private unverified(socket: AuthedSocket, error: unknown): void {
-    const refused = error instanceof AppError && error.getStatus() === HttpStatus.UNAUTHORIZED;
-    if (refused || Date.now() - socket.data.verifiedAt + this.tickMs > this.maxAgeMs) this.revalidation.failClosed(socket, error);
+    if (refusedToken(error) || Date.now() - socket.data.verifiedAt + this.tickMs > this.maxAgeMs)
+      this.revalidation.failClosed(socket, error);
   }
 }
 
