@@ -13,6 +13,7 @@ import {
   type Cluster,
   createTestDatabase,
   login,
+  memoryProbeEnv,
   POSTGRES_ADMIN_URI,
   probeServices,
   productBySku,
@@ -26,7 +27,7 @@ import {
 } from '@retail/testing';
 import { startControl, type ControlCluster } from './control/start-control.js';
 import { connectFanoutSockets, type FanoutStep, type FanoutTarget, measureFanoutStep } from './lib/fanout.js';
-import { measureSocketMemory, memoryProbeEnv, probePort, type SocketMemory } from './lib/memory.js';
+import { measureSocketMemory, probePort, type SocketMemory } from './lib/memory.js';
 import { cpuMeter } from './lib/cpu.js';
 import { measurePgbench, type PgbenchResult } from './lib/pgbench.js';
 import { writeReport, type BenchReport, type MeteredLoad } from './lib/report.js';
@@ -52,7 +53,13 @@ const SIZES = {
 } as const;
 type Size = keyof typeof SIZES;
 const REPLICAS = 3;
-const LOAD_CAPS = { SOCKETS_PER_USER_MAX: '100000', RATE_LIMIT_USER_PER_SECOND: '0', RATE_LIMIT_COMPANY_PER_SECOND: '0' };
+const LOAD_CAPS = {
+  SOCKETS_PER_USER_MAX: '100000',
+  RATE_LIMIT_USER_PER_SECOND: '0',
+  RATE_LIMIT_COMPANY_PER_SECOND: '0',
+  // The reconnect storm resumes 2,000 dashboards of one user at once.
+  REPLAY_EVENTS_PER_USER_PER_MINUTE: '0',
+};
 const CPU_PROFILE = resolve('bench/probe/cpu-profile.mjs');
 const RUN_DEADLINE_MS = 15 * 60_000;
 

@@ -27,6 +27,9 @@ import {
 } from '@retail/testing';
 
 const CLIENTS = 300;
+// The clients are one user's: lift the per-user socket cap above their number, and the per-user
+// budget their handshakes count against.
+const MANY_SOCKETS_OF_ONE_USER = { SOCKETS_PER_USER_MAX: '1000', RATE_LIMIT_USER_PER_SECOND: '0' };
 const POS_SOCKETS = 'realtime_sockets_connected{namespace="/pos"}';
 
 describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy in front: even balancing behind one address', () => {
@@ -38,8 +41,7 @@ describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy in front: even b
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // The 300 clients are one user's: lift the per-user socket cap above their number.
-    cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL, env: { SOCKETS_PER_USER_MAX: '1000' } });
+    cluster = await startCluster({ replicas: 3, databaseUri: db.uri, redisUrl: REDIS_TEST_URL, env: MANY_SOCKETS_OF_ONE_USER });
     haproxy = await startHaproxy(cluster.replicas);
   });
   afterAll(async () => {
@@ -111,7 +113,7 @@ describeWithServices(['postgres', 'redis', 'haproxy'], 'HAProxy takes replicas a
       replicas: 3,
       databaseUri: db.uri,
       redisUrl: REDIS_TEST_URL,
-      env: { SOCKETS_PER_USER_MAX: '1000' },
+      env: MANY_SOCKETS_OF_ONE_USER,
     });
     const dns = await startServiceDns();
     // As in Docker: every replica at its own address, all on the same two ports.

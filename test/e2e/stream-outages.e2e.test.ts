@@ -40,12 +40,13 @@ describeWithServices(['postgres', 'redis', 'nginx'], 'streams: a replica dies be
   beforeAll(async () => {
     db = await createTestDatabase();
     // Every dashboard is the one manager's, and a killed replica's socket slots are only freed
-    // when they expire: lift the per-user socket cap well above their number.
+    // when they expire: lift the per-user socket cap well above their number, and the per-user
+    // budget their handshakes count against.
     cluster = await startCluster({
       replicas: 3,
       databaseUri: db.uri,
       redisUrl: REDIS_TEST_URL,
-      env: { SOCKETS_PER_USER_MAX: String(DASHBOARDS * 5) },
+      env: { SOCKETS_PER_USER_MAX: String(DASHBOARDS * 5), RATE_LIMIT_USER_PER_SECOND: '0' },
     });
     nginx = await startNginx(cluster.replicas);
   });

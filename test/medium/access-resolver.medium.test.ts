@@ -147,6 +147,22 @@ describeWithServices(['postgres', 'redis'], 'AccessResolver and AccessChanges ac
     await expect(a.resolver.resolve({ ...live, sid: someoneElse.sid }, FAR)).rejects.toMatchObject({ code: 'token_revoked' });
   });
 
+  it('resolves many tokens again at once, from the database, not the cache: each settles apart', async () => {
+    const cashier = await userOf('cashier2@demo.local');
+    const centro = await prisma.workspace.findFirstOrThrow({ where: { name: 'Centro' } });
+    const current = { claims: await claimsFor('cashier2@demo.local'), expiresAt: FAR };
+    const outdated = { claims: { ...(await claimsFor('admin@demo.local')), ver: -1 }, expiresAt: FAR };
+    expect((await a.resolver.resolve(current.claims, FAR)).workspaceIds).not.toContain(centro.id);
+
+    // Not announced: the cache still has the old stores, a re-read does not.
+    await prisma.workspaceMember.create({ data: { userId: cashier.id, workspaceId: centro.id } });
+    const [fresh, revoked] = await a.resolver.resolveMany([current, outdated]);
+
+    expect(fresh).toMatchObject({ status: 'fulfilled', value: { userId: cashier.id, workspaceIds: expect.arrayContaining([centro.id]) } });
+    expect(revoked).toMatchObject({ status: 'rejected', reason: { code: 'token_revoked' } });
+    expect((await a.resolver.resolve(current.claims, FAR)).workspaceIds).toContain(centro.id);
+  });
+
   it('announces after the commit only: a rolled-back change is never announced', async () => {
     const transactions = new TransactionRunner(prisma);
     const before = a.heard.length;

@@ -116,6 +116,10 @@ describeWithServices(['postgres'], 'chat on PostgreSQL', () => {
     expect(await roomIds(otherAdmin)).not.toContain(room.id);
     expect(await roomIds(staff)).not.toContain(room.id);
     expect(await roomIds(cashier1)).toContain(room.id);
+    // The /chat gateway's resume check, for many rooms in one query.
+    expect(await chat.readableRooms(cashier1, [room.id])).toEqual([room.id]);
+    expect(await chat.readableRooms(staff, [room.id])).toEqual([]);
+    expect(await chat.readableRooms(otherAdmin, [room.id])).toEqual([]);
   });
 
   it('shows a SUPPORT room to every admin of its company, and only theirs', async () => {

@@ -9,7 +9,7 @@ import { DemoAccountsCheck } from './services/demo-accounts.check.js';
 import { LoginSlots } from './login/login-slots.js';
 import { LoginAttemptsService } from './login/login-attempts.service.js';
 import { LoginDeviceCookies } from './login/login-device-cookies.js';
-import { RateLimitGuard, RateLimitsModule } from './rate-limits/rate-limits.js';
+import { RateBudgets, RateLimitGuard, RateLimitsModule } from './rate-limits/rate-limits.js';
 import { LoginSessions } from './services/login-sessions.service.js';
 import { SessionService } from './services/session.service.js';
 import { TokenService } from './services/token.service.js';
@@ -29,10 +29,11 @@ import { TokenService } from './services/token.service.js';
     DemoAccountsCheck,
     AccessChanges,
     AccessResolver,
+    RateBudgets,
     { provide: APP_GUARD, useClass: AuthGuard },
     // After AuthGuard: the limits count per authenticated user and company.
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [TokenService, AccessChanges, AccessResolver, LoginSessions],
+  exports: [TokenService, AccessChanges, AccessResolver, LoginSessions, RateBudgets],
 })
 export class AuthModule {}

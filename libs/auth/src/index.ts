@@ -14,7 +14,7 @@ export {
   type AccessTokenClaims,
   type Principal,
 } from './principal.js';
-export { NoRateLimit } from './rate-limits/rate-limits.js';
+export { NoRateLimit, RateBudgets } from './rate-limits/rate-limits.js';
 export { hashPassword, verifyPassword } from '@retail/passwords';
 export { bearerToken, TokenService, type VerifiedToken } from './services/token.service.js';
 export { LoginSessions } from './services/login-sessions.service.js';

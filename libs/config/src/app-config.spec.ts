@@ -78,7 +78,8 @@ describe('AppConfig safe defaults', () => {
   it('defaults the limits: 50/s per user, 1000/s per company, 100 sockets per user, hashing lanes of their own', () => {
     const { rateLimits, websocket, passwordHashing } = config({});
     expect(rateLimits).toEqual({ userPerSecond: 50, companyPerSecond: 1000 });
-    expect(websocket.socketsPerUserMax).toBe(100);
+    expect(websocket).toMatchObject({ socketsPerUserMax: 100, accessRecheckSeconds: 60, maxHeldEvents: 10_000 });
+    expect(websocket.replayEventsPerUserPerMinute).toBe(50_000);
     expect(passwordHashing.login.concurrency).toBeGreaterThanOrEqual(1);
     expect(passwordHashing.login.queue).toBe(16);
     expect(passwordHashing.admin).toEqual({ concurrency: 1, queue: 8 });

@@ -11,7 +11,21 @@ export class AppConfig {
   readonly http: { port: number; host: string; trustProxy: string[]; docsEnabled: boolean };
   /** `'*'`: any origin; otherwise the only origins a browser may call REST or Socket.IO from (none: same-origin only). */
   readonly cors: { origins: '*' | string[] };
-  readonly websocket: { enabled: boolean; port: number; sharesHttpServer: boolean; socketsPerUserMax: number; maxBufferedBytes: number };
+  /**
+   * `accessRecheckSeconds`: every live socket's access is resolved again at least this often, and one
+   * whose access could not be verified for that long is ended. `maxHeldEvents`: live events held for a
+   * socket while it replays. `replayEventsPerUserPerMinute`: events replayed to one user's sockets, 0 = no cap.
+   */
+  readonly websocket: {
+    enabled: boolean;
+    port: number;
+    sharesHttpServer: boolean;
+    socketsPerUserMax: number;
+    maxBufferedBytes: number;
+    accessRecheckSeconds: number;
+    maxHeldEvents: number;
+    replayEventsPerUserPerMinute: number;
+  };
   readonly shutdown: { drainSeconds: number; timeoutMs: number };
   /** `served` false: no /metrics at all (production without METRICS_TOKEN). */
   readonly metrics: { token?: string; served: boolean };
@@ -73,6 +87,9 @@ export class AppConfig {
       sharesHttpServer: env.WEBSOCKET_PORT === env.PORT,
       socketsPerUserMax: env.SOCKETS_PER_USER_MAX,
       maxBufferedBytes: env.SOCKET_MAX_BUFFERED_BYTES,
+      accessRecheckSeconds: env.SOCKET_ACCESS_RECHECK_SECONDS,
+      maxHeldEvents: env.SOCKET_MAX_HELD_EVENTS,
+      replayEventsPerUserPerMinute: env.REPLAY_EVENTS_PER_USER_PER_MINUTE,
     };
     this.shutdown = { drainSeconds: env.DRAIN_SECONDS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS };
     this.metrics = { token: env.METRICS_TOKEN, served: Boolean(env.METRICS_TOKEN) || !production };

@@ -152,6 +152,18 @@ describe('createRealtimeClient', () => {
     expect(server.handshakes[2].resume).toEqual({ [R]: at(2) });
   });
 
+  it('retries, with backoff, a refusal that passes with time: the rate budget, a database outage', async () => {
+    server = await fakeServer({ [R]: 0 });
+    const refusals = ['rate_limited', 'database_unavailable'];
+    server.refuse = () => refusals.shift();
+    const onError = vi.fn();
+    connect({ onError });
+
+    await vi.waitFor(() => expect(server.handshakes).toHaveLength(3));
+    await vi.waitFor(() => expect(client.positions()).toEqual({ [R]: at(0) }));
+    expect(onError).not.toHaveBeenCalled();
+  });
+
   it('stops and reports a refusal that a new token cannot fix', async () => {
     server = await fakeServer({ [R]: 0 });
     server.refuse = () => 'forbidden';

@@ -80,8 +80,9 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   return new TrackedSocketClient(options);
 }
 
-// Refusals a new token can fix. token_missing follows a failed getToken().
-const TOKEN_REFUSALS = new Set(['token_expired', 'token_invalid', 'token_missing']);
+// Refusals a new token can fix (token_missing follows a failed getToken()), and those that pass
+// with time (the user's or company's rate budget, a database outage): retried with backoff.
+const RETRIED_REFUSALS = new Set(['token_expired', 'token_invalid', 'token_missing', 'rate_limited', 'database_unavailable']);
 
 class TrackedSocketClient implements RealtimeClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -248,7 +249,7 @@ class TrackedSocketClient implements RealtimeClient {
     // While active, this was a transport failure and socket.io-client retries by itself.
     if (this.closed || this.socket.active) return;
     const code = (error as Error & { data?: { code?: string } }).data?.code ?? error.message;
-    if (TOKEN_REFUSALS.has(code)) {
+    if (RETRIED_REFUSALS.has(code)) {
       this.reconnectLater();
       return;
     }

@@ -180,12 +180,14 @@ export const CONTROL_EVENTS = {
   resumeReset: {
     name: 'resume.reset',
     payload: ResumeResetPayload,
-    summary: 'This room cannot be replayed (epoch_changed, retention_exceeded): reload its state over REST, then go on from position.',
+    summary:
+      'This room cannot be replayed (epoch_changed, retention_exceeded, replay_limited): reload its state over REST, then go on from position.',
   },
   sessionEnded: {
     name: 'session.ended',
     payload: SessionEndedPayload,
-    summary: 'Just before the server disconnects the socket: why (token_expired, token_revoked, slow_consumer, server_shutdown).',
+    summary:
+      'Just before the server disconnects the socket: why (token_expired, token_revoked, slow_consumer, server_shutdown, access_unverifiable).',
   },
 } as const satisfies Record<string, { name: string; payload: z.ZodType; summary: string }>;
 export type ControlEventKey = keyof typeof CONTROL_EVENTS;

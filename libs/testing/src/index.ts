@@ -23,6 +23,7 @@ export { allCaughtUp, consecutive, openDashboard, type Dashboard } from './dashb
 export { createUser, demoIds, issueDeviceKey } from './demo.js';
 export { startDomainHarness, type DomainHarness } from './domain-harness.js';
 export { HAPROXY_CONFIG, startHaproxy, startHaproxyOnDns, type Haproxy } from './haproxy.js';
+export { memoryProbeEnv, probedMemory, type ProbedMemory } from './memory-probe.js';
 export { readMetrics } from './metrics.js';
 export { startNginx, type Nginx } from './nginx.js';
 export { productBySku, sell, sellAtTill, sellSteadily, tillSale } from './pos-flow.js';

@@ -4,7 +4,7 @@ import { AppError } from '@retail/common';
 import { PrismaService, type Role } from '@retail/database';
 import { permissionsFor } from '../permissions.js';
 import type { AccessTokenClaims, Principal } from '../principal.js';
-import { TokenService } from '../services/token.service.js';
+import { TokenService, type VerifiedToken } from '../services/token.service.js';
 import { AccessChanges, type AccessChange } from './access-changes.js';
 import { sessionRefusal, type SessionAccess } from './session-access.js';
 
@@ -90,6 +90,30 @@ export class AccessResolver {
     };
   }
 
+  /**
+   * Resolves many tokens again at once, e.g. every live socket's: their users, devices and
+   * sessions are read afresh in one query each, then each token is resolved as `resolve` does.
+   * Throws when that read fails (the database is down); otherwise settles each token apart (a
+   * revoked one rejects).
+   */
+  async resolveMany(tokens: VerifiedToken[]): Promise<PromiseSettledResult<Principal>[]> {
+    const generation = this.generation;
+    const ids = (pick: (claims: AccessTokenClaims) => string | undefined) => [
+      ...new Set(tokens.flatMap(({ claims }) => pick(claims) ?? [])),
+    ];
+    const [users, devices, sessions] = await Promise.all([
+      this.loadUsers(ids((c) => c.sub)),
+      this.loadDevices(ids((c) => c.deviceId)),
+      this.loadSessions(ids((c) => c.sid)),
+    ]);
+    if (generation === this.generation) {
+      for (const [id, user] of users) this.users.set(id, user);
+      for (const [id, device] of devices) this.devices.set(id, device);
+      for (const [id, session] of sessions) this.sessions.set(id, session);
+    }
+    return Promise.allSettled(tokens.map(({ claims, expiresAt }) => this.resolve(claims, expiresAt)));
+  }
+
   private forget({ userIds, deviceIds, sessionIds }: AccessChange): void {
     this.generation++;
     for (const id of userIds) this.users.delete(id);
@@ -107,30 +131,51 @@ export class AccessResolver {
   }
 
   private async loadUser(id: string): Promise<UserAccess | null> {
-    const user = await this.prisma.user.findUnique({
-      where: { id },
-      select: { companyId: true, role: true, disabled: true, accessVersion: true, workspaces: { select: { workspaceId: true } } },
+    return (await this.loadUsers([id])).get(id) ?? null;
+  }
+
+  private async loadUsers(ids: string[]): Promise<Map<string, UserAccess>> {
+    if (!ids.length) return new Map();
+    const users = await this.prisma.user.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, companyId: true, role: true, disabled: true, accessVersion: true, workspaces: { select: { workspaceId: true } } },
     });
-    if (!user) return null;
-    const { workspaces, ...access } = user;
-    return { ...access, workspaceIds: workspaces.map((w) => w.workspaceId) };
+    return new Map(users.map(({ id, workspaces, ...access }) => [id, { ...access, workspaceIds: workspaces.map((w) => w.workspaceId) }]));
   }
 
   private async loadSession(id: string): Promise<SessionAccess | null> {
-    const session = await this.prisma.loginSession.findUnique({
-      where: { id },
-      select: { userId: true, deviceId: true, expiresAt: true, endedAt: true },
+    return (await this.loadSessions([id])).get(id) ?? null;
+  }
+
+  private async loadSessions(ids: string[]): Promise<Map<string, SessionAccess>> {
+    if (!ids.length) return new Map();
+    const sessions = await this.prisma.loginSession.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, userId: true, deviceId: true, expiresAt: true, endedAt: true },
     });
-    return (
-      session && { userId: session.userId, deviceId: session.deviceId, expiresAt: session.expiresAt.getTime(), ended: !!session.endedAt }
+    return new Map(
+      sessions.map(({ id, userId, deviceId, expiresAt, endedAt }) => [
+        id,
+        { userId, deviceId, expiresAt: expiresAt.getTime(), ended: !!endedAt },
+      ]),
     );
   }
 
   private async loadDevice(id: string): Promise<DeviceAccess | null> {
-    const device = await this.prisma.posDevice.findUnique({
-      where: { id },
-      select: { workspaceId: true, retired: true, workspace: { select: { companyId: true } } },
+    return (await this.loadDevices([id])).get(id) ?? null;
+  }
+
+  private async loadDevices(ids: string[]): Promise<Map<string, DeviceAccess>> {
+    if (!ids.length) return new Map();
+    const devices = await this.prisma.posDevice.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, workspaceId: true, retired: true, workspace: { select: { companyId: true } } },
     });
-    return device && { companyId: device.workspace.companyId, workspaceId: device.workspaceId, retired: device.retired };
+    return new Map(
+      devices.map((device) => [
+        device.id,
+        { companyId: device.workspace.companyId, workspaceId: device.workspaceId, retired: device.retired },
+      ]),
+    );
   }
 }

@@ -78,6 +78,15 @@ export class ChatService implements ChatCommands, OnModuleDestroy {
     return { id: room.id, type: room.type };
   }
 
+  /** Of `roomIds`, those the user may read (e.g. to resume on /chat): one query however many. */
+  async readableRooms(user: Principal, roomIds: string[]): Promise<string[]> {
+    const rooms = await this.prisma.chatRoom.findMany({
+      where: { AND: [{ id: { in: roomIds } }, roomsVisibleTo(user)] },
+      select: { id: true },
+    });
+    return rooms.map((room) => room.id);
+  }
+
   /**
    * Stores the message and broadcasts it to the room once committed. A retried clientMessageId
    * (even concurrently: the insert is ON CONFLICT DO NOTHING) is stored once and answers the original.

@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 /**
  * Why the server ended a session. `token_expired` and `token_revoked` ask for a fresh token (a
- * refresh, or a new login); `slow_consumer` and `server_shutdown` just reconnect and resume.
+ * refresh, or a new login); `slow_consumer` and `server_shutdown` just reconnect and resume;
+ * `access_unverifiable`: the server could not check the socket's access again (its database was
+ * unreachable), so it did not keep it open on trust: reconnect, with backoff, and resume.
  */
-export const SessionEndedCode = z.enum(['token_expired', 'token_revoked', 'slow_consumer', 'server_shutdown']);
+export const SessionEndedCode = z.enum(['token_expired', 'token_revoked', 'slow_consumer', 'server_shutdown', 'access_unverifiable']);
 export type SessionEndedCode = z.infer<typeof SessionEndedCode>;
 
 /** `session.ended`: sent just before the server disconnects the socket, because a disconnect carries no reason. */

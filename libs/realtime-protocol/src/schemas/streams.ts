@@ -36,7 +36,8 @@ export type ResumeCommand = z.infer<typeof ResumeCommand>;
 export const SessionReadyPayload = z.object({ rooms: RoomPositions }).meta({ id: 'SessionReadyPayload' });
 export type SessionReadyPayload = z.infer<typeof SessionReadyPayload>;
 
-export const ResetReason = z.enum(['epoch_changed', 'retention_exceeded']);
+/** `replay_limited`: the user's sockets replayed REPLAY_EVENTS_PER_USER_PER_MINUTE already; REST is cheaper than a replay this long. */
+export const ResetReason = z.enum(['epoch_changed', 'retention_exceeded', 'replay_limited']);
 export type ResetReason = z.infer<typeof ResetReason>;
 
 /** `resume.ok`: the position each room was resumed to, and the rooms the caller may no longer see. */

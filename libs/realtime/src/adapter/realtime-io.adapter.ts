@@ -6,12 +6,17 @@ import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { defer, filter, type Observable } from 'rxjs';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { AppConfig } from '@retail/config';
+import { NAMESPACES } from '@retail/realtime-protocol';
 import { RedisConnections } from '@retail/redis';
+import { HandshakeRefusal } from '../handshake/handshake.middleware.js';
 import { SocketDrain } from '../sessions/socket-drain.js';
 import { adapterKey } from './adapter-key.js';
 
 // Client messages are small commands; anything larger is refused by Engine.IO before parsing.
 const MAX_MESSAGE_BYTES = 64 * 1024;
+const ROOT_REFUSED = `Nothing is served on /; connect to ${Object.values(NAMESPACES)
+  .map(({ path }) => path)
+  .join(', ')}`;
 
 /**
  * One Socket.IO server per replica, on the HTTP server or on WEBSOCKET_PORT. With Redis it uses
@@ -49,6 +54,8 @@ export class RealtimeIoAdapter extends IoAdapter {
     };
     const server = this.config.websocket.sharesHttpServer ? new Server(this.httpServer, serverOptions) : this.ownPortServer(serverOptions);
     if (this.redis.enabled) server.adapter(this.redisAdapter());
+    // Socket.IO always serves `/`; nothing of ours is there, so nobody may connect to it (no token, no cap otherwise).
+    server.of('/').use((_socket, next) => next(new HandshakeRefusal('namespace_refused', ROOT_REFUSED)));
     return server;
   }
 

@@ -8,6 +8,8 @@ import type { ChatMessage } from '@retail/realtime-protocol';
 export interface ChatCommands {
   /** Throws not_found / forbidden unless the caller may read the room. */
   assertMember(user: Principal, roomId: string): Promise<unknown>;
+  /** Of `roomIds`, those the caller may read, in one query however many. */
+  readableRooms(user: Principal, roomIds: string[]): Promise<string[]>;
   sendMessage(user: Principal, input: { roomId: string; body: string; clientMessageId: string }): Promise<ChatMessage>;
   history(
     user: Principal,

@@ -15,9 +15,8 @@ import {
 
 import type { AuthedSocket } from '../handshake/socket-context.js';
 import { CHAT_COMMANDS, type ChatCommands } from './chat-commands.port.js';
-import { runCommand } from './command-runner.js';
 import { GatewaySupport } from './gateway-support.js';
-import { allowedBy, RealtimeGateway } from './realtime.gateway.js';
+import { RealtimeGateway } from './realtime.gateway.js';
 
 const HISTORY_ON_JOIN = 50;
 
@@ -33,16 +32,25 @@ export class ChatGateway extends RealtimeGateway {
     super(support);
   }
 
-  /** A chat room is resumed like any room, by its members only. */
-  protected override async mayJoin(principal: Principal, room: string): Promise<boolean> {
-    const parsed = parseRoom(room);
-    if (parsed?.kind !== 'chat') return super.mayJoin(principal, room);
-    return allowedBy(this.chat.assertMember(principal, parsed.id));
+  /** A chat room is resumed like any room, by those who may read it: one query for all of them. */
+  protected override async sortRooms(principal: Principal, rooms: string[]): Promise<{ allowed: string[]; refused: string[] }> {
+    const chatRooms = new Map<string, string>();
+    for (const room of rooms) {
+      const parsed = parseRoom(room);
+      if (parsed?.kind === 'chat') chatRooms.set(room, parsed.id);
+    }
+    const sorted = await super.sortRooms(
+      principal,
+      rooms.filter((room) => !chatRooms.has(room)),
+    );
+    const readable = new Set(chatRooms.size ? await this.chat.readableRooms(principal, [...chatRooms.values()]) : []);
+    for (const [room, id] of chatRooms) (readable.has(id) ? sorted.allowed : sorted.refused).push(room);
+    return sorted;
   }
 
   @SubscribeMessage(COMMANDS.chatJoin.name)
   join(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, ChatJoinCommand, payload, async ({ roomId }) => {
+    return this.support.commands.run(socket, ChatJoinCommand, payload, async ({ roomId }) => {
       const user = socket.data.principal;
       await this.chat.assertMember(user, roomId);
       await socket.join(Rooms.chat(roomId));
@@ -55,14 +63,14 @@ export class ChatGateway extends RealtimeGateway {
 
   @SubscribeMessage(COMMANDS.chatMessage.name)
   message(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, ChatSendCommand, payload, async (input) => ({
+    return this.support.commands.run(socket, ChatSendCommand, payload, async (input) => ({
       message: await this.chat.sendMessage(socket.data.principal, input),
     }));
   }
 
   @SubscribeMessage(COMMANDS.chatTyping.name)
   typing(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, ChatTypingCommand, payload, async ({ roomId, isTyping }) => {
+    return this.support.commands.run(socket, ChatTypingCommand, payload, async ({ roomId, isTyping }) => {
       await this.chat.typing(socket.data.principal, roomId, isTyping);
       return {};
     });
@@ -70,7 +78,7 @@ export class ChatGateway extends RealtimeGateway {
 
   @SubscribeMessage(COMMANDS.chatHistory.name)
   history(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, ChatHistoryCommand, payload, ({ roomId, cursor, limit }) =>
+    return this.support.commands.run(socket, ChatHistoryCommand, payload, ({ roomId, cursor, limit }) =>
       this.chat.history(socket.data.principal, roomId, { cursor, limit }),
     );
   }

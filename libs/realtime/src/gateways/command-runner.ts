@@ -1,4 +1,6 @@
+import { Injectable } from '@nestjs/common';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { RateBudgets } from '@retail/auth';
 import { AppError, describeError, parseWith } from '@retail/common';
 import type { Ack } from '@retail/realtime-protocol';
 import type { AuthedSocket } from '../handshake/socket-context.js';
@@ -18,22 +20,33 @@ function takeToken(socket: AuthedSocket): boolean {
 }
 
 /**
- * Runs one client command: rate limit, validate the payload, run, and answer the ack with
+ * Runs client commands: rate limit, validate the payload, run, and answer the ack with
  * `{ok:true,...result}` or `{ok:false,error:{code,message}}`. Nothing a client sends can throw
  * out of here, so a bad message never takes the socket or the process down.
  */
-export async function runCommand<S extends StandardSchemaV1, R extends object>(
-  socket: AuthedSocket,
-  schema: S,
-  payload: unknown,
-  handler: (input: StandardSchemaV1.InferOutput<S>) => Promise<R> | R,
-): Promise<Ack<R>> {
-  try {
-    if (!takeToken(socket)) throw AppError.rateLimited('Too many messages on this socket');
-    const input = await parseWith(schema, payload ?? {});
-    return { ok: true, ...(await handler(input)) };
-  } catch (error) {
-    const { code, message, details } = describeError(error);
-    return { ok: false, error: { code, message, ...(details === undefined ? {} : { details }) } };
+@Injectable()
+export class CommandRunner {
+  constructor(private readonly budgets: RateBudgets) {}
+
+  /**
+   * Two limits: the socket's own bucket, checked first and locally, so one socket's flood never
+   * reaches Redis; then the user's and the company's REST budgets, which every socket and request
+   * of theirs shares (a new socket brings no fresh allowance).
+   */
+  async run<S extends StandardSchemaV1, R extends object>(
+    socket: AuthedSocket,
+    schema: S,
+    payload: unknown,
+    handler: (input: StandardSchemaV1.InferOutput<S>) => Promise<R> | R,
+  ): Promise<Ack<R>> {
+    try {
+      if (!takeToken(socket)) throw AppError.rateLimited('Too many messages on this socket');
+      await this.budgets.take(socket.data.principal);
+      const input = await parseWith(schema, payload ?? {});
+      return { ok: true, ...(await handler(input)) };
+    } catch (error) {
+      const { code, message, details } = describeError(error);
+      return { ok: false, error: { code, message, ...(details === undefined ? {} : { details }) } };
+    }
   }
 }

@@ -20,7 +20,6 @@ import {
 import { endSession } from '../handshake/end-session.js';
 import { authenticateSocket, handshakeMiddleware } from '../handshake/handshake.middleware.js';
 import type { AuthedSocket, RealtimeNamespace } from '../handshake/socket-context.js';
-import { runCommand } from './command-runner.js';
 import { AppError } from '@retail/common';
 import { positionsIn } from '../streams/stream-sessions.js';
 import { GatewaySupport } from './gateway-support.js';
@@ -31,7 +30,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * What the four namespaces share: authenticate in namespace middleware, join the caller's rooms
  * and resume them, drop the socket when its token expires unless it is refreshed in band, and let
- * it subscribe to / leave store rooms.
+ * it subscribe to / leave store rooms. Every socket is indexed by its user, device and session, so
+ * that access changes reach it whatever rooms it joined or left.
  */
 @Injectable()
 export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -40,13 +40,16 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
   constructor(protected readonly support: GatewaySupport) {}
 
   afterInit(namespace: RealtimeNamespace) {
-    const { path, permission } = NAMESPACES[this.namespace];
     this.support.registry.register(namespace);
-    namespace.use(handshakeMiddleware(this.support, path, permission));
+    namespace.use(handshakeMiddleware(this.support, this.namespace));
   }
 
   async handleConnection(socket: AuthedSocket) {
     this.support.metrics.socketsConnected.inc({ namespace: NAMESPACES[this.namespace].path });
+    this.support.index.index(socket);
+    // A change announced while the handshake resolved the principal may be missing from it.
+    await this.support.revalidation.recheckIfChanged(socket, socket.data.accessMark);
+    if (!socket.connected) return;
     const { principal, resume } = socket.data;
     const rooms = this.support.rooms.defaultRooms(principal, this.namespace);
     // Exceptions here escape Nest's filters: a failure ends the socket, and the client reconnects.
@@ -69,52 +72,57 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
 
   @SubscribeMessage(COMMANDS.subscribe.name)
   subscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, RoomCommand, payload, async ({ room }) => {
+    return this.support.commands.run(socket, RoomCommand, payload, async ({ room }) => {
+      const mark = this.support.revalidation.mark();
       const joined = await this.support.rooms.assertCanSubscribe(socket.data.principal, this.namespace, room);
       await socket.join(joined);
+      // A change announced during the check may have taken the room away: then it is left again.
+      await this.support.revalidation.recheckIfChanged(socket, mark);
+      if (!socket.rooms.has(joined)) throw AppError.forbidden(`Not allowed to join ${room}`);
       return this.support.streams ? { room: joined, position: await this.support.sessions.head(socket, joined) } : { room: joined };
     });
   }
 
   @SubscribeMessage(COMMANDS.resume.name)
   resume(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, ResumeCommand, payload, async ({ rooms }) => {
+    return this.support.commands.run(socket, ResumeCommand, payload, async ({ rooms }) => {
       if (!this.support.streams)
         throw AppError.conflict('streams_disabled', 'This deployment keeps no stream history (EVENT_STREAMS=false)');
-      const joined = [...socket.rooms];
-      const { allowed, refused } = await this.sortResumable(socket.data.principal, rooms, joined);
+      // A replay hands out history: every room the socket keeps is checked again first, against access resolved afresh.
+      await this.support.revalidation.recheck(socket);
+      if (!socket.connected) return {};
+      const { allowed, refused } = await this.sortResumable(socket.data.principal, rooms, socket.rooms);
       await socket.join(allowed);
-      const replay = this.support.sessions.resume(socket, positionsIn(rooms, [...joined, ...allowed]), refused);
+      const replay = this.support.sessions.resume(socket, positionsIn(rooms, [...socket.rooms]), refused);
       // After the ack has left.
       setImmediate(() => void replay());
       return {};
     });
   }
 
-  /** May this caller be in `room` on this namespace? Chat overrides it for chat rooms. */
-  protected mayJoin(principal: Principal, room: string): Promise<boolean> {
-    return allowedBy(this.support.rooms.assertCanSubscribe(principal, this.namespace, room));
+  /** Splits rooms into those this caller may be in on this namespace and the others. Chat adds chat rooms. */
+  protected sortRooms(principal: Principal, rooms: string[]): Promise<{ allowed: string[]; refused: string[] }> {
+    return this.support.rooms.checks().sort(principal, this.namespace, rooms);
   }
 
-  /** Splits the rooms a client asks to resume into those it may still see and those it may not. */
-  private async sortResumable(principal: Principal, resume: RoomPositions, joined: string[]) {
-    const allowed: string[] = [];
-    const refused: Record<string, 'forbidden'> = {};
-    for (const room of Object.keys(resume)) {
-      if (joined.includes(room)) continue;
-      if (await this.mayJoin(principal, room)) allowed.push(room);
-      else refused[room] = 'forbidden';
-    }
-    return { allowed, refused };
+  /** Splits the rooms a client asks to resume, besides those it is in already, into those it may see and those it may not. */
+  private async sortResumable(principal: Principal, resume: RoomPositions, joined: Iterable<string>) {
+    const skip = new Set(joined);
+    const { allowed, refused } = await this.sortRooms(
+      principal,
+      Object.keys(resume).filter((room) => !skip.has(room)),
+    );
+    return { allowed, refused: Object.fromEntries(refused.map((room) => [room, 'forbidden' as const])) };
   }
 
   /**
-   * A fresh token for the same user and device takes over the socket: same rooms, same stream,
-   * a later expiry. Any other token is refused and the session keeps its current expiry.
+   * A fresh token for the same user and device takes over the socket: same rooms (those it may
+   * still be in), same stream, a later expiry. Any other token is refused and the session keeps
+   * its current expiry.
    */
   @SubscribeMessage(COMMANDS.authRefresh.name)
   refreshToken(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, AuthRefreshCommand, payload, async ({ token }) => {
+    return this.support.commands.run(socket, AuthRefreshCommand, payload, async ({ token }) => {
       const { path, permission } = NAMESPACES[this.namespace];
       const principal = await authenticateSocket(this.support.access, token, path, permission);
       const current = socket.data.principal;
@@ -122,7 +130,10 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
         throw new AppError(HttpStatus.FORBIDDEN, 'token_mismatch', 'The token is for another user or device; reconnect to switch');
       }
       socket.data.principal = principal;
-      this.armExpiry(socket);
+      this.support.index.index(socket);
+      // The rooms it keeps are checked against the new token's access.
+      await this.support.revalidation.recheck(socket);
+      if (socket.connected) this.armExpiry(socket);
       return { expiresAt: principal.expiresAt };
     });
   }
@@ -139,23 +150,9 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
 
   @SubscribeMessage(COMMANDS.unsubscribe.name)
   unsubscribe(@ConnectedSocket() socket: AuthedSocket, @MessageBody() payload: unknown) {
-    return runCommand(socket, RoomCommand, payload, async ({ room }) => {
+    return this.support.commands.run(socket, RoomCommand, payload, async ({ room }) => {
       await socket.leave(room);
       return { room };
     });
   }
-}
-
-/**
- * Whether an access check passed: a refusal (403, 404) is a no; anything else, such as the
- * database being down, is an error, never a quiet "forbidden".
- */
-export function allowedBy(check: Promise<unknown>): Promise<boolean> {
-  return check.then(
-    () => true,
-    (error: unknown) => {
-      if (error instanceof AppError && [HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND].includes(error.getStatus())) return false;
-      throw error;
-    },
-  );
 }

@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import { AppError } from '@retail/common';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
+import { onceGone } from './socket-gone.js';
 
 // A replica renews its sockets' slots every HEARTBEAT_MS; a crashed replica's expire after SLOT_TTL_MS.
 const SLOT_TTL_MS = 60_000;
@@ -41,7 +42,7 @@ export class SocketSlots implements OnModuleDestroy {
     this.heartbeat = setInterval(() => void this.renew(), HEARTBEAT_MS).unref();
   }
 
-  /** Takes a slot for the socket until it disconnects; throws `too_many_sockets` past the cap. */
+  /** Takes a slot for the socket until it is gone; throws `too_many_sockets` past the cap. */
   async acquire(socket: Socket, namespace: string, userId: string): Promise<void> {
     // One hash tag for every user's set: the renewal pipelines them all, which a Redis Cluster allows only within one slot.
     const slot = { key: `${this.redis.keyPrefix}:{sockets}:${namespace}:${userId}`, socketId: socket.id };
@@ -49,7 +50,7 @@ export class SocketSlots implements OnModuleDestroy {
       throw new AppError(429, 'too_many_sockets', `At most ${this.max} sockets per user on ${namespace}`);
     }
     this.held.set(socket, slot);
-    socket.once('disconnect', () => void this.release(socket));
+    onceGone(socket, () => void this.release(socket));
   }
 
   onModuleDestroy() {

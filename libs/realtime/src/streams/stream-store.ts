@@ -121,13 +121,27 @@ export class StreamStore {
     return heads;
   }
 
-  /** One page of one room's history, in room order: an index range, however long the history. */
-  async roomPage(namespace: string, { room, after, upTo }: ReplayRange): Promise<StreamEvent[]> {
+  /**
+   * The next page of several rooms' histories, merged in relay order, each event once however many
+   * of the rooms it is in. Each room is read along its own index, at most a page of it, and the page
+   * keeps the first STREAM_PAGE of all: so a room's events in it are always the next ones of that
+   * room, and memory stays one page whatever the number of rooms.
+   */
+  async replayPage(namespace: string, ranges: ReplayRange[]): Promise<StreamEvent[]> {
+    const wanted = JSON.stringify(ranges.map(({ room, after, upTo }) => ({ room, after: after.toString(), up_to: upTo.toString() })));
     const rows = await this.prisma.$queryRaw<EventRow[]>`
       SELECT ev.relay_seq, ev.namespace, ev.rooms, ev.envelope, ev.positions
-      FROM realtime_stream_entry s JOIN realtime_event ev ON ev.relay_seq = s.relay_seq
-      WHERE s.namespace = ${namespace} AND s.room = ${room} AND s."offset" > ${after}::bigint AND s."offset" <= ${upTo}::bigint
-      ORDER BY s."offset" LIMIT ${STREAM_PAGE}::int`;
+      FROM realtime_event ev
+      WHERE ev.relay_seq IN (
+        SELECT DISTINCT s.relay_seq
+        FROM jsonb_to_recordset(${wanted}::jsonb) AS r(room text, after bigint, up_to bigint)
+        CROSS JOIN LATERAL (
+          SELECT e.relay_seq FROM realtime_stream_entry e
+          WHERE e.namespace = ${namespace} AND e.room = r.room AND e."offset" > r.after AND e."offset" <= r.up_to
+          ORDER BY e."offset" LIMIT ${STREAM_PAGE}::int
+        ) s
+        ORDER BY s.relay_seq LIMIT ${STREAM_PAGE}::int)
+      ORDER BY ev.relay_seq`;
     return rows.map(toStreamEvent);
   }
 
