@@ -4,9 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 const dir = process.env.BENCH_CPU_PROF_DIR;
-if (dir) {
+// Worker threads (password hashing) load it too: the main thread is what is profiled.
+if (dir && isMainThread) {
   const session = new Session();
   session.connect();
   session.post('Profiler.enable');

@@ -143,7 +143,11 @@ describeWithServices(['postgres', 'redis'], 'revocation that reaches REST and li
   it('a socket that left its own user: and pos: rooms is still ended on every replica when its user is disabled', async () => {
     const device = await api(base(0), 'POST', `/workspaces/${ids.centro}/devices`, admin, { name: `Till ${Date.now()}` });
     const cashier = await createUser(base(0), admin, { role: 'CASHIER', workspaceIds: [ids.centro] });
-    const token = await login(base(0), cashier.email, { password: cashier.password, deviceId: device.body.id });
+    const token = await login(base(0), cashier.email, {
+      password: cashier.password,
+      deviceId: device.body.id,
+      deviceKey: device.body.deviceKey,
+    });
     const hiding = await Promise.all([connect(1, 'pos', token), connect(2, 'notifications', token)]);
     for (const socket of hiding) {
       for (const room of [Rooms.user(cashier.id), Rooms.pos(device.body.id), Rooms.workspace(ids.centro)]) {
