@@ -55,6 +55,8 @@ export class ReplayHolds {
 
   /** Sends a live event to this replica's sockets in `rooms`, each once, holding it for replaying ones. */
   deliver(namespace: RealtimeNamespace, rooms: string[], envelope: RealtimeEnvelope): void {
+    // Nobody here is in these rooms: nothing to encode.
+    if (!rooms.some((room) => namespace.adapter.rooms.get(room)?.size)) return;
     const held = this.holds.size
       ? [...this.holds].filter(([socket, hold]) => socket.nsp === namespace && rooms.some((r) => hold.rooms.has(r)))
       : [];

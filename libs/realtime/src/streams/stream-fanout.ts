@@ -23,6 +23,8 @@ interface FanoutMessage {
 export class StreamFanout implements OnModuleInit {
   private readonly logger = new Logger('StreamFanout');
   private readonly origin = randomUUID();
+  /** How this replica's own messages begin: `origin` is the first key a message is written with. */
+  private readonly ownPrefix = JSON.stringify({ origin: this.origin }).slice(0, -1);
   private publisher?: RedisClient;
 
   constructor(
@@ -62,8 +64,9 @@ export class StreamFanout implements OnModuleInit {
   }
 
   private receive(raw: string): void {
-    const message = JSON.parse(raw) as FanoutMessage;
-    if (message.origin !== this.origin) this.deliver(message.events);
+    // This replica's own batch was delivered here already: told by its first bytes, never parsed.
+    if (raw.startsWith(this.ownPrefix)) return;
+    this.deliver((JSON.parse(raw) as FanoutMessage).events);
   }
 
   private deliver(events: FanoutMessage['events']): void {

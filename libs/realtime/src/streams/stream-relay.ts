@@ -4,7 +4,7 @@ import { PrismaService } from '@retail/database';
 import { EVENTS } from '@retail/realtime-protocol';
 import pg from 'pg';
 import { StreamFanout } from './stream-fanout.js';
-import { StreamStore, STREAM_PAGE, type StreamEvent } from './stream-store.js';
+import { prismaRelayDb, sessionRelayDb, StreamStore, STREAM_PAGE, type RelayDb, type StreamEvent } from './stream-store.js';
 
 /** The NOTIFY channel a committed change uses to wake the relay. */
 export const OUTBOX_CHANNEL = 'retail_realtime_outbox';
@@ -21,13 +21,17 @@ const LEADER_LOCK = "hashtext('retail-realtime-relay-leader')";
  * and relays: it takes committed outbox rows in the order they became visible, assigns offsets,
  * commits, then publishes. If it dies, its session ends, the lock frees, and another replica
  * takes over within a second, first republishing everything after the last published watermark.
+ * Each replica keeps one session of its own for this, apart from the request pool: the leader
+ * relays on it, the others try the lock on it once a second (no new connection each time).
  * Embedded (PGlite) mode has one process, which is always the relay.
  */
 @Injectable()
 export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('StreamRelay');
   private leader = false;
-  private leaderSession?: pg.Client;
+  /** This replica's own session: holds (or tries for) the lock, and runs the leader's statements. */
+  private session?: pg.Client;
+  private db?: RelayDb;
   private published = 0n;
   /** The newest relay order delivered to this replica's own sockets. */
   private deliveredHere = 0n;
@@ -60,28 +64,29 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (const timer of this.timers) clearInterval(timer);
     await this.running;
     await this.saveWatermark().catch(() => undefined);
-    await this.leaderSession?.end().catch(() => undefined);
+    await this.session?.end().catch(() => undefined);
   }
 
   /** Relays and publishes whatever is waiting; called after each commit and on every tick. */
   wake(): void {
-    if (!this.leader || this.stopped) return;
+    const db = this.db;
+    if (!this.leader || !db || this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.drain()
+    this.running = this.drain(db)
       .catch((error: Error) => {
         if (!this.publishFailing) this.logger.warn(`relay: ${error.message}`);
       })
       .finally(() => (this.running = undefined));
   }
 
-  private async drain(): Promise<void> {
+  private async drain(db: RelayDb): Promise<void> {
     do {
       this.again = false;
-      await this.catchUp();
-      const batch = await this.store.relayNext();
+      await this.catchUp(db);
+      const batch = await this.store.relayNext(db);
       if (!batch.length) continue;
       this.relayed = batch.at(-1)!.relaySeq;
       if (batch.some((e) => e.envelope.type === EVENTS.posSaleCompleted.name)) crashAt(this.config, 'crash-before-publishing-a-sale');
@@ -92,9 +97,9 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Republishes, in relay order, what was relayed but not yet published. */
-  private async catchUp(): Promise<void> {
+  private async catchUp(db: RelayDb): Promise<void> {
     while (this.relayed === null || this.published < this.relayed) {
-      const backlog = await this.store.relayedAfter(this.published);
+      const backlog = await this.store.relayedAfter(db, this.published);
       if (!backlog.length) {
         this.relayed = this.published;
         return;
@@ -125,8 +130,10 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async maintain(): Promise<void> {
     if (this.stopped) return;
     if (this.leader) return this.saveWatermark();
-    if (!(await this.takeLead())) return;
-    this.published = await this.store.publishedHead();
+    const db = await this.takeLead();
+    if (!db) return;
+    this.db = db;
+    this.published = await this.store.publishedHead(db);
     this.savedWatermark = this.published;
     this.relayed = null;
     this.leader = true;
@@ -134,48 +141,63 @@ export class StreamRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.wake();
   }
 
-  private async takeLead(): Promise<boolean> {
-    if (this.prisma.kind === 'pglite') return true;
-    const session = new pg.Client({ connectionString: this.config.database.uri, connectionTimeoutMillis: 2_000 });
-    session.on('error', () => undefined);
+  /** The relay's statements' connection once this replica holds the lock; undefined while another one does. */
+  private async takeLead(): Promise<RelayDb | undefined> {
+    if (this.prisma.kind === 'pglite') return prismaRelayDb(this.prisma);
     try {
-      await session.connect();
+      const session = (this.session ??= await this.openSession());
       const [{ locked }] = (await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${LEADER_LOCK}) AS locked`)).rows;
-      if (!locked) {
-        await session.end();
-        return false;
-      }
+      if (!locked) return undefined;
       await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
       session.on('notification', () => this.wake());
-      // The lock lives as long as this session: losing it means another replica may lead.
-      session.once('end', () => this.stepDown());
-      session.once('error', () => this.stepDown());
-      this.leaderSession = session;
-      return true;
+      return sessionRelayDb(session);
     } catch (error) {
-      await session.end().catch(() => undefined);
+      this.dropSession();
       this.logger.warn(`relay lock: ${(error as Error).message}`);
-      return false;
+      return undefined;
     }
   }
 
-  private stepDown(): void {
+  private async openSession(): Promise<pg.Client> {
+    const session = new pg.Client({
+      connectionString: this.config.database.uri,
+      connectionTimeoutMillis: 2_000,
+      application_name: 'retail-relay',
+    });
+    session.on('error', () => this.dropSession());
+    // The lock lives as long as this session: losing it means another replica may lead.
+    session.once('end', () => this.dropSession());
+    try {
+      await session.connect();
+    } catch (error) {
+      session.removeAllListeners('end');
+      await session.end().catch(() => undefined);
+      throw error;
+    }
+    return session;
+  }
+
+  /** The session is gone (or unusable): a leader steps down, and the next attempt opens a new one. */
+  private dropSession(): void {
+    const session = this.session;
+    this.session = undefined;
+    this.db = undefined;
+    void session?.end().catch(() => undefined);
     if (!this.leader) return;
     this.leader = false;
-    this.leaderSession = undefined;
     this.logger.warn('Lost the relay lock; another replica may take over');
   }
 
   private async saveWatermark(): Promise<void> {
-    if (this.published === this.savedWatermark) return;
+    if (!this.db || this.published === this.savedWatermark) return;
     const upTo = this.published;
-    await this.store.markPublished(upTo);
+    await this.store.markPublished(this.db, upTo);
     this.savedWatermark = upTo;
   }
 
   private async prune(): Promise<void> {
-    if (!this.leader) return;
-    await this.store.prune(this.config.streams.retentionSeconds, this.config.streams.retentionMaxPerRoom);
+    if (!this.leader || !this.db) return;
+    await this.store.prune(this.db, this.config.streams.retentionSeconds, this.config.streams.retentionMaxPerRoom);
   }
 
   private every(ms: number, task: () => unknown): void {

@@ -34,8 +34,25 @@ export interface StreamHead {
 /** Rows per relay batch and per replay page: bounded memory whatever the backlog. */
 export const STREAM_PAGE = 500;
 
+/**
+ * Where the relay runs its statements: on PostgreSQL its own session (the one holding the relay
+ * lock), apart from the request pool; embedded, the one database. Rows as the driver reads them:
+ * a BIGINT may come as a string.
+ */
+export interface RelayDb {
+  rows<T>(query: Prisma.Sql): Promise<T[]>;
+}
+
+/** The relay's own PostgreSQL session. */
+export const sessionRelayDb = (session: { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> }): RelayDb => ({
+  rows: async <T>(query: Prisma.Sql) => (await session.query(query.text, query.values)).rows as T[],
+});
+
+/** The shared client: the embedded database has no other. */
+export const prismaRelayDb = (prisma: PrismaService): RelayDb => ({ rows: <T>(query: Prisma.Sql) => prisma.$queryRaw<T[]>(query) });
+
 interface EventRow {
-  relay_seq: bigint;
+  relay_seq: bigint | string;
   namespace: string;
   rooms: string[];
   envelope: RealtimeEnvelope;
@@ -43,7 +60,7 @@ interface EventRow {
 }
 
 const toStreamEvent = (row: EventRow): StreamEvent => ({
-  relaySeq: row.relay_seq,
+  relaySeq: BigInt(row.relay_seq),
   namespace: row.namespace,
   rooms: row.rooms,
   envelope: { ...row.envelope, positions: row.positions },
@@ -80,26 +97,26 @@ export class StreamStore {
    * realtime_relay_next function of the migrations). A transaction lock inside keeps even two
    * relays from interleaving.
    */
-  async relayNext(): Promise<StreamEvent[]> {
-    const rows = await this.prisma.$queryRaw<EventRow[]>`SELECT * FROM realtime_relay_next(${STREAM_PAGE}::int)`;
+  async relayNext(db: RelayDb): Promise<StreamEvent[]> {
+    const rows = await db.rows<EventRow>(Prisma.sql`SELECT * FROM realtime_relay_next(${STREAM_PAGE}::int)`);
     return rows.map(toStreamEvent).sort((x, y) => (x.relaySeq < y.relaySeq ? -1 : 1));
   }
 
   /** Relayed events after `afterRelaySeq`, in relay order: what a new relay republishes. */
-  async relayedAfter(afterRelaySeq: bigint): Promise<StreamEvent[]> {
-    const rows = await this.prisma.$queryRaw<EventRow[]>`
+  async relayedAfter(db: RelayDb, afterRelaySeq: bigint): Promise<StreamEvent[]> {
+    const rows = await db.rows<EventRow>(Prisma.sql`
       SELECT relay_seq, namespace, rooms, envelope, positions FROM realtime_event
-      WHERE relay_seq > ${afterRelaySeq}::bigint ORDER BY relay_seq LIMIT ${STREAM_PAGE}::int`;
+      WHERE relay_seq > ${afterRelaySeq}::bigint ORDER BY relay_seq LIMIT ${STREAM_PAGE}::int`);
     return rows.map(toStreamEvent);
   }
 
-  async publishedHead(): Promise<bigint> {
-    const [row] = await this.prisma.$queryRaw<Array<{ published_head: bigint }>>`SELECT published_head FROM realtime_relay WHERE id = 1`;
-    return row.published_head;
+  async publishedHead(db: RelayDb): Promise<bigint> {
+    const [row] = await db.rows<{ published_head: bigint | string }>(Prisma.sql`SELECT published_head FROM realtime_relay WHERE id = 1`);
+    return BigInt(row.published_head);
   }
 
-  async markPublished(upTo: bigint): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE realtime_relay SET published_head = GREATEST(published_head, ${upTo}::bigint) WHERE id = 1`;
+  async markPublished(db: RelayDb, upTo: bigint): Promise<void> {
+    await db.rows(Prisma.sql`UPDATE realtime_relay SET published_head = GREATEST(published_head, ${upTo}::bigint) WHERE id = 1`);
   }
 
   /** The epoch a room starts in: a room that never had an event stands at offset 0 of it. */
@@ -146,14 +163,14 @@ export class StreamStore {
   }
 
   /** Drops history older than the retention, and beyond the per-room cap. */
-  async prune(retentionSeconds: number, maxPerRoom: number): Promise<void> {
-    await this.prisma.$executeRaw`
+  async prune(db: RelayDb, retentionSeconds: number, maxPerRoom: number): Promise<void> {
+    await db.rows(Prisma.sql`
       DELETE FROM realtime_stream_entry e USING realtime_stream s
-      WHERE e.namespace = s.namespace AND e.room = s.room AND e."offset" <= s.head - ${maxPerRoom}::int`;
-    await this.prisma.$executeRaw`
+      WHERE e.namespace = s.namespace AND e.room = s.room AND e."offset" <= s.head - ${maxPerRoom}::int`);
+    await db.rows(Prisma.sql`
       DELETE FROM realtime_stream_entry WHERE relay_seq <= (
-        SELECT max(relay_seq) FROM realtime_event WHERE relayed_at < now() - make_interval(secs => ${retentionSeconds}::int))`;
-    await this.prisma.$executeRaw`
-      DELETE FROM realtime_event WHERE relayed_at < now() - make_interval(secs => ${retentionSeconds}::int)`;
+        SELECT max(relay_seq) FROM realtime_event WHERE relayed_at < now() - make_interval(secs => ${retentionSeconds}::int))`);
+    await db.rows(Prisma.sql`
+      DELETE FROM realtime_event WHERE relayed_at < now() - make_interval(secs => ${retentionSeconds}::int)`);
   }
 }
