@@ -41,6 +41,8 @@ async function bootstrap() {
   // Only these proxies' X-Forwarded-For is believed: anyone else could name their own address.
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
+  // An API of commands and fresh reads: hashing every answer for an ETag nobody sends back is waste.
+  app.set('etag', false);
   app.enableCors({ origin: config.cors.origins === '*' ? true : config.cors.origins, credentials: false });
   // A till's upload after an outage carries up to 500 whole sales; every other body stays small.
   app.use('/pos/sales/sync', json({ limit: '4mb' }));

@@ -9,7 +9,16 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && SAFE_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-/** Structured JSON logs; every request carries a request id (the client's X-Request-Id when safe). */
+/** Levels at which each finished request is logged ("request completed"). */
+const REQUEST_LOG_LEVELS: ReadonlySet<string> = new Set(['trace', 'debug', 'info']);
+
+/**
+ * Structured JSON logs; every request carries a request id (the client's X-Request-Id when safe).
+ * A request is described by its id, method and url only: every request's logger is bound to that
+ * description as it starts, logged or not, so it must be cheap, and no header (no credential:
+ * bearer token, login device cookie) can reach a log line. Above `info`, finished requests are not
+ * logged at all.
+ */
 export const StructuredLoggerModule = LoggerModule.forRootAsync({
   inject: [AppConfig],
   useFactory: (config: AppConfig) => ({
@@ -20,9 +29,11 @@ export const StructuredLoggerModule = LoggerModule.forRootAsync({
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-      // Credentials never reach the logs: bearer tokens, and the login device cookie, sent or set.
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      autoLogging: REQUEST_LOG_LEVELS.has(config.logLevel) && { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     },
   }),
 });
