@@ -41,6 +41,8 @@ export interface Principal {
   role: Role;
   permissions: Permission[];
   deviceId?: string;
+  /** The store of the token's device, as access was resolved: where a till's sales and carts belong. */
+  deviceWorkspaceId?: string;
   /** The login session the token was issued in (its `sid`): logout and the like end it. */
   sessionId: string;
   /** The token's `ver`, checked again whenever access changes. */

@@ -45,7 +45,9 @@ export async function startRetailApp() {
     /** A demo user as their token describes them, optionally logged in on a device. */
     as: async (email: string, deviceId?: string): Promise<Principal> => ({
       ...(await harness.principal(email)),
-      ...(deviceId ? { deviceId } : {}),
+      ...(deviceId
+        ? { deviceId, deviceWorkspaceId: (await harness.prisma.posDevice.findUniqueOrThrow({ where: { id: deviceId } })).workspaceId }
+        : {}),
     }),
     /** The events recorded since `mark`, e.g. `const mark = sent.length; ...; since(mark)`. */
     since: (mark: number) => harness.sent.slice(mark),

@@ -72,10 +72,12 @@ export class AccessResolver {
     if (refusal) throw revoked(refusal);
     // ADMIN's scope is the company: no store list, however many stores it has.
     const workspaceIds = user.role === 'ADMIN' ? [] : user.workspaceIds;
+    let deviceWorkspaceId: string | undefined;
     if (claims.deviceId) {
       const device = await this.cached(this.devices, claims.deviceId, () => this.loadDevice(claims.deviceId!));
       const reachable = device?.companyId === user.companyId && (user.role === 'ADMIN' || workspaceIds.includes(device.workspaceId));
       if (!device || device.retired || !reachable) throw revoked('This POS device is retired or no longer in your stores');
+      deviceWorkspaceId = device.workspaceId;
     }
     return {
       userId: claims.sub,
@@ -83,7 +85,7 @@ export class AccessResolver {
       workspaceIds,
       role: user.role,
       permissions: permissionsFor(user.role),
-      ...(claims.deviceId ? { deviceId: claims.deviceId } : {}),
+      ...(claims.deviceId ? { deviceId: claims.deviceId, deviceWorkspaceId } : {}),
       sessionId: claims.sid,
       accessVersion: claims.ver,
       expiresAt,

@@ -1,18 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
-import { databaseNow, PrismaService, TransactionRunner, type Tx, type Workspace } from '@retail/database';
+import { PrismaService, TransactionRunner, type Tx } from '@retail/database';
 import { ProductsService } from '@retail/inventory';
 import { RealtimeService } from '@retail/realtime';
-import { toSafeInteger } from '@retail/common';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
 import { assertItemsAccepted, assertPaymentAccepted, cartStatus, cartTotal } from '../domain/cart-math.js';
 import type { AddPaymentDto, CreateCartDto, SetCartItemsDto } from '../dto/cart.dto.js';
-import { lockOpenCart } from './cart-lock.js';
-import { PosAccess } from './pos-access.js';
-import { CART_INCLUDE, type CartWithLines, toCartPayload, toCartView, toPricedItem, toTender } from '../views/pos.views.js';
+import { toCartPayload, toCartView } from '../views/pos.views.js';
+import { type CartState, insertCart, lockCart, readCart, writeItems, writePayment } from './cart-records.js';
 import { DailyTotalsService } from './daily-totals.service.js';
+import { PosAccess } from './pos-access.js';
 
-/** Carts before checkout. Every change takes the cart's row lock first, so it serialises with checkout. */
+/**
+ * Carts before checkout. Every change takes the cart's row lock first (reading the cart whole
+ * under it, in one round trip), so it serialises with checkout; then one statement writes it.
+ */
 @Injectable()
 export class CartsService {
   constructor(
@@ -27,17 +30,25 @@ export class CartsService {
   async create(user: Principal, { deviceId }: CreateCartDto) {
     const device = await this.access.device(user, deviceId);
     return this.transactions.run(async (tx) => {
-      const cart = await tx.cart.create({
-        data: { workspaceId: device.workspaceId, deviceId: device.id, cashierId: user.userId },
-        include: CART_INCLUDE,
-      });
-      return this.announce(tx, user.companyId, cart);
+      const cart = { id: randomUUID(), workspaceId: device.workspaceId, deviceId: device.id, cashierId: user.userId };
+      const createdAt = await insertCart(tx, cart);
+      const empty: CartState = {
+        ...cart,
+        status: 'OPEN',
+        total: 0,
+        paid: 0,
+        createdAt,
+        updatedAt: createdAt,
+        timeZone: '',
+        items: [],
+        payments: [],
+      };
+      return this.announce(tx, user.companyId, empty);
     });
   }
 
   async get(user: Principal, id: string) {
-    await this.access.cart(user, id);
-    return toCartView(await this.prisma.cart.findUniqueOrThrow({ where: { id }, include: CART_INCLUDE }));
+    return toCartView(await readCart(this.prisma, user, id));
   }
 
   /**
@@ -45,43 +56,39 @@ export class CartsService {
    * payable: a total below its card and other payments is refused (see assertItemsAccepted).
    */
   async setItems(user: Principal, id: string, { items }: SetCartItemsDto) {
-    await this.access.cartToOperate(user, id);
     const products = await this.products.requireMany(
       user.companyId,
       items.map((i) => i.productId),
     );
     return this.transactions.run(async (tx) => {
-      const locked = await lockOpenCart(tx, id);
-      const priced = items.map((item, position) => ({
-        cartId: id,
-        productId: item.productId,
-        position,
-        quantity: item.quantity,
-        unitPrice: products[position].price,
-      }));
-      const total = cartTotal(priced.map(toPricedItem));
-      assertItemsAccepted(total, (await tx.payment.findMany({ where: { cartId: id } })).map(toTender));
-      await tx.cartItem.deleteMany({ where: { cartId: id } });
-      await tx.cartItem.createMany({ data: priced });
-      const cart = await tx.cart.update({
-        where: { id },
-        data: { total, status: cartStatus(total, toSafeInteger(locked.paid)) },
-        include: CART_INCLUDE,
+      const cart = await lockCart(tx, user, id);
+      const priced = items.map(({ productId, quantity }, position) => {
+        const { sku, name, price } = products[position];
+        return { productId, position, quantity, unitPrice: Number(price), sku, name };
       });
-      return this.announce(tx, user.companyId, cart);
+      const total = cartTotal(priced);
+      assertItemsAccepted(total, cart.payments);
+      const status = cartStatus(total, cart.paid);
+      const updatedAt = await writeItems(tx, id, priced, total, status);
+      return this.announce(tx, user.companyId, { ...cart, items: priced, total, status, updatedAt });
     });
   }
 
   async addPayment(user: Principal, id: string, { method, amount }: AddPaymentDto) {
-    await this.access.cartToOperate(user, id);
     return this.transactions.run(async (tx) => {
-      const locked = await lockOpenCart(tx, id);
-      const [total, paidBefore] = [toSafeInteger(locked.total), toSafeInteger(locked.paid)];
-      assertPaymentAccepted(total, paidBefore, { method, amount });
-      const payment = await tx.payment.create({ data: { cartId: id, method, amount } });
-      const paid = paidBefore + amount;
-      const cart = await tx.cart.update({ where: { id }, data: { paid, status: cartStatus(total, paid) }, include: CART_INCLUDE });
-      const view = this.announce(tx, user.companyId, cart);
+      const cart = await lockCart(tx, user, id);
+      assertPaymentAccepted(cart.total, cart.paid, { method, amount });
+      const payment = { id: randomUUID(), method, amount };
+      const paid = cart.paid + amount;
+      const status = cartStatus(cart.total, paid);
+      const at = await writePayment(tx, id, payment, paid, status);
+      const view = this.announce(tx, user.companyId, {
+        ...cart,
+        payments: [...cart.payments, { ...payment, createdAt: at, refundedAt: null }],
+        paid,
+        status,
+        updatedAt: at,
+      });
       this.realtime.emit(
         'posCartPayment',
         {
@@ -89,7 +96,7 @@ export class CartsService {
           workspaceId: cart.workspaceId,
           deviceId: cart.deviceId,
           cartId: id,
-          payment: { id: payment.id, method, amount, createdAt: payment.createdAt.toISOString() },
+          payment: { ...payment, createdAt: at.toISOString() },
           total: view.total,
           paid: view.paid,
           remaining: view.remaining,
@@ -105,11 +112,14 @@ export class CartsService {
    * every payment taken is refunded. Stock is only ever taken at checkout, so none goes back.
    */
   async cancel(user: Principal, id: string) {
-    const { workspace } = await this.access.cartToOperate(user, id);
     return this.transactions.run(async (tx) => {
-      await lockOpenCart(tx, id, { status: 'CANCELLED' });
-      await this.refundPayments(tx, user, id, workspace);
-      return this.announce(tx, user.companyId, await tx.cart.findUniqueOrThrow({ where: { id }, include: CART_INCLUDE }));
+      const cart = await lockCart(tx, user, id, 'CANCELLED');
+      const refundedAt = await this.refundPayments(tx, user, cart);
+      return this.announce(tx, user.companyId, {
+        ...cart,
+        status: 'CANCELLED',
+        payments: cart.payments.map((p) => ({ ...p, refundedAt: p.refundedAt ?? refundedAt.get(p.id) ?? null })),
+      });
     });
   }
 
@@ -117,21 +127,26 @@ export class CartsService {
    * One refund per payment, on the store's local day by the database clock, counted in that day's
    * totals as refunds, never as sales. The unique payment id makes it once only, whatever runs
    * concurrently. The drawer counts cash at checkout, so a cancelled cart's cash never entered its
-   * expected cash: handed back, it leaves the drawer exact.
+   * expected cash: handed back, it leaves the drawer exact. Answers when each was refunded.
    */
-  private async refundPayments(tx: Tx, user: Principal, cartId: string, workspace: Workspace) {
-    const payments = await tx.payment.findMany({ where: { cartId } });
-    if (!payments.length) return;
-    const day = businessDate(await databaseNow(tx), workspace.timeZone);
+  private async refundPayments(tx: Tx, user: Principal, cart: CartState & { now: Date }): Promise<Map<string, Date>> {
+    if (!cart.payments.length) return new Map();
+    const day = businessDate(cart.now, cart.timeZone);
     const refunds = await tx.refund.createManyAndReturn({
-      data: payments.map((p) => ({ paymentId: p.id, amount: p.amount, businessDate: toDateColumn(day), refundedById: user.userId })),
+      data: cart.payments.map((p) => ({ paymentId: p.id, amount: p.amount, businessDate: toDateColumn(day), refundedById: user.userId })),
       skipDuplicates: true,
     });
-    const refunded = new Set(refunds.map((r) => r.paymentId));
-    await this.dailyTotals.addRefunds(tx, workspace.id, day, payments.filter((p) => refunded.has(p.id)).map(toTender));
+    const refunded = new Map(refunds.map((r) => [r.paymentId, r.createdAt]));
+    await this.dailyTotals.addRefunds(
+      tx,
+      cart.workspaceId,
+      day,
+      cart.payments.filter((p) => refunded.has(p.id)),
+    );
+    return refunded;
   }
 
-  private announce(tx: Tx, companyId: string, cart: CartWithLines) {
+  private announce(tx: Tx, companyId: string, cart: CartState) {
     const view = toCartView(cart);
     this.realtime.emit('posCartUpdated', toCartPayload(companyId, view), { tx });
     return view;

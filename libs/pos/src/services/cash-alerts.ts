@@ -21,25 +21,26 @@ export class CashAlerts {
   constructor(private readonly notifications: NotificationsService) {}
 
   /** The drawer's expected cash went over its limit. */
-  async limitPassed(tx: Tx, companyId: string, session: DrawerFigures, deviceName: string): Promise<void> {
+  async limitPassed(tx: Tx, companyId: string, session: DrawerFigures): Promise<void> {
     const [expectedCash, cashLimit] = [toSafeInteger(session.expectedCash), toSafeInteger(session.cashLimit)];
     await this.toManagers(tx, companyId, session, {
       level: 'ALERT',
       kind: 'CASH_LIMIT',
       title: 'Cash limit exceeded',
-      message: `The drawer of ${deviceName} holds ${asMoney(expectedCash)}, over its limit of ${asMoney(cashLimit)}`,
+      message: (till) => `The drawer of ${till} holds ${asMoney(expectedCash)}, over its limit of ${asMoney(cashLimit)}`,
       data: { expectedCash, cashLimit },
     });
   }
 
   /** Till sales arrived for a drawer already closed: counted apart, its count left as it was. */
-  async lateSales(tx: Tx, companyId: string, session: DrawerFigures, deviceName: string, sales: number, cash: number): Promise<void> {
+  async lateSales(tx: Tx, companyId: string, session: DrawerFigures, sales: number, cash: number): Promise<void> {
     const [lateSalesCount, lateCashAmount] = [session.lateSalesCount, toSafeInteger(session.lateCashAmount)];
     await this.toManagers(tx, companyId, session, {
       level: 'WARNING',
       kind: 'LATE_SALE',
       title: 'Sales after the drawer closed',
-      message: `${sales} sale(s) of ${deviceName} (${asMoney(cash)} in cash) arrived after its drawer was closed; the count is unchanged`,
+      message: (till) =>
+        `${sales} sale(s) of ${till} (${asMoney(cash)} in cash) arrived after its drawer was closed; the count is unchanged`,
       data: { sales, cash, lateSalesCount, lateCashAmount },
     });
   }
@@ -48,16 +49,21 @@ export class CashAlerts {
     tx: Tx,
     companyId: string,
     session: DrawerFigures,
-    alert: Pick<PublishNotificationInput, 'level' | 'kind' | 'title' | 'message'> & { data: Record<string, unknown> },
+    alert: Pick<PublishNotificationInput, 'level' | 'kind' | 'title'> & {
+      message: (till: string) => string;
+      data: Record<string, unknown>;
+    },
   ): Promise<void> {
+    const { name: till } = await tx.posDevice.findUniqueOrThrow({ where: { id: session.deviceId }, select: { name: true } });
     const managers = await tx.user.findMany({
       where: { role: 'MANAGER', workspaces: { some: { workspaceId: session.workspaceId } } },
       select: { id: true },
     });
     const recipients = managers.length ? managers : await tx.user.findMany({ where: { companyId, role: 'ADMIN' }, select: { id: true } });
     const data = { cashSessionId: session.id, workspaceId: session.workspaceId, deviceId: session.deviceId, ...alert.data };
+    const message = alert.message(till);
     for (const { id: userId } of recipients) {
-      await this.notifications.publish({ companyId, ...alert, scope: { type: 'user', userId }, data }, { tx });
+      await this.notifications.publish({ companyId, ...alert, message, scope: { type: 'user', userId }, data }, { tx });
     }
   }
 }

@@ -3,7 +3,7 @@ import type { Principal } from '@retail/auth';
 import { databaseNow, PrismaService, type DailyTotals, type Tx } from '@retail/database';
 import { WorkspacesService } from '@retail/workspaces';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
-import { amountsByMethod, type Settlement, type Tender } from '../domain/cart-math.js';
+import { amountsByMethod, type Tender } from '../domain/cart-math.js';
 import type { DailyTotalsQueryDto } from '../dto/sale.dto.js';
 import { toDailyTotalsView } from '../views/pos.views.js';
 
@@ -16,18 +16,6 @@ export class DailyTotalsService {
     private readonly prisma: PrismaService,
     private readonly workspaces: WorkspacesService,
   ) {}
-
-  /** One sale more on its day, as the store keeps it by method; answers the day's new totals. */
-  addSale(tx: Tx, workspaceId: string, day: string, { total, byMethod }: Pick<Settlement, 'total' | 'byMethod'>): Promise<DailyTotals> {
-    const { CASH, CARD, OTHER } = byMethod;
-    return this.increment(tx, workspaceId, day, {
-      salesCount: 1,
-      grossAmount: total,
-      cashAmount: CASH,
-      cardAmount: CARD,
-      otherAmount: OTHER,
-    });
-  }
 
   /** Payments given back: refunds of the day, by method; the sales figures stay as they are. */
   addRefunds(tx: Tx, workspaceId: string, day: string, refunds: Tender[]): Promise<DailyTotals> {

@@ -3,25 +3,35 @@ import { mayUseDevice, visibleInWorkspace, type Principal } from '@retail/auth';
 import { AppError } from '@retail/common';
 import { PrismaService } from '@retail/database';
 
-/** A till as a sale sees it: the device of the caller's token, with its store. */
-export type Till = Awaited<ReturnType<PosAccess['till']>>;
+/** A POS device as the commands on it need it: which one, and its store. */
+export interface Till {
+  id: string;
+  workspaceId: string;
+}
 
 /**
- * Who may act on which device, cart and drawer. Anything of another company, or another store, is
- * 404; in one's own store, another device's cart or drawer needs pos:manage (mayUseDevice).
+ * Who may act on which device, drawer and sale (a cart is checked under its lock: lockCart).
+ * Anything of another company, or another store, is 404; in one's own store, another device's
+ * drawer needs pos:manage (mayUseDevice).
  */
 @Injectable()
 export class PosAccess {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** A cashier sells on the device of their token; someone with pos:manage may name another device of their stores. */
-  async device(user: Principal, requested: string | undefined) {
-    if (requested) assertMayUseDevice(user, requested);
-    const deviceId = requested ?? user.deviceId;
-    if (!deviceId) throw AppError.validation([{ path: 'deviceId', message: 'Log in with a deviceId, or give one' }]);
+  /**
+   * A cashier sells on the device of their token, whose store the token's resolution already
+   * found (no read); someone with pos:manage may name another device of their stores.
+   */
+  async device(user: Principal, requested: string | undefined): Promise<Till> {
+    if (!requested || requested === user.deviceId) {
+      if (!user.deviceId || !user.deviceWorkspaceId)
+        throw AppError.validation([{ path: 'deviceId', message: 'Log in with a deviceId, or give one' }]);
+      return { id: user.deviceId, workspaceId: user.deviceWorkspaceId };
+    }
+    assertMayUseDevice(user, requested);
     const device = await this.prisma.posDevice.findFirst({
-      where: { id: deviceId, retired: false, workspace: { companyId: user.companyId } },
-      include: { workspace: true },
+      where: { id: requested, retired: false, workspace: { companyId: user.companyId } },
+      select: { id: true, workspaceId: true },
     });
     return visibleInWorkspace(user, device, 'Device');
   }
@@ -32,24 +42,8 @@ export class PosAccess {
     return visibleInWorkspace(user, device, 'Device');
   }
 
-  /** A cart to read: any cart of the caller's stores. */
-  async cart(user: Principal, id: string) {
-    const cart = await this.prisma.cart.findFirst({
-      where: { id, workspace: { companyId: user.companyId } },
-      include: { workspace: true },
-    });
-    return visibleInWorkspace(user, cart, 'Cart');
-  }
-
-  /** A cart to change, pay, cancel or check out: only from its own device, or with pos:manage. */
-  async cartToOperate(user: Principal, id: string) {
-    const cart = await this.cart(user, id);
-    assertMayUseDevice(user, cart.deviceId);
-    return cart;
-  }
-
   /** The till a sale is made on: the device of the caller's token, with its store. */
-  async till(user: Principal) {
+  async till(user: Principal): Promise<Till> {
     if (!user.deviceId) throw AppError.forbidden('Sell from a till: log in with its deviceId', 'device_required');
     return this.device(user, undefined);
   }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Payment, Sale, SaleLine, Tx } from '@retail/database';
+import type { DailyTotals, Payment, Sale, SaleLine, Tx } from '@retail/database';
+import type { Settlement } from '../domain/cart-math.js';
+import type { DrawerFigures } from './cash-alerts.js';
 import type { SaleWithLines } from '../views/pos.views.js';
 
 type NewLine = Omit<SaleLine, 'saleId' | 'returnedQuantity'>;
@@ -8,7 +10,7 @@ export interface SaleToWrite {
   sale: Omit<Sale, 'id' | 'source' | 'occurredAt' | 'sequence' | 'cashSessionId' | 'warnings' | 'contentHash'>;
   lines: NewLine[];
   /** The cart's payments, in their order: they become the sale's. */
-  payments: Payment[];
+  payments: Array<Pick<Payment, 'id' | 'method' | 'createdAt'> & { amount: number }>;
 }
 
 // Dates as text in UTC, like Prisma's own DateTime columns, whatever the session's time zone.
@@ -47,6 +49,72 @@ export async function writeSale(tx: Tx, { sale, lines, payments }: SaleToWrite):
     warnings: [],
     contentHash: null,
     lines: withLines(id, lines),
-    payments: payments.map((payment) => ({ ...payment, saleId: id })),
+    payments: payments.map(({ id: paymentId, method, amount, createdAt }) => ({
+      id: paymentId,
+      cartId: sale.cartId,
+      saleId: id,
+      method,
+      amount: BigInt(amount),
+      createdAt,
+    })),
+  };
+}
+
+/** A cart sale in its day's totals and, for its cash, in its till's open drawer (if any). */
+export interface SaleBooked {
+  totals: DailyTotals;
+  /** The drawer that took its cash (now named on the sale), with what it held before. */
+  drawer: (DrawerFigures & { before: bigint }) | null;
+}
+
+/**
+ * Counts a cart sale in one statement: its day's totals (INSERT … ON CONFLICT: atomic even for
+ * the day's first sale), then its net cash in the till's open drawer, which the sale then names.
+ * The totals row is taken before the drawer, as every sale takes them.
+ */
+export async function bookCartSale(
+  tx: Tx,
+  sale: { id: string; workspaceId: string; deviceId: string; businessDate: string },
+  { total, byMethod }: Pick<Settlement, 'total' | 'byMethod'>,
+): Promise<SaleBooked> {
+  const [row] = await tx.$queryRaw<[DailyTotals & { drawerId: string | null } & Omit<DrawerFigures, 'id'> & { before: bigint | null }]>`
+    WITH day AS (
+      INSERT INTO "DailyTotals" AS t ("workspaceId", "businessDate", "salesCount", "grossAmount", "cashAmount", "cardAmount", "otherAmount", "updatedAt")
+      VALUES (${sale.workspaceId}::uuid, ${sale.businessDate}::date, 1, ${total}, ${byMethod.CASH}, ${byMethod.CARD}, ${byMethod.OTHER},
+        statement_timestamp() AT TIME ZONE 'UTC')
+      ON CONFLICT ("workspaceId", "businessDate") DO UPDATE SET
+        "salesCount" = t."salesCount" + 1,
+        "grossAmount" = t."grossAmount" + EXCLUDED."grossAmount",
+        "cashAmount" = t."cashAmount" + EXCLUDED."cashAmount",
+        "cardAmount" = t."cardAmount" + EXCLUDED."cardAmount",
+        "otherAmount" = t."otherAmount" + EXCLUDED."otherAmount",
+        "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING t.*
+    ), drawer AS (
+      UPDATE "CashSession" c SET "expectedCash" = c."expectedCash" + ${byMethod.CASH}::bigint
+      WHERE c."openDeviceId" = ${sale.deviceId}::uuid AND ${byMethod.CASH}::bigint > 0 AND EXISTS (SELECT 1 FROM day)
+      RETURNING c.id, c."workspaceId", c."deviceId", c."expectedCash", c."cashLimit", c."lateSalesCount", c."lateCashAmount"
+    ), named AS (
+      UPDATE "Sale" s SET "cashSessionId" = drawer.id FROM drawer WHERE s.id = ${sale.id}::uuid
+    )
+    SELECT day.*, drawer.id AS "drawerId", drawer."deviceId", drawer."expectedCash", drawer."cashLimit", drawer."lateSalesCount",
+      drawer."lateCashAmount", drawer."expectedCash" - ${byMethod.CASH}::bigint AS before
+    FROM day LEFT JOIN drawer ON true`;
+  const { drawerId, deviceId, expectedCash, cashLimit, lateSalesCount, lateCashAmount, before, ...totals } = row;
+  return {
+    totals,
+    drawer:
+      drawerId === null
+        ? null
+        : {
+            id: drawerId,
+            workspaceId: sale.workspaceId,
+            deviceId,
+            expectedCash,
+            cashLimit,
+            lateSalesCount,
+            lateCashAmount,
+            before: before!,
+          },
   };
 }

@@ -128,8 +128,8 @@ export class TillSaleWriter {
         lateCashAmount: BigInt(drawer.lateCashAmount),
       };
       const [taken, expected, limit] = [BigInt(drawer.taken), figures.expectedCash, figures.cashLimit].map(toSafeInteger);
-      if (drawer.late) await this.cashAlerts.lateSales(tx, companyId, figures, till.name, drawer.takenSales, taken);
-      else if (passedCashLimit(expected - taken, expected, limit)) await this.cashAlerts.limitPassed(tx, companyId, figures, till.name);
+      if (drawer.late) await this.cashAlerts.lateSales(tx, companyId, figures, drawer.takenSales, taken);
+      else if (passedCashLimit(expected - taken, expected, limit)) await this.cashAlerts.limitPassed(tx, companyId, figures);
     }
   }
 }

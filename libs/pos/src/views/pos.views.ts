@@ -3,14 +3,9 @@ import type { CashSession, DailyTotals, PaymentMethod, Prisma } from '@retail/da
 import type { CartPayload, DailyTotalsPayload, SaleCompletedPayload, SaleWarning } from '@retail/realtime-protocol';
 import type { CartView } from '../dto/cart.dto.js';
 import type { DailyTotalsView, SaleView } from '../dto/sale.dto.js';
-import { lineTotal, type PricedItem, type Tender } from '../domain/cart-math.js';
+import { lineTotal, type Tender } from '../domain/cart-math.js';
 import { fromDateColumn } from '../domain/business-date.js';
-
-export const CART_INCLUDE = {
-  items: { include: { product: { select: { sku: true, name: true } } }, orderBy: { position: 'asc' } },
-  payments: { include: { refund: { select: { createdAt: true } } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-} satisfies Prisma.CartInclude;
-export type CartWithLines = Prisma.CartGetPayload<{ include: typeof CART_INCLUDE }>;
+import type { CartState } from '../services/cart-records.js';
 
 export const SALE_INCLUDE = {
   lines: { orderBy: { position: 'asc' } },
@@ -18,33 +13,34 @@ export const SALE_INCLUDE = {
 } satisfies Prisma.SaleInclude;
 export type SaleWithLines = Prisma.SaleGetPayload<{ include: typeof SALE_INCLUDE }>;
 
-/** Cart rows as the cart math reads them: BIGINT money as exact JS numbers. */
-export const toPricedItem = (item: { quantity: number; unitPrice: bigint }): PricedItem => ({
-  quantity: item.quantity,
-  unitPrice: toSafeInteger(item.unitPrice),
-});
+/** A payment row as the cart math reads it: BIGINT money as an exact JS number. */
 export const toTender = (payment: { method: PaymentMethod; amount: bigint }): Tender => ({
   method: payment.method,
   amount: toSafeInteger(payment.amount),
 });
 
-export function toCartView(cart: CartWithLines): CartView {
-  const [total, paid] = [toSafeInteger(cart.total), toSafeInteger(cart.paid)];
+export function toCartView(cart: CartState): CartView {
+  const { total, paid } = cart;
   return {
     id: cart.id,
     workspaceId: cart.workspaceId,
     deviceId: cart.deviceId,
     cashierId: cart.cashierId,
     status: cart.status,
-    items: cart.items.map((i) => {
-      const priced = toPricedItem(i);
-      return { productId: i.productId, sku: i.product.sku, name: i.product.name, ...priced, lineTotal: lineTotal(priced) };
-    }),
-    payments: cart.payments.map((p) => ({
-      id: p.id,
-      ...toTender(p),
-      createdAt: p.createdAt.toISOString(),
-      refundedAt: p.refund?.createdAt.toISOString() ?? null,
+    items: cart.items.map(({ productId, sku, name, quantity, unitPrice }) => ({
+      productId,
+      sku,
+      name,
+      quantity,
+      unitPrice,
+      lineTotal: lineTotal({ quantity, unitPrice }),
+    })),
+    payments: cart.payments.map(({ id, method, amount, createdAt, refundedAt }) => ({
+      id,
+      method,
+      amount,
+      createdAt: createdAt.toISOString(),
+      refundedAt: refundedAt?.toISOString() ?? null,
     })),
     total,
     paid,
