@@ -98,7 +98,7 @@ export class CountsService {
         reason: `Inventory count ${id}`,
       });
       const view = await this.announce(tx, user.companyId, closed, []);
-      for (const entry of entries) await this.ledger.announce(tx, entry, 'created');
+      await this.ledger.announce(tx, entries, 'created');
       return view;
     });
   }

@@ -41,7 +41,7 @@ export class MovementsService {
         userId: user.userId,
         expiresAt: (dto.type === 'IN' || dto.type === 'ADJUSTMENT') && dto.expiresAt ? new Date(dto.expiresAt) : undefined,
       });
-      await this.ledger.announce(tx, entry, 'created');
+      await this.ledger.announce(tx, [entry], 'created');
       return toResult(entry);
     });
   }
@@ -61,7 +61,7 @@ export class MovementsService {
     }
     return this.transactions.run(async (tx) => {
       const entry = await this.ledger.transition(tx, user.companyId, transfer, status);
-      await this.ledger.announce(tx, entry, 'updated');
+      await this.ledger.announce(tx, [entry], 'updated');
       return toResult(entry);
     });
   }

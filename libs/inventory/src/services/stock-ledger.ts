@@ -311,11 +311,14 @@ export class StockLedger {
     });
   }
 
-  /** Queues the movement event and its stock warnings; both leave only after `tx` commits. */
-  async announce(tx: Tx, entry: LedgerEntry, event: 'created' | 'updated'): Promise<void> {
-    const payload = { companyId: entry.companyId, movement: toMovementView(entry.movement), stock: entry.stock };
-    this.realtime.emit(event === 'created' ? 'inventoryMovementCreated' : 'inventoryMovementUpdated', payload, { tx });
-    for (const crossing of entry.crossings) await this.alerts.crossed(tx, crossing);
+  /** Queues the movements' events and their stock warnings (one statement for all); they leave only after `tx` commits. */
+  async announce(tx: Tx, entries: LedgerEntry[], event: 'created' | 'updated'): Promise<void> {
+    for (const entry of entries) {
+      const payload = { companyId: entry.companyId, movement: toMovementView(entry.movement), stock: entry.stock };
+      this.realtime.emit(event === 'created' ? 'inventoryMovementCreated' : 'inventoryMovementUpdated', payload, { tx });
+    }
+    const crossings = entries.flatMap((entry) => entry.crossings);
+    if (crossings.length) await this.alerts.crossed(tx, crossings);
   }
 
   private async changeStock(tx: Tx, companyId: string, workspaceId: string, product: ProductRef, delta: number) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
 import { AppError, byCreatedAt, newestFirstAfter, newestFirstOrder, toPage, type Page } from '@retail/common';
@@ -43,26 +44,41 @@ export class NotificationsService {
   async publish(input: PublishNotificationInput, options: { tx?: Tx } = {}): Promise<NotificationView | null> {
     const { tx } = options;
     if (!tx) return this.transactions.run((own) => this.publish(input, { tx: own }));
+    const [published] = await this.publishMany(tx, [input]);
+    return published;
+  }
+
+  /**
+   * Several notifications stored in one statement, in the caller's transaction, each sent once it
+   * commits; answers each one (null where its `dedupeKey` was already used), in order.
+   */
+  async publishMany(tx: Tx, inputs: PublishNotificationInput[]): Promise<Array<NotificationView | null>> {
+    if (!inputs.length) return [];
     // ON CONFLICT DO NOTHING: a duplicate key neither throws nor aborts the caller's transaction.
-    const [row] = await tx.notification.createManyAndReturn({
-      data: [
-        {
-          companyId: input.companyId,
-          ...scopeColumns(input.scope),
-          level: input.level,
-          kind: input.kind,
-          title: input.title,
-          message: input.message,
-          data: (input.data ?? {}) as Prisma.InputJsonObject,
-          dedupeKey: input.dedupeKey ?? null,
-        },
-      ],
+    // Ids chosen here, so each stored row is matched to its input whatever order they come back in.
+    const ids = inputs.map(() => randomUUID());
+    const rows = await tx.notification.createManyAndReturn({
+      data: inputs.map((input, i) => ({
+        id: ids[i],
+        companyId: input.companyId,
+        ...scopeColumns(input.scope),
+        level: input.level,
+        kind: input.kind,
+        title: input.title,
+        message: input.message,
+        data: (input.data ?? {}) as Prisma.InputJsonObject,
+        dedupeKey: input.dedupeKey ?? null,
+      })),
       skipDuplicates: true,
     });
-    if (!row) return null;
-    const { companyId, scope, kind, title, message, data } = input;
-    this.realtime.systemAlert({ level: input.level, companyId, scope, kind, title, message, data, notificationId: row.id }, { tx });
-    return toNotificationView(row, false);
+    const stored = new Map(rows.map((row) => [row.id, row]));
+    return inputs.map((input, i) => {
+      const row = stored.get(ids[i]);
+      if (!row) return null; // its dedupe key was taken
+      const { companyId, scope, kind, title, message, data } = input;
+      this.realtime.systemAlert({ level: input.level, companyId, scope, kind, title, message, data, notificationId: row.id }, { tx });
+      return toNotificationView(row, false);
+    });
   }
 
   async list(user: Principal, page: { cursor?: string; limit: number }): Promise<Page<NotificationView>> {

@@ -62,8 +62,9 @@ export class CashAlerts {
     const recipients = managers.length ? managers : await tx.user.findMany({ where: { companyId, role: 'ADMIN' }, select: { id: true } });
     const data = { cashSessionId: session.id, workspaceId: session.workspaceId, deviceId: session.deviceId, ...alert.data };
     const message = alert.message(till);
-    for (const { id: userId } of recipients) {
-      await this.notifications.publish({ companyId, ...alert, message, scope: { type: 'user', userId }, data }, { tx });
-    }
+    await this.notifications.publishMany(
+      tx,
+      recipients.map(({ id: userId }) => ({ companyId, ...alert, message, scope: { type: 'user', userId }, data })),
+    );
   }
 }

@@ -106,7 +106,7 @@ export class SaleReturnsService {
     const cash = amountsByMethod(request.refunds).CASH;
     if (deviceId && cash > 0) await this.payFromDrawer(tx, deviceId, cash);
 
-    for (const entry of entries) await this.ledger.announce(tx, entry, 'created');
+    await this.ledger.announce(tx, entries, 'created');
     const view = toSaleReturnView(saleReturn);
     this.realtime.emit(
       'posSaleReturned',

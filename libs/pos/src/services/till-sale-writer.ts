@@ -119,7 +119,7 @@ export class TillSaleWriter {
       stock: result.stock.map((s) => ({ ...s, quantity: BigInt(s.quantity), taken: BigInt(s.taken) })),
       movements: result.movements.map((m) => ({ ...m, quantity: BigInt(m.quantity), createdAt: new Date(m.createdAt) })),
     });
-    for (const entry of entries) await this.ledger.announce(tx, entry, 'created');
+    await this.ledger.announce(tx, entries, 'created');
     for (const drawer of result.drawers) {
       const figures: DrawerFigures = {
         ...drawer,
