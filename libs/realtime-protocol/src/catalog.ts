@@ -51,12 +51,17 @@ const ephemeral = <N extends string, S extends z.ZodType>(name: N, namespace: Na
  * Gateways, services, AsyncAPI docs and tests all read names from here.
  */
 export const EVENTS = {
-  posCartUpdated: event('pos.cart.updated', 'pos', CartPayload, 'A cart changed (items, status). Sent to the device and its store only.'),
+  posCartUpdated: event(
+    'pos.cart.updated',
+    'pos',
+    CartPayload,
+    'A cart was opened, its items changed or it was cancelled. Sent to the device and its store only; a payment is pos.cart.payment, a checkout pos.sale.completed (with its cartId), never this besides.',
+  ),
   posCartPayment: event(
     'pos.cart.payment',
     'pos',
     CartPaymentPayload,
-    'A payment was taken on a cart. Sent to the device and its store only.',
+    "A payment was taken on a cart, with the cart's new status and sums. Sent to the device and its store only.",
   ),
   posSaleCompleted: event(
     'pos.sale.completed',

@@ -50,7 +50,8 @@ export function assertItemsAccepted(total: number, payments: Tender[]): void {
 }
 
 /** PAID once payments cover a non-empty total; changing the items can take a cart back to OPEN. */
-export const cartStatus = (total: number, paid: number): CartStatus => (total > 0 && paid >= total ? 'PAID' : 'OPEN');
+export const cartStatus = (total: number, paid: number): Extract<CartStatus, 'OPEN' | 'PAID'> =>
+  total > 0 && paid >= total ? 'PAID' : 'OPEN';
 
 /** Refuses a payment the cart cannot take. Only cash may exceed what is due: the difference is change. */
 export function assertPaymentAccepted(total: number, paid: number, payment: Tender): void {

@@ -82,7 +82,8 @@ export class CartsService {
       const paid = cart.paid + amount;
       const status = cartStatus(cart.total, paid);
       const at = await writePayment(tx, id, payment, paid, status);
-      const view = this.announce(tx, user.companyId, {
+      // One change, one event: the payment carries the cart's new status and sums, no pos.cart.updated besides.
+      const view = toCartView({
         ...cart,
         payments: [...cart.payments, { ...payment, createdAt: at, refundedAt: null }],
         paid,
@@ -96,6 +97,7 @@ export class CartsService {
           workspaceId: cart.workspaceId,
           deviceId: cart.deviceId,
           cartId: id,
+          status,
           payment: { ...payment, createdAt: at.toISOString() },
           total: view.total,
           paid: view.paid,

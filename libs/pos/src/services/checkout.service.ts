@@ -6,7 +6,7 @@ import { StockLedger } from '@retail/inventory';
 import { RealtimeService } from '@retail/realtime';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
 import { cartTotal, lineTotal, passedCashLimit, settle } from '../domain/cart-math.js';
-import { toCartPayload, toCartView, toDailyTotalsPayload, toSalePayload, toSaleView } from '../views/pos.views.js';
+import { toDailyTotalsPayload, toSalePayload, toSaleView } from '../views/pos.views.js';
 import { lockCart } from './cart-records.js';
 import { CashAlerts } from './cash-alerts.js';
 import { bookCartSale, writeSale } from './sale-records.js';
@@ -70,10 +70,9 @@ export class CheckoutService {
       });
       const { totals, drawer } = await bookCartSale(tx, { ...sale, businessDate: day }, money);
       const view = toSaleView({ ...sale, cashSessionId: drawer?.id ?? null });
-      this.realtime.emit('posCartUpdated', toCartPayload(companyId, toCartView({ ...cart, status: 'COMPLETED' })), { tx });
       this.realtime.posSaleCompleted(toSalePayload(companyId, view), { tx });
       this.realtime.updateDailyTotals(toDailyTotalsPayload(companyId, cart.workspaceId, day, totals), { tx });
-      for (const entry of movements) await this.ledger.announce(tx, entry, 'created');
+      await this.ledger.announce(tx, movements, 'created');
       if (drawer && passedCashLimit(Number(drawer.before), Number(drawer.expectedCash), Number(drawer.cashLimit))) {
         await this.cashAlerts.limitPassed(tx, companyId, drawer);
       }

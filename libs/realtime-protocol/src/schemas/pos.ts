@@ -35,6 +35,7 @@ export const CartPaymentPayload = z
   .object({
     ...PosScope,
     cartId: Id,
+    status: z.enum(['OPEN', 'PAID']).describe('The cart after this payment: PAID once covered'),
     payment: z.object({ id: Id, method: PaymentMethod, amount: Money, createdAt: Timestamp }),
     total: Money,
     paid: Money,
