@@ -116,6 +116,8 @@ class TrackedSocketClient implements RealtimeClient {
       // After a dropped transport (a replica died) socket.io reconnects by itself: soon, and jittered.
       reconnectionDelay: options.reconnectDelayMs?.min ?? 500,
       reconnectionDelayMax: Math.min(options.reconnectDelayMs?.max ?? 30_000, 5_000),
+      // Each delay anywhere from 0 to twice the step: the dashboards of a replica that died spread their returns.
+      randomizationFactor: 1,
       // A callback, so every (re)connect sends a fresh token and the positions reached so far.
       auth: (send) =>
         void this.handshakeAuth().then((auth) => {
@@ -259,8 +261,8 @@ class TrackedSocketClient implements RealtimeClient {
   private reconnectLater(): void {
     if (this.closed || this.reconnectTimer) return;
     const { min, max } = this.options.reconnectDelayMs ?? { min: 500, max: 30_000 };
-    // Jittered, so clients dropped together do not come back together.
-    const delay = Math.min(max, min * 2 ** this.reconnectAttempts++) * (0.5 + Math.random() / 2);
+    // Full jitter (anywhere from 0 to the doubling cap), so clients dropped together come back spread out, not together.
+    const delay = Math.random() * Math.min(max, min * 2 ** this.reconnectAttempts++);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.closed) this.socket.connect();

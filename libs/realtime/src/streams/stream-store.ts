@@ -33,6 +33,9 @@ export interface StreamHead {
 
 /** Rows per relay batch and per replay page: bounded memory whatever the backlog. */
 export const STREAM_PAGE = 500;
+// Replay pages kept for sockets resuming from the same place: a few, for a few seconds.
+const SHARED_PAGES = 32;
+const SHARED_PAGE_MS = 5_000;
 
 /**
  * Where the relay runs its statements: on PostgreSQL its own session (the one holding the relay
@@ -73,6 +76,10 @@ const toStreamEvent = (row: EventRow): StreamEvent => ({
 @Injectable()
 export class StreamStore {
   private epoch?: Promise<string>;
+  /** Heads asked for in this turn of the event loop, per namespace, and their one read. */
+  private readonly headBatches = new Map<string, { rooms: Set<string>; read: Promise<Map<string, StreamHead>> }>();
+  /** Replay pages read in the last few seconds, by what was asked. */
+  private readonly sharedPages = new Map<string, { page: Promise<StreamEvent[]>; until: number }>();
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -125,8 +132,29 @@ export class StreamStore {
     return this.epoch;
   }
 
-  /** Each room's head, epoch and oldest retained offset. */
-  async heads(namespace: string, rooms: string[]): Promise<Map<string, StreamHead>> {
+  /**
+   * Each room's head, epoch and oldest retained offset. The heads asked for in one turn of the
+   * event loop are read in one query (a storm of reconnects asks for the same rooms thousands of
+   * times): every caller asked after joining its rooms, and the query starts after all of them.
+   */
+  heads(namespace: string, rooms: string[]): Promise<Map<string, StreamHead>> {
+    const batch = this.headBatches.get(namespace) ?? this.startHeadBatch(namespace);
+    for (const room of rooms) batch.rooms.add(room);
+    return batch.read.then((all) => new Map(rooms.map((room) => [room, all.get(room)!])));
+  }
+
+  private startHeadBatch(namespace: string) {
+    const rooms = new Set<string>();
+    const read = new Promise((resolve) => setImmediate(resolve)).then(() => {
+      this.headBatches.delete(namespace);
+      return this.readHeads(namespace, [...rooms]);
+    });
+    const batch = { rooms, read };
+    this.headBatches.set(namespace, batch);
+    return batch;
+  }
+
+  private async readHeads(namespace: string, rooms: string[]): Promise<Map<string, StreamHead>> {
     const rows = await this.prisma.$queryRaw<Array<{ room: string; head: bigint; epoch: string; oldest: bigint | null }>>`
       SELECT s.room, s.head, s.epoch,
         (SELECT min(e."offset") FROM realtime_stream_entry e WHERE e.namespace = s.namespace AND e.room = s.room) AS oldest
@@ -144,8 +172,23 @@ export class StreamStore {
    * keeps the first STREAM_PAGE of all: so a room's events in it are always the next ones of that
    * room, and memory stays one page whatever the number of rooms.
    */
-  async replayPage(namespace: string, ranges: ReplayRange[]): Promise<StreamEvent[]> {
+  replayPage(namespace: string, ranges: ReplayRange[]): Promise<StreamEvent[]> {
     const wanted = JSON.stringify(ranges.map(({ room, after, upTo }) => ({ room, after: after.toString(), up_to: upTo.toString() })));
+    // History does not change: sockets resuming the same rooms from the same place (a storm of
+    // dashboards of one store) share one read of each page.
+    const key = `${namespace} ${wanted}`;
+    const now = Date.now();
+    for (const [cached, { until }] of this.sharedPages) if (until < now) this.sharedPages.delete(cached);
+    const shared = this.sharedPages.get(key);
+    if (shared) return shared.page;
+    const page = this.readPage(namespace, wanted);
+    page.catch(() => this.sharedPages.delete(key));
+    if (this.sharedPages.size >= SHARED_PAGES) this.sharedPages.delete(this.sharedPages.keys().next().value!);
+    this.sharedPages.set(key, { page, until: now + SHARED_PAGE_MS });
+    return page;
+  }
+
+  private async readPage(namespace: string, wanted: string): Promise<StreamEvent[]> {
     const rows = await this.prisma.$queryRaw<EventRow[]>`
       SELECT ev.relay_seq, ev.namespace, ev.rooms, ev.envelope, ev.positions
       FROM realtime_event ev
