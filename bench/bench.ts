@@ -15,6 +15,7 @@ import {
   login,
   memoryProbeEnv,
   POSTGRES_ADMIN_URI,
+  readMetrics,
   probeServices,
   productBySku,
   REDIS_TEST_URL,
@@ -31,7 +32,7 @@ import { measureSocketMemory, probePort, type SocketMemory } from './lib/memory.
 import { cpuMeter } from './lib/cpu.js';
 import { measurePgbench, type PgbenchResult } from './lib/pgbench.js';
 import { writeReport, type BenchReport, type MeteredLoad } from './lib/report.js';
-import { measureReconnectStorm, type StormResult } from './lib/storm.js';
+import { measurePlainConnects, measureReconnectStorm, type StormResult } from './lib/storm.js';
 import { measureSyncUploads, type SyncThroughput } from './lib/sync-uploads.js';
 import { startTcpBalancer, type TcpBalancer } from './lib/tcp-balancer.js';
 
@@ -177,8 +178,14 @@ async function fanout(label: string, target: FanoutTarget) {
 async function checkout(label: string, cluster: Cluster, streams: boolean, flow: 'cart' | 'till' = 'cart') {
   const results: MeteredLoad[] = [];
   const rates = numbers(flow === 'cart' ? 'checkout-rates' : 'till-rates');
+  const statementsSoFar = async () =>
+    (await Promise.all(cluster.replicas.map((r) => readMetrics(r.httpUrl)))).reduce(
+      (sum, metric) => sum + metric('db_statements_total{kind="work"}'),
+      0,
+    );
   const load = async (rate: number, durationMs: number): Promise<MeteredLoad> => {
     const meter = cpuMeter();
+    const statementsBefore = await statementsSoFar();
     const summary: LoadSummary = await runLoad({
       apiUrls: cluster.replicas.map((r) => r.httpUrl),
       wsUrls: cluster.replicas.map((r) => r.wsUrl),
@@ -194,7 +201,8 @@ async function checkout(label: string, cluster: Cluster, streams: boolean, flow:
       streamsOff: !streams,
       onSelling: meter,
     });
-    return { ...summary, cpu: meter.use };
+    // Every statement of the request pools while it ran (the tills' and dashboards' logins too): a little over the sales' own.
+    return { ...summary, cpu: meter.use, statementsPerSale: ((await statementsSoFar()) - statementsBefore) / summary.sales };
   };
   // Unrecorded, as for the fan-out: warm the tills' logins, the pools and the JIT first.
   await load(rates[0] / 4, WARM_UP_SECONDS * 1000);
@@ -227,7 +235,7 @@ async function syncUploads(cluster: Cluster): Promise<SyncThroughput> {
   return result;
 }
 
-async function storm(cluster: Cluster): Promise<StormResult> {
+async function storm(cluster: Cluster, controlConnectsPerSecond: number): Promise<StormResult> {
   const balancer = started(await startTcpBalancer(cluster.replicas.map((r) => r.wsUrl)), (b: TcpBalancer) => b.stop());
   const names = chainNames('Bench');
   const a = cluster.replicas[0].httpUrl;
@@ -240,6 +248,7 @@ async function storm(cluster: Cluster): Promise<StormResult> {
   const product = await productBySku(a, cashier, names.skus[0]);
   return measureReconnectStorm({
     balancerUrl: balancer.url,
+    controlConnectsPerSecond,
     replicas: cluster.replicas,
     count: size('storm-dashboards'),
     manager: await login(a, names.manager(1), { password: CHAIN_PASSWORD }),
@@ -290,10 +299,15 @@ async function run(): Promise<BenchReport> {
   const checkoutOn = await checkout('on', on.cluster, true);
   const tillOn = await checkout('on', on.cluster, true, 'till');
   const syncOn = await syncUploads(on.cluster);
-  log('reconnect storm');
-  const stormResult = await storm(on.cluster);
+  log("reconnect storm: the control's plain connects first, on the two replicas a storm lands on");
+  const controlConnects = await measurePlainConnects(
+    control.replicas.slice(1).map((r) => r.url),
+    on.target.token,
+    size('storm-dashboards'),
+  );
+  const stormResult = await storm(on.cluster, controlConnects);
   log(
-    `storm: ${stormResult.resumed}/${stormResult.dashboards} resumed in ${stormResult.resumedSeconds.toFixed(2)} s, missed ${stormResult.missed}`,
+    `storm: ${stormResult.resumed}/${stormResult.dashboards} resumed in ${stormResult.resumedSeconds.toFixed(2)} s, missed ${stormResult.missed}; control ${controlConnects.toFixed(0)} connects/s`,
   );
   await endPhase(); // the control and the first cluster
 

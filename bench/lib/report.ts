@@ -9,8 +9,8 @@ import type { CpuUse } from './cpu.js';
 import type { StormResult } from './storm.js';
 import type { SyncThroughput } from './sync-uploads.js';
 
-/** A load run with the server's CPU while it sold (every process but the load client). */
-export type MeteredLoad = LoadSummary & { cpu: CpuUse };
+/** A load run with the server's CPU while it sold (every process but the load client), and the statements it cost. */
+export type MeteredLoad = LoadSummary & { cpu: CpuUse; statementsPerSale: number };
 
 export interface BenchReport {
   smoke: boolean;
@@ -45,8 +45,11 @@ const bestCheckout = (runs: LoadSummary[]) =>
     0,
     ...runs.filter((r) => r.deliveryMs.p99 < CHECKOUT_P99_MS && !r.missed && !r.duplicates && !r.errors).map((r) => r.salesPerSecond),
   );
-/** The most whole sales/s achieved at all, however slowly delivered. */
-const mostSales = (runs: LoadSummary[]) => Math.max(0, ...runs.map((r) => r.salesPerSecond));
+/** The run with the most whole sales/s and nothing lost, however slowly delivered. */
+const busiestClean = (runs: MeteredLoad[]) =>
+  runs
+    .filter((r) => !r.missed && !r.duplicates && !r.errors)
+    .reduce<MeteredLoad | undefined>((best, r) => (!best || r.salesPerSecond > best.salesPerSecond ? r : best), undefined);
 /** Server CPU per sale at the highest rate run: the busiest, most amortised figure, ms. */
 const cpuPerSale = (runs: MeteredLoad[]) => {
   const last = runs.at(-1);
@@ -70,24 +73,28 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
       s ? `${ms(s.latency.p50)} / ${ms(s.latency.p95)} / ${ms(s.latency.p99)}${s.missing ? ` (${s.missing} missing)` : ''}` : 'not run';
     return `| ${rate}/s | ${cell(p)} | ${cell(c)} | ${p && c ? ratio(p.latency.p99, c.latency.p99) : '—'} | ${cell(o)} | ${cell(h)} |`;
   });
-  const worstP99Ratio = Math.max(
-    0,
-    ...rates.flatMap((rate) => {
-      const [p, c] = [at(fanout.product, rate), at(fanout.control, rate)];
-      return p && c && c.sustained ? [p.latency.p99 / c.latency.p99] : [];
-    }),
-  );
   const [satP, satC, satO, satH] = [fanout.product, fanout.control, fanout.productGuaranteesOff, fanout.productSharded].map(saturation);
   // Heap + external after a full GC: what the sockets hold; RSS also counts what the allocator keeps.
   const memRatio = memory.product.heapPerSocket / memory.control.heapPerSocket;
   const checkoutRow = (label: string, r: MeteredLoad) =>
-    `| ${label} ${r.offeredRate}/s | ${r.salesPerSecond.toFixed(1)} | ${ms(r.checkoutMs.p50)} / ${ms(r.checkoutMs.p99)} | ${ms(r.deliveryMs.p50)} / ${ms(r.deliveryMs.p95)} / ${ms(r.deliveryMs.p99)} | ${ms(r.cpu.serverMs / r.sales)} | ${r.missed} / ${r.duplicates} | ${r.errors} |`;
+    `| ${label} ${r.offeredRate}/s | ${r.salesPerSecond.toFixed(1)} | ${ms(r.checkoutMs.p50)} / ${ms(r.checkoutMs.p99)} | ${ms(r.deliveryMs.p50)} / ${ms(r.deliveryMs.p95)} / ${ms(r.deliveryMs.p99)} | ${ms(r.cpu.serverMs / r.sales)} | ${r.statementsPerSale.toFixed(1)} | ${r.missed} / ${r.duplicates} | ${r.errors} |`;
   const [bestOn, bestOff] = [bestCheckout(checkout.guaranteesOn), bestCheckout(checkout.guaranteesOff)];
   const { oneCall, sync } = report.tillSales;
   const pg = checkout.pgbench;
-  const share = (salesPerSecond: number) => `${((100 * salesPerSecond) / pg.transactionsPerSecond).toFixed(1)}% of it`;
-  const inPgbench = (cpuMs: number) => `${(cpuMs / pg.serverCpuMsPerTransaction).toFixed(1)}×`;
+  const sharePct = (salesPerSecond: number) => (100 * salesPerSecond) / pg.transactionsPerSecond;
+  const share = (salesPerSecond: number) => `${sharePct(salesPerSecond).toFixed(1)}% of it`;
+  const inPgbench = (cpuMs: number) => cpuMs / pg.serverCpuMsPerTransaction;
   const [cartCpu, tillCpu, syncCpu] = [cpuPerSale(checkout.guaranteesOn), cpuPerSale(oneCall), sync.cpu.serverMs / sync.sales];
+  const [cart, till] = [busiestClean(checkout.guaranteesOn), busiestClean(oneCall)];
+  const [cartRate, tillRate] = [cart?.salesPerSecond ?? 0, till?.salesPerSecond ?? 0];
+  const p99At = (rate: number) => {
+    const [p, c] = [at(fanout.product, rate), at(fanout.control, rate)];
+    return p && c ? p.latency.p99 / c.latency.p99 : NaN;
+  };
+  const [p99At50, p99At100] = [p99At(50), p99At(100)];
+  const stormRate = storm.resumed === storm.dashboards ? storm.dashboards / storm.resumedSeconds : 0;
+  const stormRatio = stormRate / storm.controlConnectsPerSecond;
+  const cartStatements = checkout.guaranteesOn.at(-1)?.statementsPerSale ?? NaN;
   return [
     `# Benchmark${report.smoke ? ' (smoke run: small sizes, figures not meaningful)' : ''}`,
     '',
@@ -101,17 +108,24 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
     '',
     '## Targets',
     '',
-    '| measure | product | control / ceiling | ratio | target | |',
+    `Ratios to yardsticks measured in this run: PostgreSQL's own sale transaction (pgbench, ${pg.clients} clients: ${pg.transactionsPerSecond.toFixed(0)} tx/s, ${pg.serverCpuMsPerTransaction.toFixed(2)} ms of server CPU each) and the raw Socket.IO control. ` +
+      'Sales/s is the busiest rate run with nothing lost; its sale→dashboard p99 is quoted beside it. Server CPU counts every process on the machine (replicas, PostgreSQL, Redis) but the load client.',
+    '',
+    '| measure | product | control / yardstick | ratio | target | |',
     '|---|---|---|---|---|---|',
-    `| fan-out p99, worst sustained rate | | | ${worstP99Ratio ? `${worstP99Ratio.toFixed(2)}×` : '—'} | ≤ 1.25× | ${check(worstP99Ratio > 0 && worstP99Ratio <= 1.25)} |`,
+    `| whole cart sales/s (4 calls) | ${cartRate.toFixed(1)} | pgbench ${pg.transactionsPerSecond.toFixed(0)} tx/s | ${share(cartRate)} | ≥ 8% | ${check(sharePct(cartRate) >= 8)} |`,
+    `| server CPU per whole cart sale | ${ms(cartCpu)} ms | ${pg.serverCpuMsPerTransaction.toFixed(2)} ms | ${inPgbench(cartCpu).toFixed(1)}× | ≤ 12× | ${check(inPgbench(cartCpu) <= 12)} |`,
+    `| one-call sales/s (POST /pos/sales) | ${tillRate.toFixed(1)} | pgbench ${pg.transactionsPerSecond.toFixed(0)} tx/s | ${share(tillRate)} | ≥ 25% | ${check(sharePct(tillRate) >= 25)} |`,
+    `| server CPU per one-call sale | ${ms(tillCpu)} ms | ${pg.serverCpuMsPerTransaction.toFixed(2)} ms | ${inPgbench(tillCpu).toFixed(1)}× | ≤ 3× | ${check(inPgbench(tillCpu) <= 3)} |`,
+    `| one-call sale → dashboard p99, at ${tillRate.toFixed(0)}/s | ${ms(till?.deliveryMs.p99)} ms | | | < 50 ms | ${check((till?.deliveryMs.p99 ?? Infinity) < 50)} |`,
+    `| cart flow: sale → dashboard p99, at ${cartRate.toFixed(0)}/s | ${ms(cart?.deliveryMs.p99)} ms | | | < 100 ms | ${check((cart?.deliveryMs.p99 ?? Infinity) < 100)} |`,
+    `| fan-out p99 against the control, ${report.sizes['fanout-sockets']} sockets, at 50/s and 100/s | | | ${ratio(p99At50, 1)} / ${ratio(p99At100, 1)} | ≤ 1.25× | ${check(p99At50 <= 1.25 && p99At100 <= 1.25)} |`,
+    `| PostgreSQL statements per whole cart sale | ${cartStatements.toFixed(1)} | | | ≤ 16 | ${check(cartStatements <= 16)} |`,
+    `| reconnect storm: ${storm.dashboards} dashboards back, per s | ${stormRate.toFixed(0)}/s, ${storm.resumed} back, ${storm.missed} missed | control ${storm.controlConnectsPerSecond.toFixed(0)} connects/s | ${ratio(stormRate, storm.controlConnectsPerSecond)} | ≥ 0.5×, all back, 0 missed | ${check(stormRatio >= 0.5 && storm.resumed === storm.dashboards && !storm.missed)} |`,
     `| fan-out saturation (p99 < 100 ms) | ${satP}/s | ${satC}/s | ${ratio(satP, satC)} | ≥ 0.8× | ${check(satC > 0 && satP / satC >= 0.8)} |`,
     `| memory per idle socket (heap + external) | ${kb(memory.product.heapPerSocket)} KB | ${kb(memory.control.heapPerSocket)} KB | ${memRatio.toFixed(2)}× | ≤ 1.3× | ${check(memRatio <= 1.3)} |`,
-    `| whole sales/s with checkout→dashboard p99 < 50 ms | ${bestOn.toFixed(1)} | pgbench ${checkout.pgbench.transactionsPerSecond.toFixed(0)} tps | ${((100 * bestOn) / checkout.pgbench.transactionsPerSecond).toFixed(1)}% of it | ≥ 200/s | ${check(bestOn >= 200)} |`,
-    `| one-call sales/s (POST /pos/sales), most sustained | ${mostSales(oneCall).toFixed(1)} | pgbench ${pg.transactionsPerSecond.toFixed(0)} tps | ${share(mostSales(oneCall))} | | |`,
-    `| one-call sales/s with sale→dashboard p99 < 50 ms | ${bestCheckout(oneCall).toFixed(1)} | pgbench ${pg.transactionsPerSecond.toFixed(0)} tps | ${share(bestCheckout(oneCall))} | | |`,
-    `| synced sales/s, batches of ${sync.batchSize} (${tills(sync.uploaders)}) | ${sync.salesPerSecond.toFixed(0)} | pgbench ${pg.transactionsPerSecond.toFixed(0)} tps | ${share(sync.salesPerSecond)} | | |`,
-    `| server CPU per sale: cart / one call / synced (ms) | ${ms(cartCpu)} / ${ms(tillCpu)} / ${ms(syncCpu)} | pgbench ${pg.serverCpuMsPerTransaction.toFixed(2)} ms per tx | ${inPgbench(cartCpu)} / ${inPgbench(tillCpu)} / ${inPgbench(syncCpu)} | | |`,
-    `| reconnect storm (${storm.dashboards} dashboards) | ${ms(storm.resumedSeconds)} s, ${storm.missed} missed | | | < 15 s, 0 missed | ${check(storm.resumedSeconds < 15 && !storm.missed && storm.resumed === storm.dashboards)} |`,
+    `| synced sales/s, batches of ${sync.batchSize} (${tills(sync.uploaders)}) | ${sync.salesPerSecond.toFixed(0)} | pgbench ${pg.transactionsPerSecond.toFixed(0)} tx/s | ${share(sync.salesPerSecond)} | | |`,
+    `| server CPU per synced sale | ${ms(syncCpu)} ms | ${pg.serverCpuMsPerTransaction.toFixed(2)} ms | ${inPgbench(syncCpu).toFixed(1)}× | | |`,
     '',
     '## Cross-replica fan-out: company-wide alert, publish request → receipt, ms (p50 / p95 / p99)',
     '',
@@ -129,8 +143,8 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
     '',
     `## Checkout: whole sales (cart, items, payment, checkout) across 3 replicas`,
     '',
-    '| offered | sales/s | checkout p50 / p99 ms | checkout→dashboard p50 / p95 / p99 ms | server CPU ms/sale | missed / duplicates | errors |',
-    '|---|---|---|---|---|---|---|',
+    '| offered | sales/s | checkout p50 / p99 ms | checkout→dashboard p50 / p95 / p99 ms | server CPU ms/sale | statements/sale | missed / duplicates | errors |',
+    '|---|---|---|---|---|---|---|---|',
     ...checkout.guaranteesOn.map((r) => checkoutRow('on', r)),
     ...checkout.guaranteesOff.map((r) => checkoutRow('off', r)),
     '',
@@ -139,8 +153,8 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
     '',
     '## Till sales: the whole sale in one call (POST /pos/sales), across 3 replicas',
     '',
-    '| offered | sales/s | call p50 / p99 ms | sale→dashboard p50 / p95 / p99 ms | server CPU ms/sale | missed / duplicates | errors |',
-    '|---|---|---|---|---|---|---|',
+    '| offered | sales/s | call p50 / p99 ms | sale→dashboard p50 / p95 / p99 ms | server CPU ms/sale | statements/sale | missed / duplicates | errors |',
+    '|---|---|---|---|---|---|---|---|',
     ...oneCall.map((r) => checkoutRow('', r)),
     '',
     `Uploads after an outage (POST /pos/sales/sync): ${tills(sync.uploaders)} sending batches of ${sync.batchSize} back to back for ${sync.seconds.toFixed(0)} s: ` +

@@ -1,6 +1,7 @@
 import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
 import { EVENTS } from '@retail/realtime-protocol';
-import { readMetrics, type Replica, sellSteadily, sleep } from '@retail/testing';
+import type { Socket } from 'socket.io-client';
+import { connectSocket, readMetrics, type Replica, sellSteadily, sleep } from '@retail/testing';
 import { pool } from './pool.js';
 
 export interface StormResult {
@@ -12,6 +13,8 @@ export interface StormResult {
   /** (dashboard, sale) pairs never delivered, over every sale of the run. */
   missed: number;
   duplicates: number;
+  /** The yardstick: the control's plain connects/s, as many sockets on as many replicas as resumed. */
+  controlConnectsPerSecond: number;
 }
 
 const STORM_DEADLINE_MS = 60_000;
@@ -27,6 +30,7 @@ const socketsOn = async (replica: Replica) => (await readMetrics(replica.httpUrl
  */
 export async function measureReconnectStorm(options: {
   balancerUrl: string;
+  controlConnectsPerSecond: number;
   replicas: Replica[];
   count: number;
   manager: string;
@@ -84,8 +88,21 @@ export async function measureReconnectStorm(options: {
       salesDuringStorm: soldAfterKill().length,
       missed: missing(),
       duplicates,
+      controlConnectsPerSecond: options.controlConnectsPerSecond,
     };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
+  }
+}
+
+/** Plain authenticated connects/s: `count` sockets spread over `wsUrls`, 100 at a time, then closed. */
+export async function measurePlainConnects(wsUrls: string[], token: string, count: number): Promise<number> {
+  const sockets: Socket[] = [];
+  const started = performance.now();
+  try {
+    await pool(count, 100, async (i) => void sockets.push(await connectSocket(wsUrls[i % wsUrls.length], 'notifications', token)));
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    sockets.forEach((s) => s.close());
   }
 }
