@@ -185,7 +185,12 @@ async function checkout(label: string, cluster: Cluster, streams: boolean, flow:
     );
   const load = async (rate: number, durationMs: number): Promise<MeteredLoad> => {
     const meter = cpuMeter();
-    const statementsBefore = await statementsSoFar();
+    // The statements of the request pools while selling (read as it starts and stops, logins left out).
+    const statements: Array<Promise<number>> = [];
+    const selling = {
+      start: () => void (meter.start(), statements.push(statementsSoFar())),
+      stop: () => void (meter.stop(), statements.push(statementsSoFar())),
+    };
     const summary: LoadSummary = await runLoad({
       apiUrls: cluster.replicas.map((r) => r.httpUrl),
       wsUrls: cluster.replicas.map((r) => r.wsUrl),
@@ -199,10 +204,10 @@ async function checkout(label: string, cluster: Cluster, streams: boolean, flow:
       maxSales: Infinity,
       graceMs: 5_000,
       streamsOff: !streams,
-      onSelling: meter,
+      onSelling: selling,
     });
-    // Every statement of the request pools while it ran (the tills' and dashboards' logins too): a little over the sales' own.
-    return { ...summary, cpu: meter.use, statementsPerSale: ((await statementsSoFar()) - statementsBefore) / summary.sales };
+    const [before, after] = await Promise.all(statements);
+    return { ...summary, cpu: meter.use, statementsPerSale: (after - before) / summary.sales };
   };
   // Unrecorded, as for the fan-out: warm the tills' logins, the pools and the JIT first.
   await load(rates[0] / 4, WARM_UP_SECONDS * 1000);
