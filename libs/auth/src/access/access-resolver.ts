@@ -61,10 +61,7 @@ export class AccessResolver {
    * session has ended or expired, or the device is retired or out of reach.
    */
   async resolve(claims: AccessTokenClaims, expiresAt: number): Promise<Principal> {
-    const [user, session] = await Promise.all([
-      this.cached(this.users, claims.sub, () => this.loadUser(claims.sub)),
-      this.cached(this.sessions, claims.sid, () => this.loadSession(claims.sid)),
-    ]);
+    const { user, session, device } = await this.accessOf(claims);
     if (!user || user.companyId !== claims.companyId || user.disabled || user.accessVersion !== claims.ver) {
       throw revoked('This access token has been revoked');
     }
@@ -74,7 +71,6 @@ export class AccessResolver {
     const workspaceIds = user.role === 'ADMIN' ? [] : user.workspaceIds;
     let deviceWorkspaceId: string | undefined;
     if (claims.deviceId) {
-      const device = await this.cached(this.devices, claims.deviceId, () => this.loadDevice(claims.deviceId!));
       const reachable = device?.companyId === user.companyId && (user.role === 'ADMIN' || workspaceIds.includes(device.workspaceId));
       if (!device || device.retired || !reachable) throw revoked('This POS device is retired or no longer in your stores');
       deviceWorkspaceId = device.workspaceId;
@@ -94,25 +90,15 @@ export class AccessResolver {
 
   /**
    * Resolves many tokens again at once, e.g. every live socket's: their users, devices and
-   * sessions are read afresh in one query each, then each token is resolved as `resolve` does.
+   * sessions are read afresh in one query, then each token is resolved as `resolve` does.
    * Throws when that read fails (the database is down); otherwise settles each token apart (a
    * revoked one rejects).
    */
   async resolveMany(tokens: VerifiedToken[]): Promise<PromiseSettledResult<Principal>[]> {
-    const generation = this.generation;
     const ids = (pick: (claims: AccessTokenClaims) => string | undefined) => [
       ...new Set(tokens.flatMap(({ claims }) => pick(claims) ?? [])),
     ];
-    const [users, devices, sessions] = await Promise.all([
-      this.loadUsers(ids((c) => c.sub)),
-      this.loadDevices(ids((c) => c.deviceId)),
-      this.loadSessions(ids((c) => c.sid)),
-    ]);
-    if (generation === this.generation) {
-      for (const [id, user] of users) this.users.set(id, user);
-      for (const [id, device] of devices) this.devices.set(id, device);
-      for (const [id, session] of sessions) this.sessions.set(id, session);
-    }
+    await this.load({ users: ids((c) => c.sub), sessions: ids((c) => c.sid), devices: ids((c) => c.deviceId) });
     return Promise.allSettled(tokens.map(({ claims, expiresAt }) => this.resolve(claims, expiresAt)));
   }
 
@@ -123,61 +109,58 @@ export class AccessResolver {
     for (const id of sessionIds) this.sessions.delete(id);
   }
 
-  private async cached<V extends object>(cache: LRUCache<string, V>, key: string, load: () => Promise<V | null>): Promise<V | null> {
-    const hit = cache.get(key);
-    if (hit) return hit;
+  /** A token's user, session and device: from the cache, or what is missing in one read. */
+  private async accessOf(claims: AccessTokenClaims) {
+    const hit = {
+      user: this.users.get(claims.sub),
+      session: this.sessions.get(claims.sid),
+      device: claims.deviceId ? this.devices.get(claims.deviceId) : undefined,
+    };
+    if (hit.user && hit.session && (hit.device || !claims.deviceId)) return hit;
+    const loaded = await this.load({
+      users: hit.user ? [] : [claims.sub],
+      sessions: hit.session ? [] : [claims.sid],
+      devices: claims.deviceId && !hit.device ? [claims.deviceId] : [],
+    });
+    return {
+      user: hit.user ?? loaded.users.get(claims.sub),
+      session: hit.session ?? loaded.sessions.get(claims.sid),
+      device: hit.device ?? (claims.deviceId ? loaded.devices.get(claims.deviceId) : undefined),
+    };
+  }
+
+  /**
+   * Users (with their stores), sessions and devices (with their company) by id, in one statement,
+   * remembered unless an access change came in while it ran.
+   */
+  private async load(ids: { users: string[]; sessions: string[]; devices: string[] }) {
     const generation = this.generation;
-    const value = await load();
-    if (value && generation === this.generation) cache.set(key, value);
-    return value;
-  }
-
-  private async loadUser(id: string): Promise<UserAccess | null> {
-    return (await this.loadUsers([id])).get(id) ?? null;
-  }
-
-  private async loadUsers(ids: string[]): Promise<Map<string, UserAccess>> {
-    if (!ids.length) return new Map();
-    const users = await this.prisma.user.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, companyId: true, role: true, disabled: true, accessVersion: true, workspaces: { select: { workspaceId: true } } },
-    });
-    return new Map(users.map(({ id, workspaces, ...access }) => [id, { ...access, workspaceIds: workspaces.map((w) => w.workspaceId) }]));
-  }
-
-  private async loadSession(id: string): Promise<SessionAccess | null> {
-    return (await this.loadSessions([id])).get(id) ?? null;
-  }
-
-  private async loadSessions(ids: string[]): Promise<Map<string, SessionAccess>> {
-    if (!ids.length) return new Map();
-    const sessions = await this.prisma.loginSession.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, userId: true, deviceId: true, expiresAt: true, endedAt: true },
-    });
-    return new Map(
-      sessions.map(({ id, userId, deviceId, expiresAt, endedAt }) => [
-        id,
-        { userId, deviceId, expiresAt: expiresAt.getTime(), ended: !!endedAt },
-      ]),
-    );
-  }
-
-  private async loadDevice(id: string): Promise<DeviceAccess | null> {
-    return (await this.loadDevices([id])).get(id) ?? null;
-  }
-
-  private async loadDevices(ids: string[]): Promise<Map<string, DeviceAccess>> {
-    if (!ids.length) return new Map();
-    const devices = await this.prisma.posDevice.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, workspaceId: true, retired: true, workspace: { select: { companyId: true } } },
-    });
-    return new Map(
-      devices.map((device) => [
-        device.id,
-        { companyId: device.workspace.companyId, workspaceId: device.workspaceId, retired: device.retired },
-      ]),
-    );
+    const rows = await this.prisma.$queryRaw<
+      Array<{ kind: 'user' | 'session' | 'device'; id: string; access: UserAccess & SessionAccess & DeviceAccess }>
+    >`
+      SELECT 'user' AS kind, u.id::text, jsonb_build_object(
+          'companyId', u."companyId", 'role', u.role, 'disabled', u.disabled, 'accessVersion', u."accessVersion",
+          'workspaceIds', ARRAY(SELECT m."workspaceId" FROM "WorkspaceMember" m WHERE m."userId" = u.id)) AS access
+        FROM "User" u WHERE u.id = ANY(${ids.users}::uuid[])
+      UNION ALL
+      SELECT 'session', s.id::text, jsonb_build_object(
+          'userId', s."userId", 'deviceId', s."deviceId", 'ended', s."endedAt" IS NOT NULL,
+          'expiresAt', (extract(epoch FROM s."expiresAt") * 1000)::float8)
+        FROM "LoginSession" s WHERE s.id = ANY(${ids.sessions}::uuid[])
+      UNION ALL
+      SELECT 'device', d.id::text, jsonb_build_object('companyId', w."companyId", 'workspaceId', d."workspaceId", 'retired', d.retired)
+        FROM "PosDevice" d JOIN "Workspace" w ON w.id = d."workspaceId" WHERE d.id = ANY(${ids.devices}::uuid[])`;
+    const loaded = {
+      users: new Map<string, UserAccess>(),
+      sessions: new Map<string, SessionAccess>(),
+      devices: new Map<string, DeviceAccess>(),
+    };
+    for (const { kind, id, access } of rows) (loaded[`${kind}s`] as Map<string, unknown>).set(id, access);
+    if (generation === this.generation) {
+      for (const [id, user] of loaded.users) this.users.set(id, user);
+      for (const [id, session] of loaded.sessions) this.sessions.set(id, session);
+      for (const [id, device] of loaded.devices) this.devices.set(id, device);
+    }
+    return loaded;
   }
 }

@@ -19,7 +19,7 @@ describe('sessionRefusal', () => {
   });
 
   it("refuses a missing session, another user's, or one of another device (or of none)", () => {
-    expect(sessionRefusal(null, claims, NOW)).toMatch(/no session/);
+    expect(sessionRefusal(undefined, claims, NOW)).toMatch(/no session/);
     expect(sessionRefusal({ ...live, userId: 'u2' }, claims, NOW)).toMatch(/no session/);
     expect(sessionRefusal({ ...live, deviceId: 'd1' }, claims, NOW)).toMatch(/no session/);
     expect(sessionRefusal(live, { ...claims, deviceId: 'd1' }, NOW)).toMatch(/no session/);

@@ -13,7 +13,7 @@ export interface SessionAccess {
  * Why the token's session refuses it, or undefined when the session is live and the token's own:
  * the same user and the same device. A token outlives neither its session's end nor its lifetime.
  */
-export function sessionRefusal(session: SessionAccess | null, claims: AccessTokenClaims, now: number): string | undefined {
+export function sessionRefusal(session: SessionAccess | undefined, claims: AccessTokenClaims, now: number): string | undefined {
   if (!session || session.userId !== claims.sub || (session.deviceId ?? undefined) !== claims.deviceId) {
     return 'This access token names no session of its own';
   }

@@ -15,12 +15,14 @@ const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P
 // 57P01-57P03 the server is shutting down, crashed or is starting up.
 const UNAVAILABLE_SQLSTATE = /^(08...|53300|57014|57P0[123])$/;
 const NODE_POSTGRES_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|timeout expired$|Query read timeout)/;
+// The driver adapter's own kinds for the same failures; a raw query (P2010) carries nothing else.
+const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 interface DriverErrorShape {
   code?: unknown;
   message?: unknown;
-  meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } };
+  meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown; kind?: unknown } } };
 }
 
 const UNAVAILABLE: DescribedError = {
@@ -50,6 +52,8 @@ export function describeDatabaseError(error: unknown): DescribedError | undefine
   if (code === 'P2020' || sqlState === '22003') return OUT_OF_RANGE;
   if (typeof code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(code) || SOCKET_CODES.has(code))) return UNAVAILABLE;
   if (UNAVAILABLE_SQLSTATE.test(sqlState)) return UNAVAILABLE;
+  const adapterKind = (error as DriverErrorShape).meta?.driverAdapterError?.cause?.kind;
+  if (typeof adapterKind === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(adapterKind)) return UNAVAILABLE;
   if (typeof message === 'string' && NODE_POSTGRES_MESSAGES.test(message)) return UNAVAILABLE;
   return undefined;
 }

@@ -9,6 +9,8 @@ const prismaError = (code: string, cause?: Record<string, unknown>) =>
 describe('describeError', () => {
   it.each([
     ['unreachable server', prismaError('P1001', { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 })],
+    ['unreachable server, in a raw query', prismaError('P2010', { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 })],
+    ['connection closed, in a raw query', prismaError('P2010', { kind: 'ConnectionClosed' })],
     ['server shutting down mid-query', prismaError('P2010', { originalCode: '57P01', kind: 'postgres', code: '57P01' })],
     ['statement_timeout', prismaError('P2010', { originalCode: '57014', kind: 'postgres', code: '57014' })],
     ['connection exception class 08', prismaError('P2010', { kind: 'postgres', code: '08006' })],
