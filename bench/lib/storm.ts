@@ -1,5 +1,6 @@
 import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
 import { EVENTS } from '@retail/realtime-protocol';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import { connectSocket, readMetrics, type Replica, sellSteadily, sleep } from '@retail/testing';
 import { pool } from './pool.js';
@@ -13,6 +14,14 @@ export interface StormResult {
   /** (dashboard, sale) pairs never delivered, over every sale of the run. */
   missed: number;
   duplicates: number;
+  /** Half the dashboards were back after this, s. */
+  medianResumedSeconds: number;
+  /** The load client's own CPU from the kill until the last dashboard was back, in % of one core: near 100, it measures itself. */
+  loadClientCpuPercent: number;
+  /** The load client's own event-loop delay meanwhile, max, ms: every receipt it timed was late by up to this. */
+  loadClientLagMaxMs: number;
+  /** Handshakes the surviving replicas refused during the storm, by code (each costs its dashboard a backoff). */
+  refusals: Record<string, number>;
   /** The yardstick: the control's plain connects/s, as many sockets on as many replicas as resumed. */
   controlConnectsPerSecond: number;
 }
@@ -64,6 +73,9 @@ export async function measureReconnectStorm(options: {
     const seller = sellSteadily(survivors[0].httpUrl, options.cashier, options.productId, SALE_INTERVAL_MS);
     await sleep(1_000);
     const killedAt = performance.now();
+    const cpuAtKill = process.cpuUsage();
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     holder.process.kill('SIGKILL');
     // The sale in flight at the kill may have begun before it; every later one began after.
     const firstAfterKill = seller.committed.length + 1;
@@ -76,23 +88,42 @@ export async function measureReconnectStorm(options: {
       });
     const deadline = killedAt + STORM_DEADLINE_MS;
     while (resumedAt().length < options.count && performance.now() < deadline) await sleep(200);
+    const { user, system } = process.cpuUsage(cpuAtKill);
+    lag.disable();
+    const loadClientCpuPercent = ((user + system) / 1000 / (performance.now() - killedAt)) * 100;
     const sold = await seller.stop();
     const graceEnd = Date.now() + GRACE_MS;
     const missing = () => received.reduce((sum, got) => sum + sold.filter((id) => !got.has(id)).length, 0);
     while (missing() && Date.now() < graceEnd) await sleep(100);
-    const resumed = resumedAt();
+    const resumed = resumedAt().sort((a, b) => a - b);
+    const refusals = await handshakeRefusals(survivors);
     return {
       dashboards: options.count,
-      resumedSeconds: resumed.length === options.count ? (Math.max(...resumed) - killedAt) / 1000 : NaN,
+      resumedSeconds: resumed.length === options.count ? (resumed[resumed.length - 1] - killedAt) / 1000 : NaN,
       resumed: resumed.length,
       salesDuringStorm: soldAfterKill().length,
       missed: missing(),
       duplicates,
+      medianResumedSeconds: resumed.length ? (resumed[Math.floor(resumed.length / 2)] - killedAt) / 1000 : NaN,
+      loadClientCpuPercent,
+      loadClientLagMaxMs: lag.max / 1e6,
+      refusals,
       controlConnectsPerSecond: options.controlConnectsPerSecond,
     };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
   }
+}
+
+async function handshakeRefusals(replicas: Replica[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const replica of replicas) {
+    const text = await (await fetch(`${replica.httpUrl}/metrics`)).text();
+    for (const [, code, n] of text.matchAll(/^realtime_handshake_refusals_total\{[^}]*code="([^"]+)"[^}]*\} (\d+)/gm)) {
+      counts[code] = (counts[code] ?? 0) + Number(n);
+    }
+  }
+  return counts;
 }
 
 /** Plain authenticated connects/s: `count` sockets spread over `wsUrls`, 100 at a time, then closed. */
