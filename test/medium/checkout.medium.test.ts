@@ -459,7 +459,11 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(alerts).toMatchObject([
       { payload: { kind: 'CASH_LIMIT', scope: { type: 'user', userId: admin.userId } }, rooms: [`user:${admin.userId}`] },
     ]);
-    expect(await h.prisma.notification.count({ where: { kind: 'CASH_LIMIT', workspaceId: store.id } })).toBe(0);
+    // Addressed to the admin alone, naming the store it is about (never the store's room, where its cashiers are).
+    const stored = await h.prisma.notification.findMany({ where: { kind: 'CASH_LIMIT', workspaceId: store.id } });
+    expect(stored).toMatchObject([
+      { scopeType: 'USER', userId: admin.userId, state: 'open', dedupKey: expect.stringMatching(/^cash_limit:/) },
+    ]);
   });
 
   it("keys daily totals by the store's local day", async () => {

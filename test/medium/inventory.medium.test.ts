@@ -90,7 +90,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(await quantity(norte, product.id)).toBe(0);
   });
 
-  it('warns about low stock once per crossing below the minimum', async () => {
+  it('warns about low stock once, counts it while it lasts, resolves it on a restock and reopens it on the next fall', async () => {
     const { centro, coffee } = h.ids;
     await stock.setMinQuantity(manager, { workspaceId: centro, productId: coffee.id, minQuantity: 3 });
     const mark = h.sent.length;
@@ -98,11 +98,17 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const start = await quantity(centro, coffee.id);
     await out(start - 3); // down to exactly 3: at the minimum, not below
     await out(1); // 3 → 2: crossing
-    await out(1); // 2 → 1: already below
-    await move(staff, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 9 }); // back to 10
-    await out(8); // 10 → 2: crossing again
+    await out(1); // 2 → 1: already below, counted on the same alert
+    await move(staff, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 9 }); // back to 10: resolved
+    await out(8); // 10 → 2: again, within 10 minutes: the same alert reopens
     const warnings = h.since(mark).filter((e) => e.event === 'systemWarning');
-    expect(warnings.map((w) => w.payload.data.quantity)).toEqual([2, 2]);
+    expect(warnings.map((w) => w.payload.data.quantity)).toEqual([2]);
+    const updates = h.since(mark).filter((e) => e.event === 'systemAlertUpdated');
+    expect(updates.map((u) => [u.payload.state, u.payload.count])).toEqual([
+      ['open', 2],
+      ['resolved', 2],
+      ['open', 3],
+    ]);
     expect(warnings[0].payload).toMatchObject({
       companyId: h.ids.companyId,
       kind: 'LOW_STOCK',

@@ -11,6 +11,14 @@ CREATE TYPE "AlertResolution" AS ENUM ('auto', 'manual');
 DROP INDEX "Notification_companyId_dedupeKey_key";
 ALTER TABLE "Notification" RENAME COLUMN "dedupeKey" TO "dedupKey";
 
+-- A user's alert may name the store it is about (a drawer's cash limit), so its store's managers can act on it.
+ALTER TABLE "Notification" DROP CONSTRAINT "Notification_scope_check";
+ALTER TABLE "Notification" ADD CONSTRAINT "Notification_scope_check" CHECK (
+    ("scopeType" = 'COMPANY' AND "workspaceId" IS NULL AND "userId" IS NULL)
+    OR ("scopeType" = 'WORKSPACE' AND "workspaceId" IS NOT NULL AND "userId" IS NULL)
+    OR ("scopeType" = 'USER' AND "userId" IS NOT NULL)
+);
+
 -- AlterTable
 ALTER TABLE "Notification"
 ADD COLUMN     "acknowledgedAt" TIMESTAMP(3),
