@@ -49,6 +49,7 @@ export const AlertCommandSchema = z
     expectedVersion: z.number().int().min(1).optional().describe('The version the caller saw: another gives 409 version_conflict'),
     note: z.string().trim().min(1).max(2000).optional(),
   })
+  .default({}) // the body is optional
   .meta({ id: 'AlertCommand' });
 export type AlertCommandDto = z.output<typeof AlertCommandSchema>;
 

@@ -153,6 +153,7 @@ export class NotificationsService {
    */
   async list(user: Principal, query: ListNotificationsQueryDto): Promise<Page<NotificationView>> {
     const { limit, state, workspaceId, kind } = query;
+    if (workspaceId) await this.workspaces.assertVisible(user, workspaceId); // another's store is not found
     const after = query.cursor ? decodeListCursor(query.cursor) : undefined;
     const filters = { ...(workspaceId ? { workspaceId } : {}), ...(kind ? { kind } : {}) };
     const find = (where: Prisma.NotificationWhereInput, orderBy: Prisma.NotificationOrderByWithRelationInput[], take: number) =>
