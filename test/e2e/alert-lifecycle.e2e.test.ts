@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { COMMANDS, EVENTS } from '@retail/realtime-protocol';
+import { COMMANDS, CONTROL_EVENTS, EVENTS, Rooms } from '@retail/realtime-protocol';
 import {
   ack,
   api,
   connectPrisma,
   connectSocket,
+  connectStream,
   createTestDatabase,
   demoIds,
   describeWithServices,
@@ -180,6 +181,21 @@ describeWithServices(['postgres', 'redis'], 'alerts with a life, across three re
     const alerts = await lowStockAlerts(product);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ state: 'resolved', resolution: 'auto', count: 30, reopenCount: 29 });
+  });
+
+  it("replays an alert's updates to a dashboard that resumes on another replica", async () => {
+    const room = Rooms.workspace(ids.centro);
+    const first = await connectStream(b.wsUrl, 'notifications', manager);
+    const from = (await first.first(CONTROL_EVENTS.sessionReady.name)).rooms[room];
+    first.socket.close();
+    const alert = await broadcast('Door left open overnight');
+    expect((await api(a.httpUrl, 'POST', `/notifications/${alert.id}/ack`, manager, {})).status).toBe(200);
+
+    const resumed = await connectStream(c.wsUrl, 'notifications', manager, { [room]: from });
+    sockets.push(resumed.socket);
+    await resumed.first(CONTROL_EVENTS.resumeOk.name);
+    const replayed = resumed.received.filter(([name, e]) => name === UPDATED && e.data.id === alert.id);
+    expect(replayed.map(([, e]) => e.data.state)).toContain('acknowledged');
   });
 
   it('escalates an open alert once after ALERT_ESCALATE_AFTER_SECONDS though the replica that raised it died, never an acked one', async () => {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { AppConfig, parseEnv } from '@retail/config';
-import { AlertLifecycle, AlertSweepService, NotificationsService, type PublishNotificationInput } from '@retail/notifications';
+import {
+  AlertLifecycle,
+  AlertSweepService,
+  MAX_OPEN_ALERTS_PER_COMPANY,
+  NotificationsService,
+  type PublishNotificationInput,
+} from '@retail/notifications';
 import { WorkspacesService } from '@retail/workspaces';
 import { describeWithServices, startDomainHarness, TEST_JWT_SECRET, type DomainHarness } from '@retail/testing';
 
@@ -171,6 +177,44 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     expect(await h.prisma.notification.count({ where: { dedupKey: movedKey } })).toBe(0);
     expect(await sweep.sweepOnce({ now, companyId: admin.companyId })).toEqual({ created: 1 });
     expect(await h.prisma.notification.count({ where: { dedupKey: movedKey, companyId: admin.companyId } })).toBe(1);
+  });
+
+  it('resolves a lot alert once its lot is sold out', async () => {
+    const product = await h.prisma.product.create({ data: { companyId: admin.companyId, sku: 'SWEEP-SOLD', name: 'Cream', price: 150 } });
+    const lot = await h.prisma.stockLot.create({
+      data: { workspaceId: centro, productId: product.id, quantity: 2, expiresAt: new Date(Date.now() - HOUR) },
+    });
+    await sweep.sweepOnce();
+    const [alert] = await h.prisma.notification.findMany({ where: { dedupKey: `EXPIRED:${lot.id}` } });
+    expect(alert).toMatchObject({ state: 'open' });
+    await h.prisma.stockLot.update({ where: { id: lot.id }, data: { quantity: 0 } });
+    await sweep.sweepOnce();
+    expect(await h.prisma.notification.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({
+      state: 'resolved',
+      resolution: 'auto',
+    });
+    expect(h.sent.filter((s) => s.event === 'systemAlertUpdated')).toMatchObject([{ payload: { id: alert.id, state: 'resolved' } }]);
+  });
+
+  it('counts new conditions on one overflow alert past 10,000 open alerts in a company', async () => {
+    await h.prisma.$executeRaw`
+      INSERT INTO "Notification" (id, "companyId", "scopeType", level, kind, title, message, state)
+      SELECT gen_random_uuid(), ${admin.companyId}::uuid, 'COMPANY', 'WARNING', 'CUSTOM', 'old', 'old', 'open'
+      FROM generate_series(1, ${MAX_OPEN_ALERTS_PER_COMPANY})`;
+    const raised = await h.transactions.run((tx) =>
+      notifications.publishMany(tx, [alert({ dedupKey: 'new-1' }), alert({ dedupKey: 'new-2' }), alert({ title: 'a broadcast' })]),
+    );
+    expect(raised.map((r) => [r.outcome, r.notification.dedupKey])).toEqual([
+      ['overflowed', 'alert_overflow'],
+      ['overflowed', 'alert_overflow'],
+      ['overflowed', 'alert_overflow'],
+    ]);
+    expect(raised[0].notification).toMatchObject({ count: 3, state: 'open', level: 'ALERT' });
+    expect(await notifications.publish(alert({ dedupKey: 'new-3' }))).toBeNull();
+    expect(await h.prisma.notification.findMany({ where: { dedupKey: { startsWith: 'new-' } } })).toEqual([]);
+    expect(await h.prisma.notification.findFirst({ where: { dedupKey: 'alert_overflow' } })).toMatchObject({ count: 4 });
+    // Another company is not bounded by this one's alerts.
+    expect(await notifications.publish(alert({ companyId: otherAdmin.companyId, dedupKey: 'new-1' }))).not.toBeNull();
   });
 
   it('looks only at lots that changed since the last sweep, however many expired lots lie behind its watermark', async () => {

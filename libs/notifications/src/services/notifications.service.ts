@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
 import { AppConfig } from '@retail/config';
-import { AppError, decodeCursor, encodeCursor, newestFirstAfter, newestFirstOrder, toPage, type Keyset, type Page } from '@retail/common';
+import { AppError, newestFirstAfter, newestFirstOrder, toPage, type Page } from '@retail/common';
 import { PrismaService, TransactionRunner, type Tx, type Prisma } from '@retail/database';
 import { RealtimeService } from '@retail/realtime';
 import type { NotificationKind, NotificationLevel, NotificationScope } from '@retail/realtime-protocol';
@@ -12,6 +12,7 @@ import { toAlertUpdate, toNotificationView } from '../views/notification.views.j
 import { ALERT_CONDITIONS } from '../alerts/alert-conditions.js';
 import { AlertLifecycle } from '../alerts/alert-lifecycle.service.js';
 import { raiseAlerts, type AlertRow, type RaisedRow, type RaiseOutcome } from '../alerts/raise-alerts.js';
+import { decodeListCursor, listKey, openAfter } from './notification-list-order.js';
 import { notificationsVisibleTo, scopeColumns, scopeOf } from './notification-rows.js';
 
 export interface PublishNotificationInput {
@@ -39,46 +40,14 @@ export interface PublishedNotification {
   notification: NotificationView;
 }
 
-/** Inputs of one condition and recipient are one row, seen that many times. */
+/** A live alert's identity: its company, condition and recipient (the partial unique index's columns). */
+const liveKey = (companyId: string, dedupKey: string, userId: string | null) => `${companyId}|${dedupKey}|${userId ?? ''}`;
+
+/** Inputs of one condition and recipient are one row, seen that many times; anything else is a row of its own. */
 const conditionOf = (input: PublishNotificationInput, i: number) =>
   input.dedupKey && input.level !== 'INFO'
-    ? `${input.companyId}|${input.dedupKey}|${input.scope.type === 'user' ? input.scope.userId : ''}`
+    ? liveKey(input.companyId, input.dedupKey, input.scope.type === 'user' ? input.scope.userId : null)
     : `#${i}`;
-
-const LEVEL_ORDER: NotificationLevel[] = ['ALERT', 'WARNING', 'INFO'];
-
-/** A list position: in the open part by (level, createdAt, id), or in the rest by createdAt, newest first. */
-type ListPosition = { part: 'open'; level: NotificationLevel; at: Date; id: string } | { part: 'rest'; cursor: string };
-
-const listKey = (row: { state: string | null; level: NotificationLevel; createdAt: Date; id: string }): Keyset =>
-  row.state === 'open'
-    ? { key: `open ${row.level} ${row.createdAt.toISOString()}`, id: row.id }
-    : { key: `rest ${row.createdAt.toISOString()}`, id: row.id };
-
-function decodeListCursor(cursor: string): ListPosition {
-  const { key, id } = decodeCursor(cursor);
-  const [part, ...rest] = key.split(' ');
-  if (part === 'rest' && rest.length === 1) return { part, cursor: encodeCursor({ key: rest[0], id }) };
-  const level = rest[0] as NotificationLevel;
-  const at = new Date(rest[1] ?? '');
-  if (part !== 'open' || !LEVEL_ORDER.includes(level) || Number.isNaN(at.getTime())) {
-    throw AppError.validation([{ path: 'cursor', message: 'Invalid cursor' }]);
-  }
-  return { part, level, at, id };
-}
-
-/** Open alerts after a position in (level, createdAt, id) order. */
-function openAfter(after: ListPosition | undefined): Prisma.NotificationWhereInput {
-  if (after?.part !== 'open') return {};
-  const { level, at, id } = after;
-  return {
-    OR: [
-      { level: { in: LEVEL_ORDER.slice(LEVEL_ORDER.indexOf(level) + 1) } },
-      { level, createdAt: { gt: at } },
-      { level, createdAt: at, id: { gt: id } },
-    ],
-  };
-}
 
 @Injectable()
 export class NotificationsService {
@@ -135,7 +104,7 @@ export class NotificationsService {
     const raised = await raiseAlerts(tx, [...rows.values()], this.config.alerts.escalateAfterSeconds.ALERT);
     const byCondition = new Map<string, RaisedRow>();
     for (const row of raised) {
-      byCondition.set(row.dedupKey && row.state ? `${row.companyId}|${row.dedupKey}|${row.userId ?? ''}` : `id:${row.id}`, row);
+      byCondition.set(row.dedupKey && row.state ? liveKey(row.companyId, row.dedupKey, row.userId) : `id:${row.id}`, row);
       this.announceRaised(tx, row);
     }
     return inputs.map((input, i) => {
