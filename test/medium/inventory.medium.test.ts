@@ -109,6 +109,10 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
       ['resolved', 2],
       ['open', 3],
     ]);
+    // A minimum lowered to the stock clears the condition too.
+    const lowered = h.sent.length;
+    await stock.setMinQuantity(manager, { workspaceId: centro, productId: coffee.id, minQuantity: 2 });
+    expect(h.since(lowered).filter((e) => e.event === 'systemAlertUpdated')).toMatchObject([{ payload: { state: 'resolved', count: 3 } }]);
     expect(warnings[0].payload).toMatchObject({
       companyId: h.ids.companyId,
       kind: 'LOW_STOCK',

@@ -35,6 +35,11 @@ export class StockAlerts {
       await this.notifications.resolveConditions(tx, companyId, keys);
     }
   }
+
+  /** The store's minimum for the product no longer exceeds its stock: its low-stock alert resolves. */
+  async lowStockCleared(tx: Tx, companyId: string, workspaceId: string, productId: string): Promise<void> {
+    await this.notifications.resolveCondition(tx, companyId, ALERT_CONDITIONS.lowStock(workspaceId, productId));
+  }
 }
 
 function toWarning(condition: StockCondition): PublishNotificationInput {
