@@ -40,16 +40,17 @@ const OVERFLOW = {
  * - else a new alert (INFO: a plain message, state null).
  * Answers every row written, with what happened to it; an overflowed input has no row of its own.
  */
+// Enum and jsonb arrays are sent as text[] and cast in SQL: PGlite's driver only serialises arrays of types it knows.
 export async function raiseAlerts(tx: Tx, rows: AlertRow[], overflowEscalateAfter: number): Promise<RaisedRow[]> {
   const column = <K extends keyof AlertRow>(key: K) => rows.map((row) => row[key]);
   const bound = MAX_OPEN_ALERTS_PER_COMPANY;
   return tx.$queryRaw<RaisedRow[]>`
     WITH input AS (
       SELECT * FROM unnest(
-        ${column('id')}::uuid[], ${column('companyId')}::uuid[], ${column('scopeType')}::"NotificationScopeType"[],
-        ${column('workspaceId')}::uuid[], ${column('userId')}::uuid[], ${column('level')}::"NotificationLevel"[],
-        ${column('kind')}::"NotificationKind"[], ${column('title')}::text[], ${column('message')}::text[],
-        ${rows.map((row) => JSON.stringify(row.data))}::jsonb[], ${column('dedupKey')}::text[], ${column('hits')}::int[],
+        ${column('id')}::uuid[], ${column('companyId')}::uuid[], ${column('scopeType')}::text[]::"NotificationScopeType"[],
+        ${column('workspaceId')}::uuid[], ${column('userId')}::uuid[], ${column('level')}::text[]::"NotificationLevel"[],
+        ${column('kind')}::text[]::"NotificationKind"[], ${column('title')}::text[], ${column('message')}::text[],
+        ${rows.map((row) => JSON.stringify(row.data))}::text[]::jsonb[], ${column('dedupKey')}::text[], ${column('hits')}::int[],
         ${column('escalateAfter')}::int[]
       ) AS i(id, "companyId", "scopeType", "workspaceId", "userId", level, kind, title, message, data, "dedupKey", hits, "escalateAfter")
     ), flagged AS (
