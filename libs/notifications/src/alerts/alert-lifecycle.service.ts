@@ -114,12 +114,16 @@ export class AlertLifecycle {
     }
   }
 
-  /** The alert, if the caller may see it and manages its store (a company-wide alert: the company's admins). */
+  /**
+   * The alert, if the caller may see it and manages its store; one about no store, if it is
+   * addressed to the caller; a company-wide one, the company's admins only.
+   */
   private async manageable(user: Principal, id: string): Promise<Notification> {
     const alert = await this.prisma.notification.findFirst({ where: { AND: [{ id }, notificationsVisibleTo(user)] } });
     if (!alert) throw AppError.notFound('Notification');
     if (!alert.state) throw AppError.conflict('not_an_alert', 'An INFO notification has no state to change');
-    const managesIt = user.role === 'ADMIN' || (alert.workspaceId !== null && user.workspaceIds.includes(alert.workspaceId));
+    const managesIt =
+      user.role === 'ADMIN' || (alert.workspaceId !== null ? user.workspaceIds.includes(alert.workspaceId) : alert.userId === user.userId);
     if (!managesIt) throw AppError.forbidden("Only who manages the alert's store may act on it");
     return alert;
   }
