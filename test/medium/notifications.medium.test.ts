@@ -2,10 +2,12 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { AppConfig, parseEnv } from '@retail/config';
 import {
+  ALERT_CONDITIONS,
   AlertLifecycle,
   AlertSweepService,
   MAX_OPEN_ALERTS_PER_COMPANY,
   NotificationsService,
+  REOPEN_WITHIN_MS,
   type PublishNotificationInput,
 } from '@retail/notifications';
 import { WorkspacesService } from '@retail/workspaces';
@@ -177,6 +179,21 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     expect(await h.prisma.notification.count({ where: { dedupKey: movedKey } })).toBe(0);
     expect(await sweep.sweepOnce({ now, companyId: admin.companyId })).toEqual({ created: 1 });
     expect(await h.prisma.notification.count({ where: { dedupKey: movedKey, companyId: admin.companyId } })).toBe(1);
+  });
+
+  it('resolves a condition by its key (a store back online), reopens it within 10 minutes, and opens a new alert later', async () => {
+    const key = ALERT_CONDITIONS.storeOffline(centro);
+    const offline = () =>
+      notifications.publish(alert({ level: 'WARNING', scope: { type: 'workspace', workspaceId: centro }, dedupKey: key }));
+    const first = await offline();
+    expect(await notifications.resolveCondition(null, admin.companyId, key)).toBe(1);
+    expect(await notifications.resolveCondition(null, admin.companyId, key)).toBe(0); // nothing live: nothing happens
+    expect(await offline()).toMatchObject({ id: first!.id, state: 'open', reopenCount: 1, count: 2 });
+    await h.transactions.run((tx) => notifications.resolveCondition(tx, admin.companyId, key));
+    await h.prisma.notification.update({ where: { id: first!.id }, data: { resolvedAt: new Date(Date.now() - REOPEN_WITHIN_MS - 1000) } });
+    const later = await offline();
+    expect(later).toMatchObject({ state: 'open', reopenCount: 0, count: 1 });
+    expect(later!.id).not.toBe(first!.id);
   });
 
   it('resolves a lot alert once its lot is sold out', async () => {

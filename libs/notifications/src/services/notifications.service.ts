@@ -63,14 +63,16 @@ export class NotificationsService {
   /**
    * The condition `dedupKey` (ALERT_CONDITIONS) cleared: its live alerts are resolved automatically
    * (resolution `auto`) in the caller's transaction, one statement, and system.alert.updated leaves
-   * after it commits. Nothing live: nothing happens. Answers how many alerts it resolved.
+   * after it commits. `null`: in a transaction of its own. Nothing live: nothing happens. Answers
+   * how many alerts it resolved.
    */
-  resolveCondition(tx: Tx, companyId: string, dedupKey: string): Promise<number> {
-    return this.lifecycle.resolveConditions(tx, companyId, [dedupKey]);
+  resolveCondition(tx: Tx | null, companyId: string, dedupKey: string): Promise<number> {
+    return this.resolveConditions(tx, companyId, [dedupKey]);
   }
 
   /** resolveCondition for several conditions of one company, in one statement. */
-  resolveConditions(tx: Tx, companyId: string, dedupKeys: string[]): Promise<number> {
+  resolveConditions(tx: Tx | null, companyId: string, dedupKeys: string[]): Promise<number> {
+    if (!tx) return this.transactions.run((own) => this.lifecycle.resolveConditions(own, companyId, dedupKeys));
     return this.lifecycle.resolveConditions(tx, companyId, dedupKeys);
   }
 
