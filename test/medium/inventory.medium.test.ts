@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { CountsService, MovementsService, StockService } from '@retail/inventory';
+import { ALERT_CONDITIONS, NotificationsService } from '@retail/notifications';
 import { AlertSweepService } from '@retail/notifications';
 import { CartsService, CheckoutService } from '@retail/pos';
 
@@ -261,9 +262,23 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     ]);
     expect(put.count.summary).toEqual({ lines: 3, counted: 3, adjusted: 0 });
 
+    // The sweep had found it overdue: closing it resolves that alert.
+    const overdue = await h.get(NotificationsService).publish({
+      companyId: h.ids.companyId,
+      level: 'WARNING',
+      kind: 'SYSTEM_TASK',
+      scope: { type: 'workspace', workspaceId: norte },
+      title: 'Stock count overdue',
+      message: 'The count is still open',
+      dedupKey: ALERT_CONDITIONS.overdueCount(opened.id),
+    });
     const mark = h.sent.length;
     const closed = await counts.close(manager, opened.id);
     expect(closed).toMatchObject({ status: 'CLOSED', summary: { lines: 3, counted: 3, adjusted: 2 } });
+    expect(await h.prisma.notification.findUniqueOrThrow({ where: { id: overdue!.id } })).toMatchObject({
+      state: 'resolved',
+      resolution: 'auto',
+    });
     const adjustments = (await movements.list(manager, { countId: opened.id, limit: 10 })).items;
     expect(adjustments.map((m) => [m.productId, m.quantity, m.type])).toEqual(
       expect.arrayContaining([
@@ -277,7 +292,12 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
       water0,
       milk0 + 4,
     ]);
-    expect(h.since(mark).map((e) => e.event)).toEqual(['inventoryCountUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(h.since(mark).map((e) => e.event)).toEqual([
+      'inventoryCountUpdated',
+      'inventoryMovementCreated',
+      'inventoryMovementCreated',
+      'systemAlertUpdated',
+    ]);
 
     expect(await code(counts.close(manager, opened.id))).toBe('count_closed');
     expect(await code(counts.putLines(manager, opened.id, { lines: [{ productId: bread.id, countedQuantity: 1 }] }))).toBe('count_closed');
