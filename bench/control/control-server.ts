@@ -25,12 +25,12 @@ const http = createServer((req, res) => {
     const { companyId, title } = JSON.parse(body) as { companyId: string; title: string };
     const envelope = {
       id: randomUUID(),
-      type: EVENTS.systemAlert.name,
+      type: EVENTS.systemInfo.name,
       occurredAt: new Date().toISOString(),
       companyId,
-      data: { title, message: 'control', level: 'ALERT', kind: 'BROADCAST', notificationId: randomUUID() },
+      data: { title, message: 'control', level: 'INFO', kind: 'BROADCAST', notificationId: randomUUID() },
     };
-    notifications.to(Rooms.company(companyId)).emit(EVENTS.systemAlert.name, envelope);
+    notifications.to(Rooms.company(companyId)).emit(EVENTS.systemInfo.name, envelope);
     res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: envelope.id }));
   });
 });

@@ -41,7 +41,7 @@ export async function connectFanoutSockets(target: FanoutTarget, count: number):
   let handler = (_title: string) => undefined as void;
   await pool(count, 50, async (i) => {
     const socket = await connectSocket(target.wsUrls[i % target.wsUrls.length], 'notifications', target.token);
-    socket.on(EVENTS.systemAlert.name, (envelope: { data: { title: string } }) => handler(envelope.data.title));
+    socket.on(EVENTS.systemInfo.name, (envelope: { data: { title: string } }) => handler(envelope.data.title));
     sockets.push(socket);
   });
   return { sockets, listen: (next) => (handler = next) };

@@ -90,6 +90,8 @@ const BODIES: Record<string, (f: Fixtures) => unknown> = {
   'POST /inventory/counts': (f) => ({ workspaceId: f.workspace, productIds: [f.product] }),
   'PUT /inventory/counts/{id}/lines': (f) => ({ lines: [{ productId: f.product, countedQuantity: 1 }] }),
   'POST /notifications': (f) => ({ title: 'Matrix probe', message: 'probe', scope: { type: 'workspace', workspaceId: f.workspace } }),
+  'POST /notifications/{id}/ack': () => ({ note: 'matrix probe' }),
+  'POST /notifications/{id}/resolve': () => ({ note: 'matrix probe' }),
   'POST /pos/carts': (f) => ({ deviceId: f.device }),
   'PATCH /pos/carts/{id}': (f) => ({ items: [{ productId: f.product, quantity: 1 }] }),
   'POST /pos/carts/{id}/payments': () => ({ method: 'CARD', amount: 1 }),

@@ -154,7 +154,7 @@ describeWithServices(['postgres', 'redis'], 'chat and alerts across three replic
       expect(runs.map((r) => r.status)).toEqual([200, 200, 200]);
       await sleep(SWEEP_INTERVAL_MS * 4 + QUIET_MS);
 
-      expect(await prisma.notification.count({ where: { dedupeKey: `EXPIRED:${lot.id}` } })).toBe(1);
+      expect(await prisma.notification.count({ where: { dedupKey: `EXPIRED:${lot.id}` } })).toBe(1);
       const forLot = alerts.filter((e) => e.data.data?.lotId === lot.id);
       expect(forLot).toHaveLength(1);
       expect(forLot[0].data).toMatchObject({ kind: 'EXPIRED_PRODUCT', scope: { type: 'workspace', workspaceId: ids.centro } });

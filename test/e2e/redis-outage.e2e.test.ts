@@ -58,7 +58,7 @@ describeWithServices(['postgres'], 'Redis outage (a private redis-server, killed
   };
   const expiredLot = async (ids: Awaited<ReturnType<typeof demoIds>>, productId: string) =>
     prisma.stockLot.create({ data: { workspaceId: ids.centro, productId, quantity: 1, expiresAt: new Date(Date.now() - 60_000) } });
-  const alerted = (lotId: string) => prisma.notification.count({ where: { dedupeKey: `EXPIRED:${lotId}` } });
+  const alerted = (lotId: string) => prisma.notification.count({ where: { dedupKey: `EXPIRED:${lotId}` } });
 
   it('answers logins and REST within a second, starts a replica, and sweeps again once Redis is back', async () => {
     const a = cluster.replicas[0].httpUrl;

@@ -285,7 +285,7 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(warnings).toEqual([3]);
   });
 
-  it('tracks the drawer and alerts once when its cash passes the limit', async () => {
+  it('tracks the drawer, alerts once when its cash passes the limit, and resolves the alert when the drawer closes', async () => {
     const { norteDevice, water } = h.ids;
     const session = await sessions.open(cashier2, { openingFloat: 1000, cashLimit: 1150 });
     expect(await code(sessions.open(manager, { deviceId: norteDevice, openingFloat: 0, cashLimit: 1 }))).toBe('cash_session_open');
@@ -308,7 +308,15 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     }
     await paidCart(cashier2, [{ productId: water.id, quantity: 1 }]).then((c) => checkouts.checkout(cashier2, c.id)); // card: not in the drawer
     expect(alerts).toEqual([2]); // 1000 → 1099 → 1198 (over 1150) → 1297
+    const mark = h.sent.length;
     const closed = await sessions.close(cashier2, session.id, { countedCash: 1290 });
+    const cleared = h.since(mark).filter((e) => e.event === 'systemAlertUpdated');
+    expect(cleared).toMatchObject([{ payload: { state: 'resolved', scope: { type: 'user', userId: manager.userId } } }]);
+    expect(await h.prisma.notification.findFirst({ where: { kind: 'CASH_LIMIT', userId: manager.userId } })).toMatchObject({
+      state: 'resolved',
+      resolution: 'auto',
+      dedupKey: `cash_limit:${session.id}`,
+    });
     expect(closed).toMatchObject({
       status: 'CLOSED',
       expectedCash: 1000 + 3 * water.price,
@@ -459,7 +467,11 @@ describeWithServices(['postgres'], 'POS checkout on PostgreSQL', () => {
     expect(alerts).toMatchObject([
       { payload: { kind: 'CASH_LIMIT', scope: { type: 'user', userId: admin.userId } }, rooms: [`user:${admin.userId}`] },
     ]);
-    expect(await h.prisma.notification.count({ where: { kind: 'CASH_LIMIT', workspaceId: store.id } })).toBe(0);
+    // Addressed to the admin alone, naming the store it is about (never the store's room, where its cashiers are).
+    const stored = await h.prisma.notification.findMany({ where: { kind: 'CASH_LIMIT', workspaceId: store.id } });
+    expect(stored).toMatchObject([
+      { scopeType: 'USER', userId: admin.userId, state: 'open', dedupKey: expect.stringMatching(/^cash_limit:/) },
+    ]);
   });
 
   it("keys daily totals by the store's local day", async () => {

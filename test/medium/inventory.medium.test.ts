@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Principal } from '@retail/auth';
 import { CountsService, MovementsService, StockService } from '@retail/inventory';
+import { ALERT_CONDITIONS, NotificationsService } from '@retail/notifications';
 import { AlertSweepService } from '@retail/notifications';
 import { CartsService, CheckoutService } from '@retail/pos';
 
@@ -90,7 +91,7 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     expect(await quantity(norte, product.id)).toBe(0);
   });
 
-  it('warns about low stock once per crossing below the minimum', async () => {
+  it('warns about low stock once, counts it while it lasts, resolves it on a restock and reopens it on the next fall', async () => {
     const { centro, coffee } = h.ids;
     await stock.setMinQuantity(manager, { workspaceId: centro, productId: coffee.id, minQuantity: 3 });
     const mark = h.sent.length;
@@ -98,11 +99,21 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     const start = await quantity(centro, coffee.id);
     await out(start - 3); // down to exactly 3: at the minimum, not below
     await out(1); // 3 → 2: crossing
-    await out(1); // 2 → 1: already below
-    await move(staff, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 9 }); // back to 10
-    await out(8); // 10 → 2: crossing again
+    await out(1); // 2 → 1: already below, counted on the same alert
+    await move(staff, { type: 'IN', workspaceId: centro, productId: coffee.id, quantity: 9 }); // back to 10: resolved
+    await out(8); // 10 → 2: again, within 10 minutes: the same alert reopens
     const warnings = h.since(mark).filter((e) => e.event === 'systemWarning');
-    expect(warnings.map((w) => w.payload.data.quantity)).toEqual([2, 2]);
+    expect(warnings.map((w) => w.payload.data.quantity)).toEqual([2]);
+    const updates = h.since(mark).filter((e) => e.event === 'systemAlertUpdated');
+    expect(updates.map((u) => [u.payload.state, u.payload.count])).toEqual([
+      ['open', 2],
+      ['resolved', 2],
+      ['open', 3],
+    ]);
+    // A minimum lowered to the stock clears the condition too.
+    const lowered = h.sent.length;
+    await stock.setMinQuantity(manager, { workspaceId: centro, productId: coffee.id, minQuantity: 2 });
+    expect(h.since(lowered).filter((e) => e.event === 'systemAlertUpdated')).toMatchObject([{ payload: { state: 'resolved', count: 3 } }]);
     expect(warnings[0].payload).toMatchObject({
       companyId: h.ids.companyId,
       kind: 'LOW_STOCK',
@@ -251,9 +262,23 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
     ]);
     expect(put.count.summary).toEqual({ lines: 3, counted: 3, adjusted: 0 });
 
+    // The sweep had found it overdue: closing it resolves that alert.
+    const overdue = await h.get(NotificationsService).publish({
+      companyId: h.ids.companyId,
+      level: 'WARNING',
+      kind: 'SYSTEM_TASK',
+      scope: { type: 'workspace', workspaceId: norte },
+      title: 'Stock count overdue',
+      message: 'The count is still open',
+      dedupKey: ALERT_CONDITIONS.overdueCount(opened.id),
+    });
     const mark = h.sent.length;
     const closed = await counts.close(manager, opened.id);
     expect(closed).toMatchObject({ status: 'CLOSED', summary: { lines: 3, counted: 3, adjusted: 2 } });
+    expect(await h.prisma.notification.findUniqueOrThrow({ where: { id: overdue!.id } })).toMatchObject({
+      state: 'resolved',
+      resolution: 'auto',
+    });
     const adjustments = (await movements.list(manager, { countId: opened.id, limit: 10 })).items;
     expect(adjustments.map((m) => [m.productId, m.quantity, m.type])).toEqual(
       expect.arrayContaining([
@@ -267,7 +292,12 @@ describeWithServices(['postgres'], 'inventory on PostgreSQL', () => {
       water0,
       milk0 + 4,
     ]);
-    expect(h.since(mark).map((e) => e.event)).toEqual(['inventoryCountUpdated', 'inventoryMovementCreated', 'inventoryMovementCreated']);
+    expect(h.since(mark).map((e) => e.event)).toEqual([
+      'inventoryCountUpdated',
+      'inventoryMovementCreated',
+      'inventoryMovementCreated',
+      'systemAlertUpdated',
+    ]);
 
     expect(await code(counts.close(manager, opened.id))).toBe('count_closed');
     expect(await code(counts.putLines(manager, opened.id, { lines: [{ productId: bread.id, countedQuantity: 1 }] }))).toBe('count_closed');

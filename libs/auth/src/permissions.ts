@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   /** Create products and change them, prices included: they hold in every store of the chain. */
   'catalog:manage',
   'notifications:read',
+  /** Acknowledge and resolve alerts of one's own stores (ADMIN: of the company). */
+  'notifications:manage',
   'notifications:broadcast',
   'chat:use',
   'chat:support',

@@ -60,7 +60,8 @@ export class AppConfig {
   readonly refreshTokens: { ttlSeconds: number };
   /** A login session's absolute lifetime: no refresh extends it. */
   readonly sessions: { maxAgeSeconds: number };
-  readonly alerts: { sweepIntervalMs: number };
+  /** escalateAfterSeconds: how long an alert of each level may stay open, unacknowledged, before it is escalated. */
+  readonly alerts: { sweepIntervalMs: number; escalateAfterSeconds: { ALERT: number; WARNING: number } };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number };
   /** Till sales older than this many days are refused (sale_too_old). */
   readonly pos: { offlineSaleMaxAgeDays: number };
@@ -128,7 +129,11 @@ export class AppConfig {
     };
     this.refreshTokens = { ttlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
     this.sessions = { maxAgeSeconds: env.SESSION_MAX_DAYS * 86_400 };
-    this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };
+    const escalateAfter = env.ALERT_ESCALATE_AFTER_SECONDS;
+    this.alerts = {
+      sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS,
+      escalateAfterSeconds: { ALERT: escalateAfter ?? 300, WARNING: escalateAfter ?? 900 },
+    };
     this.streams = {
       enabled: env.EVENT_STREAMS,
       retentionSeconds: env.EVENT_RETENTION_SECONDS,

@@ -85,6 +85,10 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     ALERT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(250).default(60_000),
+    /** Unset: 900 s, and 300 s for level ALERT. */
+    ALERT_ESCALATE_AFTER_SECONDS: optionalString
+      .transform((v) => (v === undefined ? undefined : Number(v)))
+      .pipe(z.number().int().min(1).max(604_800).optional()),
     EVENT_STREAMS: bool.default(true),
     EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     EVENT_RETENTION_MAX_PER_ROOM: z.coerce.number().int().min(100).default(10_000),

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WorkspacesModule } from '@retail/workspaces';
 import { NotificationsController } from './controllers/notifications.controller.js';
+import { AlertLifecycle } from './alerts/alert-lifecycle.service.js';
 import { AlertSweepService } from './services/alert-sweep.service.js';
 import { NotificationsService } from './services/notifications.service.js';
 
@@ -8,7 +9,7 @@ import { NotificationsService } from './services/notifications.service.js';
 @Module({
   imports: [WorkspacesModule],
   controllers: [NotificationsController],
-  providers: [NotificationsService, AlertSweepService],
-  exports: [NotificationsService, AlertSweepService],
+  providers: [NotificationsService, AlertSweepService, AlertLifecycle],
+  exports: [NotificationsService, AlertSweepService, AlertLifecycle],
 })
 export class NotificationsModule {}

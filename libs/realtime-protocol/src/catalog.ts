@@ -9,7 +9,7 @@ import {
   ChatTypingPayload,
 } from './schemas/chat.js';
 import { CountPayload, MovementPayload } from './schemas/inventory.js';
-import { SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
+import { AlertUpdatedPayload, SystemNotificationPayload, type NotificationLevel } from './schemas/notifications.js';
 import {
   CartPayload,
   CartPaymentPayload,
@@ -103,6 +103,12 @@ export const EVENTS = {
     'Something needs attention soon, e.g. low stock (level WARNING).',
   ),
   systemInfo: event('system.info', 'notifications', SystemNotificationPayload, 'For information (level INFO).'),
+  systemAlertUpdated: event(
+    'system.alert.updated',
+    'notifications',
+    AlertUpdatedPayload,
+    "An alert's state or count changed: seen again, acknowledged, resolved (by hand or as its condition cleared), reopened or escalated. Sent to the alert's rooms; once escalated, to the company room too.",
+  ),
   chatMessage: event('chat.message', 'chat', ChatMessagePayload, 'A message was posted in a chat room.'),
   chatTyping: ephemeral('chat.typing', 'chat', ChatTypingPayload, 'A member started or stopped typing. Not persisted.'),
   chatHistory: ephemeral('chat.history', 'chat', ChatHistoryPayload, 'The latest page of a room, sent to a socket when it joins the room.'),

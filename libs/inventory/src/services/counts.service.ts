@@ -3,6 +3,7 @@ import { visibleInWorkspace, type Principal } from '@retail/auth';
 import { AppError, decodeCursor, toPage } from '@retail/common';
 import { type Db, type InventoryCount, Prisma, PrismaService, TransactionRunner, type Tx } from '@retail/database';
 import { RealtimeService } from '@retail/realtime';
+import { ALERT_CONDITIONS, NotificationsService } from '@retail/notifications';
 import type { CountPayload } from '@retail/realtime-protocol';
 import { WorkspacesService } from '@retail/workspaces';
 import type { CountLinesQueryDto, CreateCountDto, PutCountLinesDto } from '../dto/count.dto.js';
@@ -30,6 +31,7 @@ export class CountsService {
     private readonly products: ProductsService,
     private readonly ledger: StockLedger,
     private readonly realtime: RealtimeService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -99,6 +101,7 @@ export class CountsService {
       });
       const view = await this.announce(tx, user.companyId, closed, []);
       await this.ledger.announce(tx, entries, 'created');
+      await this.notifications.resolveCondition(tx, user.companyId, ALERT_CONDITIONS.overdueCount(id)); // no longer overdue
       return view;
     });
   }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { type InventoryMovement, type MovementType, Prisma, type TransferStatus, type Tx } from '@retail/database';
 import { AppError, toSafeInteger } from '@retail/common';
 import { RealtimeService } from '@retail/realtime';
-import { thresholdsCrossed } from '../domain/stock-thresholds.js';
+import { thresholdChanges } from '../domain/stock-thresholds.js';
 import { stockDeltaOnCreate, transferRestock } from '../domain/movement-rules.js';
 import { type StockLevel, toMovementView, toStockLevel } from '../views/inventory.views.js';
-import { type StockCrossing, StockAlerts } from './stock-alerts.js';
+import { type StockCondition, StockAlerts } from './stock-alerts.js';
 import type { ProductRef } from '../domain/product-ref.js';
 
 export interface MovementInput {
@@ -61,22 +61,23 @@ export interface TillSalesTaken {
   movements: Array<{ id: string; productId: string; saleId: string; quantity: bigint; createdAt: Date }>;
 }
 
-/** A movement as written, the stock it left in every store it touched, and the thresholds it crossed. */
+/** A movement as written, the stock it left in every store it touched, and what that means for stock alerts. */
 export interface LedgerEntry {
   companyId: string;
   movement: InventoryMovement;
   stock: StockLevel[];
-  crossings: StockCrossing[];
+  conditions: StockCondition[];
 }
 
-/** The thresholds a decrease from `before` to `level` crossed, as alerts to raise. */
-function crossingsOf(companyId: string, product: ProductRef, before: number, level: StockLevel): StockCrossing[] {
+/** What a change from `before` to `level` means for the store's stock alerts: raised, counted again, or cleared. */
+function conditionsOf(companyId: string, product: ProductRef, before: number, level: StockLevel): StockCondition[] {
   const { workspaceId, quantity, minQuantity } = level;
-  return thresholdsCrossed(before, quantity, minQuantity).map((threshold) => ({
+  return thresholdChanges(before, quantity, minQuantity).map(({ threshold, change }) => ({
     companyId,
     workspaceId,
     product,
     threshold,
+    change,
     quantity,
     minQuantity,
   }));
@@ -126,7 +127,7 @@ export class StockLedger {
     }
     const stock = [change.level];
     if (toWorkspaceId) stock.push(await this.level(tx, toWorkspaceId, product.id));
-    return { companyId, movement, stock, crossings: change.crossings };
+    return { companyId, movement, stock, conditions: change.conditions };
   }
 
   /**
@@ -147,16 +148,17 @@ export class StockLedger {
     // Conditional on the status we read, so two concurrent receipts cannot both restock.
     const [movement] = await tx.inventoryMovement.updateManyAndReturn({ where: { id: transfer.id, status: from }, data: { status } });
     if (!movement) throw AppError.conflict('transfer_changed', 'The transfer changed meanwhile; reload it and retry');
+    let conditions: StockCondition[] = [];
     if (restock) {
       const target = restock === 'destination' ? movement.toWorkspaceId! : movement.workspaceId;
-      await this.changeStock(tx, companyId, target, transfer.product, toSafeInteger(movement.quantity));
+      ({ conditions } = await this.changeStock(tx, companyId, target, transfer.product, toSafeInteger(movement.quantity)));
       await this.relot(tx, movement.id, target);
     }
     const stock = [
       await this.level(tx, movement.workspaceId, movement.productId),
       await this.level(tx, movement.toWorkspaceId!, movement.productId),
     ];
-    return { companyId, movement, stock, crossings: [] };
+    return { companyId, movement, stock, conditions };
   }
 
   /**
@@ -202,11 +204,11 @@ export class StockLedger {
     return rows.map(({ stockQuantity, minQuantity, ...movement }, i) => {
       const { product, quantity } = lines[i];
       const level = toStockLevel(workspaceId, product.id, { quantity: stockQuantity, minQuantity });
-      return { companyId, movement, stock: [level], crossings: crossingsOf(companyId, product, level.quantity + quantity, level) };
+      return { companyId, movement, stock: [level], conditions: conditionsOf(companyId, product, level.quantity + quantity, level) };
     });
   }
 
-  /** Till sales' stock changes as ledger entries, one per movement; a product's crossings are said once, with its first. */
+  /** Till sales' stock changes as ledger entries, one per movement; a product's conditions are said once, with its first. */
   tillSaleEntries({ companyId, workspaceId, userId, products, stock, movements }: TillSalesTaken): LedgerEntry[] {
     const levels = new Map(stock.map((row) => [row.productId, row]));
     const said = new Set<string>();
@@ -232,8 +234,8 @@ export class StockLedger {
         createdAt: m.createdAt,
         updatedAt: m.createdAt,
       };
-      const crossings = first ? crossingsOf(companyId, product, level.quantity + toSafeInteger(row.taken), level) : [];
-      return { companyId, movement, stock: [level], crossings };
+      const conditions = first ? conditionsOf(companyId, product, level.quantity + toSafeInteger(row.taken), level) : [];
+      return { companyId, movement, stock: [level], conditions };
     });
   }
 
@@ -306,19 +308,19 @@ export class StockLedger {
         companyId,
         movement,
         stock: [level],
-        crossings: crossingsOf(companyId, product, level.quantity - toSafeInteger(delta), level),
+        conditions: conditionsOf(companyId, product, level.quantity - toSafeInteger(delta), level),
       };
     });
   }
 
-  /** Queues the movements' events and their stock warnings (one statement for all); they leave only after `tx` commits. */
+  /** Queues the movements' events and their stock alerts (one statement to raise, one to resolve); they leave only after `tx` commits. */
   async announce(tx: Tx, entries: LedgerEntry[], event: 'created' | 'updated'): Promise<void> {
     for (const entry of entries) {
       const payload = { companyId: entry.companyId, movement: toMovementView(entry.movement), stock: entry.stock };
       this.realtime.emit(event === 'created' ? 'inventoryMovementCreated' : 'inventoryMovementUpdated', payload, { tx });
     }
-    const crossings = entries.flatMap((entry) => entry.crossings);
-    if (crossings.length) await this.alerts.crossed(tx, crossings);
+    const conditions = entries.flatMap((entry) => entry.conditions);
+    if (conditions.length) await this.alerts.changed(tx, conditions);
   }
 
   private async changeStock(tx: Tx, companyId: string, workspaceId: string, product: ProductRef, delta: number) {
@@ -330,7 +332,8 @@ export class StockLedger {
         create: { workspaceId, productId, quantity: delta },
         update: { quantity: { increment: delta } },
       });
-      return { level: toStockLevel(workspaceId, productId, row), crossings: [], draws: [] };
+      const level = toStockLevel(workspaceId, productId, row);
+      return { level, conditions: conditionsOf(companyId, product, level.quantity - delta, level), draws: [] };
     }
 
     const take = -delta;
@@ -350,7 +353,7 @@ export class StockLedger {
     }
     const draws = await this.consumeLots(tx, workspaceId, [{ productId, quantity: BigInt(take) }]);
     const level = toStockLevel(workspaceId, productId, row);
-    return { level, crossings: crossingsOf(companyId, product, level.quantity + take, level), draws };
+    return { level, conditions: conditionsOf(companyId, product, level.quantity + take, level), draws };
   }
 
   /**

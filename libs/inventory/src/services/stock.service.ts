@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@retail/auth';
 import { decodeCursor, toPage } from '@retail/common';
-import { Prisma, PrismaService } from '@retail/database';
+import { Prisma, PrismaService, TransactionRunner } from '@retail/database';
 import { WorkspacesService } from '@retail/workspaces';
 import type { SetMinQuantityDto, StockQueryDto } from '../dto/stock.dto.js';
 import { toStockLevel } from '../views/inventory.views.js';
 import { ProductsService } from './products.service.js';
+import { StockAlerts } from './stock-alerts.js';
 
 interface StockListRow {
   workspaceId: string;
@@ -22,6 +23,8 @@ export class StockService {
     private readonly prisma: PrismaService,
     private readonly workspaces: WorkspacesService,
     private readonly products: ProductsService,
+    private readonly transactions: TransactionRunner,
+    private readonly alerts: StockAlerts,
   ) {}
 
   /**
@@ -46,16 +49,22 @@ export class StockService {
     return toPage(rows, limit, (r) => ({ key: r.sku, id: r.workspaceId }), toStockRow);
   }
 
-  /** Sets the low-stock threshold. Not a movement: the quantity is unchanged, so no warning fires here. */
+  /**
+   * Sets the low-stock threshold. Not a movement: the quantity is unchanged, so no warning fires
+   * here (the next sale below it does); a threshold lowered to or under the stock resolves its alert.
+   */
   async setMinQuantity(user: Principal, { workspaceId, productId, minQuantity }: SetMinQuantityDto) {
     await this.workspaces.assertVisible(user, workspaceId);
     const [product] = await this.products.requireMany(user.companyId, [productId]);
-    const row = await this.prisma.stock.upsert({
-      where: { workspaceId_productId: { workspaceId, productId } },
-      create: { workspaceId, productId, minQuantity },
-      update: { minQuantity },
+    return this.transactions.run(async (tx) => {
+      const row = await tx.stock.upsert({
+        where: { workspaceId_productId: { workspaceId, productId } },
+        create: { workspaceId, productId, minQuantity },
+        update: { minQuantity },
+      });
+      if (row.quantity >= BigInt(minQuantity)) await this.alerts.lowStockCleared(tx, user.companyId, workspaceId, productId);
+      return toStockRow({ ...row, sku: product.sku, name: product.name });
     });
-    return toStockRow({ ...row, sku: product.sku, name: product.name });
   }
 }
 

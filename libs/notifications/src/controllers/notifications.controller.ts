@@ -3,12 +3,15 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
 import { ApiErrors, Id } from '@retail/common';
 import { Idempotent } from '@retail/idempotency';
+import { AlertLifecycle } from '../alerts/alert-lifecycle.service.js';
 import {
+  AlertCommandSchema,
   AlertSweepResultSchema,
   BroadcastNotificationSchema,
   ListNotificationsQuerySchema,
   NotificationPageSchema,
   NotificationSchema,
+  type AlertCommandDto,
   type BroadcastNotificationDto,
   type ListNotificationsQueryDto,
 } from '../dto/notifications.dto.js';
@@ -22,11 +25,15 @@ export class NotificationsController {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly sweep: AlertSweepService,
+    private readonly lifecycle: AlertLifecycle,
   ) {}
 
   @Get()
   @RequirePermissions('notifications:read')
-  @ApiOperation({ summary: 'Notifications the caller may see (company, their stores, themselves), newest first' })
+  @ApiOperation({
+    summary:
+      'Notifications the caller may see (company, their stores, themselves): open alerts first (ALERT, then WARNING, oldest first), then the rest newest first; filter by state, workspaceId, kind',
+  })
   @ApiResponse({ status: 200, standardSchema: NotificationPageSchema })
   @ApiErrors(400, 401, 403)
   list(@CurrentUser() user: Principal, @Query({ schema: ListNotificationsQuerySchema }) query: ListNotificationsQueryDto) {
@@ -51,6 +58,40 @@ export class NotificationsController {
   @ApiErrors(400, 401, 403, 404)
   markRead(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
     return this.notifications.markRead(user, id);
+  }
+
+  @Post(':id/ack')
+  @HttpCode(200)
+  @RequirePermissions('notifications:manage')
+  @ApiOperation({
+    summary:
+      'Acknowledge an open alert (someone is on it): stops its escalation. In a store the caller manages; 409 version_conflict on a stale expectedVersion, 409 already_resolved once resolved',
+  })
+  @ApiResponse({ status: 200, standardSchema: NotificationSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  acknowledge(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: AlertCommandSchema }) body: AlertCommandDto,
+  ) {
+    return this.lifecycle.acknowledge(user, id, body);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @RequirePermissions('notifications:manage')
+  @ApiOperation({
+    summary:
+      'Resolve an open or acknowledged alert by hand. In a store the caller manages; 409 version_conflict on a stale expectedVersion. Resolving it again changes nothing',
+  })
+  @ApiResponse({ status: 200, standardSchema: NotificationSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  resolve(
+    @CurrentUser() user: Principal,
+    @Param('id', { schema: Id }) id: string,
+    @Body({ schema: AlertCommandSchema }) body: AlertCommandDto,
+  ) {
+    return this.lifecycle.resolve(user, id, body);
   }
 
   @Post('sweeps/run')

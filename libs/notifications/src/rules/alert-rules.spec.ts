@@ -19,7 +19,7 @@ describe('alert rules', () => {
     expect(alert).toMatchObject({
       level: 'ALERT',
       kind: 'EXPIRED_PRODUCT',
-      dedupeKey: `EXPIRED:${lot(now).id}`,
+      dedupKey: `EXPIRED:${lot(now).id}`,
       scope: { type: 'workspace' },
     });
     expect(alert.message).toBe('4 × Milk 1L (MILK-1L) in Centro expired on 2026-11-28.');
@@ -30,7 +30,7 @@ describe('alert rules', () => {
     const later = new Date(soon.getTime() - 1000);
     const alert = lotExpiryAlert(lot(soon), now);
     expect(alert).toMatchObject({ level: 'WARNING', kind: 'EXPIRING_SOON' });
-    expect(alert.dedupeKey).not.toBe(lotExpiryAlert(lot(later), now).dedupeKey);
+    expect(alert.dedupKey).not.toBe(lotExpiryAlert(lot(later), now).dedupKey);
   });
 
   it('raises an overdue count once per count', () => {
@@ -40,6 +40,6 @@ describe('alert rules', () => {
       createdAt: now,
       workspace: { companyId: 'c', name: 'Norte' },
     };
-    expect(overdueCountAlert(count)).toMatchObject({ kind: 'SYSTEM_TASK', dedupeKey: `COUNT_OVERDUE:${count.id}` });
+    expect(overdueCountAlert(count)).toMatchObject({ kind: 'SYSTEM_TASK', dedupKey: `COUNT_OVERDUE:${count.id}` });
   });
 });

@@ -1,3 +1,4 @@
+import { ALERT_CONDITIONS } from '../alerts/alert-conditions.js';
 import { toSafeInteger } from '@retail/common';
 import type { Db } from '@retail/database';
 import type { PublishNotificationInput } from '../services/notifications.service.js';
@@ -72,6 +73,6 @@ export function lotExpiryAlert(lot: ExpiringLot, now: Date): PublishNotification
       quantity: lot.quantity,
       expiresAt: lot.expiresAt.toISOString(),
     },
-    dedupeKey: expired ? `EXPIRED:${lot.id}` : `EXPIRING:${lot.id}:${lot.expiresAt.toISOString()}`,
+    dedupKey: expired ? ALERT_CONDITIONS.expiredLot(lot.id) : ALERT_CONDITIONS.expiringLot(lot.id, lot.expiresAt),
   };
 }

@@ -1,3 +1,4 @@
+import { ALERT_CONDITIONS } from '../alerts/alert-conditions.js';
 import type { Db } from '@retail/database';
 import type { PublishNotificationInput } from '../services/notifications.service.js';
 
@@ -35,6 +36,6 @@ export function overdueCountAlert(count: OpenCount): PublishNotificationInput {
     title: 'Stock count overdue',
     message: `The stock count started in ${count.workspace.name} on ${count.createdAt.toISOString().slice(0, 10)} is still open.`,
     data: { countId: count.id, workspaceId: count.workspaceId, startedAt: count.createdAt.toISOString() },
-    dedupeKey: `COUNT_OVERDUE:${count.id}`,
+    dedupKey: ALERT_CONDITIONS.overdueCount(count.id),
   };
 }

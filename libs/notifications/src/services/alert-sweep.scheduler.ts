@@ -2,13 +2,20 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { Queue, Worker } from 'bullmq';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
+import { AlertLifecycle } from '../alerts/alert-lifecycle.service.js';
 import { AlertSweepService } from './alert-sweep.service.js';
 
 const QUEUE = 'alert-sweeps';
-const SCHEDULER_ID = 'alert-sweep';
+const SWEEP = 'alert-sweep';
+const ESCALATION = 'alert-escalation';
+
+/** Escalation timers are checked about five times per shortest escalation delay, 1 to 60 s apart. */
+export const escalationCheckMs = (escalateAfterSeconds: { ALERT: number; WARNING: number }) =>
+  Math.min(60_000, Math.max(1000, (Math.min(escalateAfterSeconds.ALERT, escalateAfterSeconds.WARNING) * 1000) / 5));
 
 /**
- * Runs the alert sweep every ALERT_SWEEP_INTERVAL_MS, once per cluster.
+ * Runs the alert sweep every ALERT_SWEEP_INTERVAL_MS, and the escalation of alerts nobody
+ * acknowledged (escalationCheckMs), each once per cluster.
  * With Redis: a BullMQ job scheduler. Every replica upserts the same scheduler id, so Redis holds
  * one schedule, and each tick's job is taken by exactly one replica's worker. While Redis is down
  * no sweep runs; the schedule is upserted again when it returns.
@@ -19,19 +26,28 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
   private readonly logger = new Logger('AlertSweepScheduler');
   private queue?: Queue;
   private worker?: Worker;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly running = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly redis: RedisConnections,
     private readonly sweep: AlertSweepService,
+    private readonly lifecycle: AlertLifecycle,
   ) {}
 
+  /** Each job: its id (the BullMQ scheduler id and job name), how often, and what it runs. */
+  private jobs() {
+    return [
+      { id: SWEEP, every: this.config.alerts.sweepIntervalMs, run: () => this.sweep.sweepOnce() },
+      { id: ESCALATION, every: escalationCheckMs(this.config.alerts.escalateAfterSeconds), run: () => this.lifecycle.escalateDue() },
+    ];
+  }
+
   onApplicationBootstrap(): void {
-    const every = this.config.alerts.sweepIntervalMs;
+    const jobs = this.jobs();
     if (!this.redis.enabled) {
-      this.timer = setInterval(() => this.runInProcess(), every);
+      this.timers = jobs.map((job) => setInterval(() => this.runInProcess(job.id, job.run), job.every));
       return;
     }
     // BullMQ needs maxRetriesPerRequest: null; the worker duplicates this connection for its blocking reads.
@@ -43,33 +59,43 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     // The schedule lives in Redis: (re)create it whenever this connection becomes ready, at boot or
     // after Redis comes back (perhaps empty, having lost it). Boot does not wait for Redis.
     connection.on('ready', () => {
-      queue
-        .upsertJobScheduler(SCHEDULER_ID, { every }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } })
-        .catch((error: Error) => this.logger.warn(`Could not schedule the alert sweep: ${error.message}`));
+      for (const { id, every } of jobs) {
+        queue
+          .upsertJobScheduler(id, { every }, { name: id, opts: { removeOnComplete: 100, removeOnFail: 100 } })
+          .catch((error: Error) => this.logger.warn(`Could not schedule ${id}: ${error.message}`));
+      }
     });
-    this.worker = new Worker(QUEUE, () => this.runOnce(), { connection, prefix, concurrency: 1 });
-    this.worker.on('failed', (_job, error) => this.logger.error(`Alert sweep failed: ${error.message}`));
+    // Two at once per worker, so a long sweep never holds up escalations (each job is still one at a time: runOnce).
+    const byName = new Map(jobs.map((job) => [job.id, job.run]));
+    this.worker = new Worker(QUEUE, (job) => this.runOnce(job.name, byName.get(job.name) ?? byName.get(SWEEP)!), {
+      connection,
+      prefix,
+      concurrency: 2,
+    });
+    this.worker.on('failed', (job, error) => this.logger.error(`${job?.name ?? 'Alert sweep'} failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`Alert sweep worker: ${error.message}`));
   }
 
   /** Before RedisConnections and Prisma shut down: lets a running sweep finish, then stops. */
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all([...this.running.values()].map((run) => run.catch(() => undefined)));
     // Forced: the sweep is done, and a graceful close would also wait for BullMQ to record the job in
     // Redis, which never ends while Redis is down or came back without the job.
     await this.worker?.close(true);
     await this.queue?.close();
   }
 
-  /** One sweep, tracked so shutdown can wait for it (BullMQ runs one at a time per worker). */
-  private runOnce(): Promise<unknown> {
-    this.running = this.sweep.sweepOnce().finally(() => (this.running = undefined));
-    return this.running;
+  /** One run of a job, tracked so shutdown can wait for it; a job still running is not overlapped by its next tick. */
+  private runOnce(id: string, run: () => Promise<unknown>): Promise<unknown> {
+    const running = this.running.get(id);
+    if (running) return running;
+    const started = run().finally(() => this.running.delete(id));
+    this.running.set(id, started);
+    return started;
   }
 
-  private runInProcess() {
-    if (this.running) return; // a slow sweep is not overlapped by the next tick
-    this.runOnce().catch((error: Error) => this.logger.error(`Alert sweep failed: ${error.message}`));
+  private runInProcess(id: string, run: () => Promise<unknown>) {
+    this.runOnce(id, run).catch((error: Error) => this.logger.error(`${id} failed: ${error.message}`));
   }
 }

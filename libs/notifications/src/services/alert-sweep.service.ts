@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { databaseNow, PrismaService } from '@retail/database';
+import { AlertLifecycle } from '../alerts/alert-lifecycle.service.js';
 import { lotExpiryAlerts } from '../rules/lot-expiry.rule.js';
 import { overdueCountAlerts } from '../rules/overdue-count.rule.js';
 import { NotificationsService, type PublishNotificationInput } from './notifications.service.js';
@@ -9,9 +10,10 @@ const KEY_CHUNK = 500;
 const LOT_EXPIRY = 'lot-expiry';
 
 /**
- * Runs the scheduled alert rules (expired / expiring lots, overdue counts). Idempotent: every
- * alert has a dedupe key that is unique per company in the database, so concurrent runs, on
- * one replica or several, still raise each alert once.
+ * Runs the scheduled alert rules (expired / expiring lots, overdue counts), and resolves the alerts
+ * of lots since emptied. Idempotent: every alert has a dedup key, one live alert per key and
+ * company in the database, so concurrent runs, on one replica or several, still raise each alert
+ * once (a racing run only counts it again).
  */
 @Injectable()
 export class AlertSweepService {
@@ -20,6 +22,7 @@ export class AlertSweepService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly notifications: NotificationsService,
+    private readonly lifecycle: AlertLifecycle,
   ) {}
 
   /** One pass of every rule, for every company or just `companyId`, at the database's time by default. */
@@ -37,10 +40,11 @@ export class AlertSweepService {
         if (await this.notifications.publish(alert)) created++;
       } catch (error) {
         failed++;
-        this.logger.error(`Could not raise ${alert.dedupeKey}: ${(error as Error).message}`);
+        this.logger.error(`Could not raise ${alert.dedupKey}: ${(error as Error).message}`);
       }
     }
     if (created) this.logger.log(`Raised ${created} alert(s)`);
+    await this.lifecycle.resolveEmptiedLots(options.companyId);
     // Only a run over every company that raised everything moves the watermark, and never back.
     if (!options.companyId && !failed) await this.advanceWatermark(now);
     return { created };
@@ -58,13 +62,13 @@ export class AlertSweepService {
   private async notYetRaised(alerts: PublishNotificationInput[]): Promise<PublishNotificationInput[]> {
     const raised = new Set<string>();
     for (let i = 0; i < alerts.length; i += KEY_CHUNK) {
-      const keys = alerts.slice(i, i + KEY_CHUNK).map((a) => a.dedupeKey!);
+      const keys = alerts.slice(i, i + KEY_CHUNK).map((a) => a.dedupKey!);
       const rows = await this.prisma.notification.findMany({
-        where: { dedupeKey: { in: keys } },
-        select: { companyId: true, dedupeKey: true },
+        where: { dedupKey: { in: keys } },
+        select: { companyId: true, dedupKey: true },
       });
-      for (const row of rows) raised.add(`${row.companyId}/${row.dedupeKey}`);
+      for (const row of rows) raised.add(`${row.companyId}/${row.dedupKey}`);
     }
-    return alerts.filter((a) => !raised.has(`${a.companyId}/${a.dedupeKey}`));
+    return alerts.filter((a) => !raised.has(`${a.companyId}/${a.dedupKey}`));
   }
 }

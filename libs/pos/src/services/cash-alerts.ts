@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { toSafeInteger } from '@retail/common';
 import type { CashSession, Tx } from '@retail/database';
-import { NotificationsService, type PublishNotificationInput } from '@retail/notifications';
+import { ALERT_CONDITIONS, NotificationsService, type PublishNotificationInput } from '@retail/notifications';
 
 const asMoney = (minor: number) => (minor / 100).toFixed(2);
 
@@ -13,8 +13,9 @@ export type DrawerFigures = Pick<
 
 /**
  * The one place POS raises alerts about drawers. They go to the store's managers, each by a
- * notification of their own; a store without managers alerts the company's admins, never its
- * cashiers. Stored in the sale's transaction, sent after it commits.
+ * notification of their own (one condition, one alert per recipient, all resolved together); a
+ * store without managers alerts the company's admins, never its cashiers. Stored in the sale's
+ * transaction, sent after it commits.
  */
 @Injectable()
 export class CashAlerts {
@@ -29,7 +30,13 @@ export class CashAlerts {
       title: 'Cash limit exceeded',
       message: (till) => `The drawer of ${till} holds ${asMoney(expectedCash)}, over its limit of ${asMoney(cashLimit)}`,
       data: { expectedCash, cashLimit },
+      dedupKey: ALERT_CONDITIONS.cashLimit(session.id),
     });
+  }
+
+  /** The drawer is back at or under its limit, or closed: its cash-limit alerts resolve. */
+  async limitCleared(tx: Tx, companyId: string, cashSessionId: string): Promise<void> {
+    await this.notifications.resolveCondition(tx, companyId, ALERT_CONDITIONS.cashLimit(cashSessionId));
   }
 
   /** Till sales arrived for a drawer already closed: counted apart, its count left as it was. */
@@ -49,7 +56,7 @@ export class CashAlerts {
     tx: Tx,
     companyId: string,
     session: DrawerFigures,
-    alert: Pick<PublishNotificationInput, 'level' | 'kind' | 'title'> & {
+    alert: Pick<PublishNotificationInput, 'level' | 'kind' | 'title' | 'dedupKey'> & {
       message: (till: string) => string;
       data: Record<string, unknown>;
     },
@@ -64,7 +71,14 @@ export class CashAlerts {
     const message = alert.message(till);
     await this.notifications.publishMany(
       tx,
-      recipients.map(({ id: userId }) => ({ companyId, ...alert, message, scope: { type: 'user', userId }, data })),
+      recipients.map(({ id: userId }) => ({
+        companyId,
+        ...alert,
+        message,
+        scope: { type: 'user', userId },
+        workspaceId: session.workspaceId,
+        data,
+      })),
     );
   }
 }

@@ -4,6 +4,7 @@ import type { Principal } from '@retail/auth';
 import { AppError } from '@retail/common';
 import type { CloseCashSessionDto, OpenCashSessionDto } from '../dto/cash-session.dto.js';
 import { toCashSessionView } from '../views/pos.views.js';
+import { CashAlerts } from './cash-alerts.js';
 import { PosAccess } from './pos-access.js';
 
 /** A device's drawer: one open at a time (a unique index on openDeviceId), fed by checkout (bookCartSale) and till sales (pos_record_till_sales). */
@@ -12,6 +13,7 @@ export class CashSessionsService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly access: PosAccess,
+    private readonly cashAlerts: CashAlerts,
   ) {}
 
   async open(user: Principal, { deviceId, openingFloat, cashLimit }: OpenCashSessionDto) {
@@ -50,6 +52,7 @@ export class CashSessionsService {
         data: { status: 'CLOSED', openDeviceId: null, closedAt: new Date(), countedCash: countedCash ?? null },
       });
       if (!session) throw AppError.conflict('cash_session_closed', 'The cash session is already closed');
+      await this.cashAlerts.limitCleared(tx, user.companyId, session.id);
       return toCashSessionView(session);
     });
   }

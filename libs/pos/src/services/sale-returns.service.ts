@@ -9,6 +9,7 @@ import { amountsByMethod } from '../domain/cart-math.js';
 import { contentHash } from '../domain/till-sale-rules.js';
 import type { SaleReturnDto, SaleReturnView } from '../dto/sale.dto.js';
 import { DailyTotalsService } from './daily-totals.service.js';
+import { CashAlerts } from './cash-alerts.js';
 import { PosAccess } from './pos-access.js';
 
 type SaleToReturn = Awaited<ReturnType<PosAccess['sale']>>;
@@ -30,6 +31,7 @@ export class SaleReturnsService {
     private readonly ledger: StockLedger,
     private readonly dailyTotals: DailyTotalsService,
     private readonly realtime: RealtimeService,
+    private readonly cashAlerts: CashAlerts,
   ) {}
 
   async record(user: Principal, saleId: string, request: SaleReturnDto): Promise<{ created: boolean; saleReturn: SaleReturnView }> {
@@ -104,7 +106,7 @@ export class SaleReturnsService {
     }
     if (request.refunds.length) await this.dailyTotals.addRefunds(tx, sale.workspaceId, day, request.refunds);
     const cash = amountsByMethod(request.refunds).CASH;
-    if (deviceId && cash > 0) await this.payFromDrawer(tx, deviceId, cash);
+    if (deviceId && cash > 0) await this.payFromDrawer(tx, user.companyId, deviceId, cash);
 
     await this.ledger.announce(tx, entries, 'created');
     const view = toSaleReturnView(saleReturn);
@@ -158,15 +160,21 @@ export class SaleReturnsService {
     });
   }
 
-  /** Cash given back leaves the till's open drawer, if it has one; a drawer cannot give what it does not hold. */
-  private async payFromDrawer(tx: Tx, deviceId: string, cash: number): Promise<void> {
+  /**
+   * Cash given back leaves the till's open drawer, if it has one; a drawer cannot give what it does
+   * not hold. A drawer back at or under its limit clears its cash-limit alert.
+   */
+  private async payFromDrawer(tx: Tx, companyId: string, deviceId: string, cash: number): Promise<void> {
     const open = await tx.cashSession.findUnique({ where: { openDeviceId: deviceId }, select: { id: true, expectedCash: true } });
     if (!open) return;
-    const { count } = await tx.cashSession.updateMany({
+    const [paid] = await tx.cashSession.updateManyAndReturn({
       where: { id: open.id, expectedCash: { gte: cash } },
       data: { expectedCash: { decrement: cash } },
     });
-    if (!count) {
+    if (paid && paid.expectedCash + BigInt(cash) > paid.cashLimit && paid.expectedCash <= paid.cashLimit) {
+      await this.cashAlerts.limitCleared(tx, companyId, paid.id);
+    }
+    if (!paid) {
       throw AppError.unprocessable(
         'drawer_cash_insufficient',
         `The drawer holds ${toSafeInteger(open.expectedCash)}, less than the ${cash} to give back`,

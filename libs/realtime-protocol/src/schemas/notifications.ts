@@ -31,6 +31,27 @@ export const SystemNotificationPayload = z
   })
   .meta({ id: 'SystemNotificationPayload' });
 
+/** An alert's life; notifications of level INFO have none. */
+export const AlertState = z.enum(['open', 'acknowledged', 'resolved']);
+export const AlertResolution = z.enum(['auto', 'manual']);
+
+export const AlertUpdatedPayload = z
+  .object({
+    companyId: Id,
+    id: Id.describe('The notification'),
+    scope: NotificationScope,
+    state: AlertState,
+    count: z.number().int().describe('How often its condition was seen'),
+    version: z.number().int().describe('Grows with every change; send it back as expectedVersion'),
+    acknowledgedBy: Id.optional(),
+    resolvedAt: Timestamp.optional(),
+    escalated: z.boolean(),
+  })
+  .meta({ id: 'AlertUpdatedPayload' });
+
+export type AlertState = z.infer<typeof AlertState>;
+export type AlertResolution = z.infer<typeof AlertResolution>;
+export type AlertUpdatedPayload = z.infer<typeof AlertUpdatedPayload>;
 export type NotificationScope = z.infer<typeof NotificationScope>;
 export type NotificationLevel = z.infer<typeof NotificationLevel>;
 export type NotificationKind = z.infer<typeof NotificationKind>;

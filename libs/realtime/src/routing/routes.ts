@@ -1,4 +1,11 @@
-import { Rooms, type EventKey, type EventPayload, type MovementPayload, type SystemNotificationPayload } from '@retail/realtime-protocol';
+import {
+  Rooms,
+  type AlertUpdatedPayload,
+  type EventKey,
+  type EventPayload,
+  type MovementPayload,
+  type NotificationScope,
+} from '@retail/realtime-protocol';
 
 /** Where one event goes: its rooms, the store its envelope names, and rooms to leave out. */
 export interface Route {
@@ -24,7 +31,7 @@ function movementRoute(payload: MovementPayload): Route {
  * Alerts by scope. On `/notifications` every user of a company sits in `company:{id}`, so a
  * company-wide alert is one room; a store's alert reaches the store's room.
  */
-function alertRoute({ scope, companyId }: SystemNotificationPayload): Route {
+function alertRoute({ scope, companyId }: { scope: NotificationScope; companyId: string }): Route {
   switch (scope.type) {
     case 'company':
       return { rooms: [Rooms.company(companyId)] };
@@ -33,6 +40,12 @@ function alertRoute({ scope, companyId }: SystemNotificationPayload): Route {
     case 'user':
       return { rooms: [Rooms.user(scope.userId)] };
   }
+}
+
+/** An alert's change goes where the alert went; an escalated one to the company room (the admins) too. */
+function alertUpdatedRoute(update: AlertUpdatedPayload): Route {
+  const route = alertRoute(update);
+  return update.escalated ? { ...route, rooms: [...route.rooms, Rooms.company(update.companyId)] } : route;
 }
 
 /**
@@ -65,6 +78,7 @@ export const ROUTES: { [K in EventKey]: (payload: EventPayload<K>) => Route } = 
   systemAlert: alertRoute,
   systemWarning: alertRoute,
   systemInfo: alertRoute,
+  systemAlertUpdated: alertUpdatedRoute,
   chatMessage: (message) => ({ rooms: [Rooms.chat(message.roomId)] }),
   chatTyping: (typing) => ({ rooms: [Rooms.chat(typing.roomId)], except: [Rooms.user(typing.userId)] }),
   chatHistory: (page) => ({ rooms: [Rooms.chat(page.roomId)] }),
