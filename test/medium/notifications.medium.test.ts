@@ -15,7 +15,7 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
 
   beforeAll(async () => {
     h = await startDomainHarness();
-    notifications = new NotificationsService(h.prisma, h.transactions, h.realtime, new WorkspacesService(h.prisma));
+    notifications = new NotificationsService(h.prisma, h.transactions, h.realtime, new WorkspacesService(h.prisma, h.transactions));
     sweep = new AlertSweepService(h.prisma, notifications);
     [admin, cashier1, cashier2, otherAdmin] = await Promise.all(
       ['admin@demo.local', 'cashier1@demo.local', 'cashier2@demo.local', 'admin@other.local'].map(h.principal),

@@ -1,8 +1,22 @@
 import { z } from 'zod';
 import { Id } from '@retail/common';
+import { OpeningHours } from './opening-hours.js';
 import { TimeZone } from './time-zone.js';
 
-export const WorkspaceSchema = z.object({ id: Id, name: z.string(), timeZone: z.string(), companyId: Id }).meta({ id: 'Workspace' });
+export const WorkspaceSchema = z
+  .object({
+    id: Id,
+    name: z.string(),
+    timeZone: z.string(),
+    companyId: Id,
+    openingHours: OpeningHours.nullable().describe('null: always open'),
+    offlineAlertAfterSeconds: z.number().int(),
+    archivedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Workspace' });
+export const WorkspaceDetailSchema = WorkspaceSchema.extend({
+  open: z.boolean().describe('Open now, by its opening hours on its own wall clock'),
+}).meta({ id: 'WorkspaceDetail' });
 export const DeviceSchema = z
   .object({ id: Id, name: z.string(), workspaceId: Id, retired: z.boolean().describe("A retired device's tokens are refused") })
   .meta({ id: 'PosDevice' });
@@ -27,9 +41,31 @@ export const UpdateDeviceSchema = z
   .meta({ id: 'UpdateDeviceRequest' });
 export type UpdateDeviceDto = z.output<typeof UpdateDeviceSchema>;
 
-export const UpdateWorkspaceSchema = z
-  .object({ name: z.string().trim().min(1).max(100), timeZone: TimeZone.describe("Daily totals follow the store's local day in it") })
-  .partial()
+const StoreFields = z.object({
+  name: z.string().trim().min(1).max(100).describe('Unique within the company'),
+  timeZone: TimeZone.describe("Opening hours and daily totals follow the store's local clock in it"),
+  openingHours: OpeningHours.nullable().describe('Left out (or null): always open'),
+  offlineAlertAfterSeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(86_400)
+    .describe('A till offline this long while the store is open raises an alert'),
+});
+
+export const CreateWorkspaceSchema = StoreFields.extend({
+  offlineAlertAfterSeconds: StoreFields.shape.offlineAlertAfterSeconds.default(300),
+})
+  .partial({ openingHours: true })
+  .meta({ id: 'CreateWorkspaceRequest' });
+export type CreateWorkspaceDto = z.output<typeof CreateWorkspaceSchema>;
+
+export const UpdateWorkspaceSchema = StoreFields.partial()
   .refine((body) => Object.keys(body).length > 0, 'Give at least one field to change')
   .meta({ id: 'UpdateWorkspaceRequest' });
 export type UpdateWorkspaceDto = z.output<typeof UpdateWorkspaceSchema>;
+
+export const WorkspacesQuerySchema = z
+  .object({ archived: z.enum(['true', 'false']).default('false').describe('true: the archived stores, which are left out otherwise') })
+  .meta({ id: 'WorkspacesQuery' });
+export type WorkspacesQueryDto = z.output<typeof WorkspacesQuerySchema>;

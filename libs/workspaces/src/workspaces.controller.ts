@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentUser, RequirePermissions, type Principal } from '@retail/auth';
@@ -6,12 +6,17 @@ import { ApiErrors, Id } from '@retail/common';
 import { DevicesService } from './devices.service.js';
 import {
   CreateDeviceSchema,
+  CreateWorkspaceSchema,
   DeviceSchema,
   DeviceWithKeySchema,
   UpdateWorkspaceSchema,
+  WorkspaceDetailSchema,
   WorkspaceSchema,
+  WorkspacesQuerySchema,
   type CreateDeviceDto,
+  type CreateWorkspaceDto,
   type UpdateWorkspaceDto,
+  type WorkspacesQueryDto,
 } from './workspace.dto.js';
 import { WorkspacesService } from './workspaces.service.js';
 
@@ -26,16 +31,48 @@ export class WorkspacesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Stores the caller may see' })
+  @ApiOperation({ summary: 'Stores the caller may see; archived ones only with ?archived=true' })
   @ApiResponse({ status: 200, standardSchema: z.array(WorkspaceSchema) })
-  @ApiErrors(401, 403)
-  list(@CurrentUser() user: Principal) {
-    return this.workspaces.list(user);
+  @ApiErrors(400, 401, 403)
+  list(@CurrentUser() user: Principal, @Query({ schema: WorkspacesQuerySchema }) query: WorkspacesQueryDto) {
+    return this.workspaces.list(user, query.archived === 'true');
+  }
+
+  @Post()
+  @RequirePermissions('workspaces:manage')
+  @ApiOperation({
+    summary: 'Open a store: its name (unique in the company, else 409 name_taken), IANA time zone, opening hours and offline alert delay',
+  })
+  @ApiResponse({ status: 201, standardSchema: WorkspaceSchema })
+  @ApiErrors(400, 401, 403, 409)
+  create(@CurrentUser() admin: Principal, @Body({ schema: CreateWorkspaceSchema }) body: CreateWorkspaceDto) {
+    return this.workspaces.create(admin, body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A store, with `open`: whether it is open now by its hours, on its own wall clock' })
+  @ApiResponse({ status: 200, standardSchema: WorkspaceDetailSchema })
+  @ApiErrors(400, 401, 403, 404)
+  detail(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
+    return this.workspaces.detail(user, id);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @RequirePermissions('workspaces:manage')
+  @ApiOperation({
+    summary:
+      'Archive a store: its history stays, new carts and sales are refused (409 store_archived); 409 open_cash_sessions while a drawer is open',
+  })
+  @ApiResponse({ status: 200, standardSchema: WorkspaceSchema })
+  @ApiErrors(400, 401, 403, 404, 409)
+  archive(@CurrentUser() admin: Principal, @Param('id', { schema: Id }) id: string) {
+    return this.workspaces.archive(admin, id);
   }
 
   @Patch(':id')
   @RequirePermissions('workspaces:manage')
-  @ApiOperation({ summary: 'Rename a store or set its time zone (an IANA zone; anything else is 400)' })
+  @ApiOperation({ summary: 'Change a store: name, time zone (an IANA zone; anything else is 400), opening hours, offline alert delay' })
   @ApiResponse({ status: 200, standardSchema: WorkspaceSchema })
   @ApiErrors(400, 401, 403, 404, 409)
   update(

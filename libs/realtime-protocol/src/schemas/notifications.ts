@@ -11,6 +11,10 @@ export const NotificationKind = z.enum([
   'LATE_SALE',
   'SYSTEM_TASK',
   'CUSTOM',
+  /** A till offline while its store is open. */
+  'till_offline',
+  /** Most of a store's tills dropped at once: its line is down. */
+  'store_offline',
 ]);
 export const NotificationScope = z.discriminatedUnion('type', [
   z.object({ type: z.literal('company') }),
