@@ -61,6 +61,7 @@ export class AppConfig {
   /** A login session's absolute lifetime: no refresh extends it. */
   readonly sessions: { maxAgeSeconds: number };
   readonly alerts: { sweepIntervalMs: number };
+  readonly presence: { graceMs: number };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number };
   /** Till sales older than this many days are refused (sale_too_old). */
   readonly pos: { offlineSaleMaxAgeDays: number };
@@ -129,6 +130,7 @@ export class AppConfig {
     this.refreshTokens = { ttlSeconds: env.REFRESH_TOKEN_TTL_SECONDS };
     this.sessions = { maxAgeSeconds: env.SESSION_MAX_DAYS * 86_400 };
     this.alerts = { sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS };
+    this.presence = { graceMs: env.PRESENCE_GRACE_SECONDS * 1000 };
     this.streams = {
       enabled: env.EVENT_STREAMS,
       retentionSeconds: env.EVENT_RETENTION_SECONDS,

@@ -85,6 +85,8 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     ALERT_SWEEP_INTERVAL_MS: z.coerce.number().int().min(250).default(60_000),
+    /** A till that reconnects within this long is not reported offline (nor online again). */
+    PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
     EVENT_STREAMS: bool.default(true),
     EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     EVENT_RETENTION_MAX_PER_ROOM: z.coerce.number().int().min(100).default(10_000),

@@ -21,6 +21,30 @@ export const DeviceSchema = z
   .object({ id: Id, name: z.string(), workspaceId: Id, retired: z.boolean().describe("A retired device's tokens are refused") })
   .meta({ id: 'PosDevice' });
 
+export const DevicePresenceSchema = z
+  .object({
+    status: z.enum(['online', 'offline']).describe('online while at least one socket of the till is connected, on any replica'),
+    since: z.iso.datetime().nullable().describe('When it went online or offline; null: never seen'),
+    lastSeenAt: z.iso.datetime().nullable(),
+    appVersion: z.string().nullable(),
+    pendingSales: z.number().int().nullable().describe('As the till last reported (pos.device.report)'),
+    oldestPendingAt: z.iso.datetime().nullable(),
+    catalogVersion: z.number().int().nullable(),
+    catalogStale: z.boolean().describe("Its catalog has lagged the company's for more than 10 minutes"),
+  })
+  .meta({ id: 'DevicePresence' });
+export const DeviceWithPresenceSchema = DeviceSchema.extend({ presence: DevicePresenceSchema }).meta({ id: 'PosDeviceWithPresence' });
+export const StorePresenceSchema = z
+  .object({
+    workspaceId: Id,
+    open: z.boolean(),
+    devices: z.number().int(),
+    online: z.number().int(),
+    offline: z.number().int(),
+    pendingSales: z.number().int().describe('Summed over its tills, as they last reported'),
+  })
+  .meta({ id: 'StorePresence' });
+
 export const DeviceWithKeySchema = DeviceSchema.extend({
   deviceKey: z
     .string()

@@ -7,8 +7,9 @@ import { DevicesService } from './devices.service.js';
 import {
   CreateDeviceSchema,
   CreateWorkspaceSchema,
-  DeviceSchema,
   DeviceWithKeySchema,
+  DeviceWithPresenceSchema,
+  StorePresenceSchema,
   UpdateWorkspaceSchema,
   WorkspaceDetailSchema,
   WorkspaceSchema,
@@ -18,6 +19,7 @@ import {
   type UpdateWorkspaceDto,
   type WorkspacesQueryDto,
 } from './workspace.dto.js';
+import { StorePresenceService } from './store-presence.service.js';
 import { WorkspacesService } from './workspaces.service.js';
 
 @ApiTags('workspaces')
@@ -28,6 +30,7 @@ export class WorkspacesController {
   constructor(
     private readonly workspaces: WorkspacesService,
     private readonly devicesOf: DevicesService,
+    private readonly presence: StorePresenceService,
   ) {}
 
   @Get()
@@ -47,6 +50,17 @@ export class WorkspacesController {
   @ApiErrors(400, 401, 403, 409)
   create(@CurrentUser() admin: Principal, @Body({ schema: CreateWorkspaceSchema }) body: CreateWorkspaceDto) {
     return this.workspaces.create(admin, body);
+  }
+
+  @Get('presence')
+  @ApiOperation({
+    summary:
+      'One row per store the caller may see (all for ADMIN): open now, its tills, how many online and offline, sales pending on them',
+  })
+  @ApiResponse({ status: 200, standardSchema: z.array(StorePresenceSchema) })
+  @ApiErrors(401, 403)
+  storesPresence(@CurrentUser() user: Principal) {
+    return this.presence.summary(user);
   }
 
   @Get(':id')
@@ -84,11 +98,11 @@ export class WorkspacesController {
   }
 
   @Get(':id/devices')
-  @ApiOperation({ summary: "A store's POS devices" })
-  @ApiResponse({ status: 200, standardSchema: z.array(DeviceSchema) })
+  @ApiOperation({ summary: "A store's POS devices, each with its presence (online or offline, since when, what it last reported)" })
+  @ApiResponse({ status: 200, standardSchema: z.array(DeviceWithPresenceSchema) })
   @ApiErrors(400, 401, 403, 404)
   devices(@CurrentUser() user: Principal, @Param('id', { schema: Id }) id: string) {
-    return this.workspaces.devices(user, id);
+    return this.presence.devices(user, id);
   }
 
   @Post(':id/devices')
