@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppConfig, parseEnv } from '@retail/config';
-import { type AlertSweepService, AlertSweepScheduler } from '@retail/notifications';
+import { type AlertSweepService, AlertSweepScheduler, type TillOfflineAlerts } from '@retail/notifications';
 import { RedisConnections } from '@retail/redis';
 import { sleep, REDIS_TEST_URL, describeWithServices, TEST_JWT_SECRET } from '@retail/testing';
 
@@ -13,7 +13,8 @@ function replica(env: Record<string, string>, runs: string[], name: string, swee
   const config = new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET, ALERT_SWEEP_INTERVAL_MS: String(INTERVAL_MS), ...env }));
   const redis = new RedisConnections(config);
   const sweep = { sweepOnce: async () => (runs.push(name), await sleep(sweepMs), { created: 0 }) } as unknown as AlertSweepService;
-  const scheduler = new AlertSweepScheduler(config, redis, sweep);
+  const tillOffline = { sweepOnce: async () => ({ created: 0 }) } as unknown as TillOfflineAlerts;
+  const scheduler = new AlertSweepScheduler(config, redis, sweep, tillOffline);
   return {
     start: () => scheduler.onApplicationBootstrap(),
     // Nest's order: module destroy hooks, then application shutdown hooks.

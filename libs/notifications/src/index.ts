@@ -4,3 +4,5 @@ export { NotificationsService, type PublishNotificationInput } from './services/
 export { AlertSweepService } from './services/alert-sweep.service.js';
 export { NotificationSchema, type NotificationView } from './dto/notifications.dto.js';
 export { AlertSweepScheduler } from './services/alert-sweep.scheduler.js';
+export { TillOfflineAlerts } from './services/till-offline-alerts.service.js';
+export { storeOfflineKey, tillOfflineAlerts, tillOfflineKey } from './rules/till-offline.rule.js';

@@ -3,12 +3,13 @@ import { Queue, Worker } from 'bullmq';
 import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
 import { AlertSweepService } from './alert-sweep.service.js';
+import { TillOfflineAlerts } from './till-offline-alerts.service.js';
 
 const QUEUE = 'alert-sweeps';
 const SCHEDULER_ID = 'alert-sweep';
 
 /**
- * Runs the alert sweep every ALERT_SWEEP_INTERVAL_MS, once per cluster.
+ * Runs the alert sweeps (expiry and overdue counts, tills offline) every ALERT_SWEEP_INTERVAL_MS, once per cluster.
  * With Redis: a BullMQ job scheduler. Every replica upserts the same scheduler id, so Redis holds
  * one schedule, and each tick's job is taken by exactly one replica's worker. While Redis is down
  * no sweep runs; the schedule is upserted again when it returns.
@@ -26,6 +27,7 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly config: AppConfig,
     private readonly redis: RedisConnections,
     private readonly sweep: AlertSweepService,
+    private readonly tillOffline: TillOfflineAlerts,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -62,9 +64,9 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     await this.queue?.close();
   }
 
-  /** One sweep, tracked so shutdown can wait for it (BullMQ runs one at a time per worker). */
+  /** One sweep of each kind, tracked so shutdown can wait for them (BullMQ runs one at a time per worker). */
   private runOnce(): Promise<unknown> {
-    this.running = this.sweep.sweepOnce().finally(() => (this.running = undefined));
+    this.running = Promise.all([this.sweep.sweepOnce(), this.tillOffline.sweepOnce()]).finally(() => (this.running = undefined));
     return this.running;
   }
 
