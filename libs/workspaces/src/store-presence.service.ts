@@ -78,7 +78,8 @@ export class StorePresenceService {
   }
 }
 
-function toPresenceView(record: TillPresenceRecord | undefined, laggingSince: Map<number, Date>, now: Date): DevicePresenceView {
+/** A till's presence as the API shows it, at `now`; `laggingSince`: since when each reported catalog version is behind. */
+export function toPresenceView(record: TillPresenceRecord | undefined, laggingSince: Map<number, Date>, now: Date): DevicePresenceView {
   const lagStart = record?.catalogVersion === null || !record ? undefined : laggingSince.get(record.catalogVersion);
   return {
     status: record?.status ?? 'offline',
