@@ -35,6 +35,7 @@ export interface TillSocket {
 }
 
 export type TillStatusListener = (change: DeviceStatusPayload) => unknown;
+type PresenceWrite = 'register' | 'unregister';
 
 /**
  * Which tills are online, cluster-wide, in Redis (presence-scripts.ts), so that it survives any
@@ -53,6 +54,8 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly local = new Map<string, TillSocket>();
   /** Each socket's registration, so its removal runs after it. */
   private readonly joined = new Map<string, Promise<void>>();
+  /** Each socket's last write that failed (Redis down): the sweep tries it again, so no till stays wrongly online or offline. */
+  private readonly retries = new Map<string, { what: PresenceWrite; command: () => Promise<unknown> }>();
   private readonly listeners: TillStatusListener[] = [];
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -108,7 +111,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
     const registered = this.joined.get(socketId);
     this.joined.delete(socketId);
     void registered?.then(() =>
-      this.run('unregister', () =>
+      this.write(socketId, 'unregister', () =>
         this.redis.client.eval(
           DISCONNECT,
           3,
@@ -175,6 +178,11 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
       RECORD_TTL_SECONDS,
     )) as [number, string[][]];
     for (const fields of changed) this.announce(fields);
+    for (const [socketId, { what, command }] of [...this.retries]) {
+      // A socket gone since its registration failed is not registered now.
+      if (what === 'register' && !this.local.has(socketId)) this.retries.delete(socketId);
+      else await this.write(socketId, what, command);
+    }
     if (rejoined && this.local.size) {
       this.logger.warn(`Redis had forgotten this replica's ${this.local.size} till socket(s): registering them again`);
       await Promise.all([...this.local.values()].map((socket) => this.register(socket)));
@@ -189,7 +197,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private register(socket: TillSocket): Promise<void> {
-    return this.run('register', async () => {
+    return this.write(socket.socketId, 'register', async () => {
       const came = (await this.redis.client.eval(
         CONNECT,
         5,
@@ -236,12 +244,14 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Presence never fails a connection: Redis down, it is logged and the sweep's re-registration catches up. */
-  private async run(what: string, command: () => Promise<unknown>): Promise<void> {
+  /** Presence never fails a connection: with Redis down, the write is logged and left for the sweep to try again. */
+  private async write(socketId: string, what: PresenceWrite, command: () => Promise<unknown>): Promise<void> {
+    this.retries.delete(socketId);
     try {
       await command();
     } catch (error) {
-      this.logger.warn(`presence ${what} failed: ${(error as Error).message}`);
+      this.retries.set(socketId, { what, command });
+      this.logger.warn(`presence ${what} failed, to be tried again: ${(error as Error).message}`);
     }
   }
 }
