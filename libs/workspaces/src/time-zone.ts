@@ -23,7 +23,8 @@ export const TimeZone = z
   })
   .describe('IANA time zone, e.g. Europe/Madrid');
 
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+/** Day names as opening hours use them, in Intl's week order. */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** The weekday and minute of the day an instant shows on the wall clocks of `timeZone` (DST included, as Intl knows it). */
@@ -37,4 +38,3 @@ export function wallClock(at: Date, timeZone: string): { weekday: Weekday; minut
 
 /** The day before, for ranges that cross midnight. */
 export const dayBefore = (weekday: Weekday): Weekday => WEEKDAYS[(WEEKDAYS.indexOf(weekday) + 6) % 7];
-export { WEEKDAYS };
