@@ -13,8 +13,14 @@
  *   offline             zset deviceId -> since when it is offline
  */
 
-/** KEYS: dev, conns, replica, pending, offline. ARGV: member, deviceId, now, workspaceId, companyId, appVersion|'', ttl s. Answers the record when the till came online. */
+/**
+ * KEYS: dev, conns, replica, pending, offline, replicas. ARGV: member, deviceId, now, workspaceId,
+ * companyId, appVersion|'', ttl s, replicaId, its heartbeat expiry. Answers {1 if the replica was
+ * unknown (its heartbeat is added: a replica killed before its first sweep is reaped too), the
+ * record when the till came online}.
+ */
 export const CONNECT = `
+local unknown = redis.call('ZADD', KEYS[6], 'NX', ARGV[9], ARGV[8])
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 redis.call('SADD', KEYS[3], ARGV[2])
@@ -25,10 +31,10 @@ redis.call('HSET', KEYS[1], 'deviceId', ARGV[2], 'workspaceId', ARGV[4], 'compan
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'appVersion', ARGV[6]) end
 redis.call('HDEL', KEYS[1], 'lostAt')
 redis.call('EXPIRE', KEYS[1], ARGV[7])
-if was == 'online' then return false end
+if was == 'online' then return {unknown, {}} end
 redis.call('HSET', KEYS[1], 'status', 'online', 'since', ARGV[3])
 redis.call('ZREM', KEYS[5], ARGV[2])
-return redis.call('HGETALL', KEYS[1])`;
+return {unknown, redis.call('HGETALL', KEYS[1])}`;
 
 /** KEYS: dev, conns, pending. ARGV: member, deviceId, now, grace ms. Its last socket gone, the till enters its grace. */
 export const DISCONNECT = `

@@ -183,10 +183,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
       if (what === 'register' && !this.local.has(socketId)) this.retries.delete(socketId);
       else await this.write(socketId, what, command);
     }
-    if (rejoined && this.local.size) {
-      this.logger.warn(`Redis had forgotten this replica's ${this.local.size} till socket(s): registering them again`);
-      await Promise.all([...this.local.values()].map((socket) => this.register(socket)));
-    }
+    if (rejoined) await this.registerAllAgain();
   }
 
   private sweepInBackground(): void {
@@ -198,24 +195,35 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
 
   private register(socket: TillSocket): Promise<void> {
     return this.write(socket.socketId, 'register', async () => {
-      const came = (await this.redis.client.eval(
+      const now = Date.now();
+      const [unknown, came] = (await this.redis.client.eval(
         CONNECT,
-        5,
+        6,
         this.key('dev', socket.deviceId),
         this.key('conns', socket.deviceId),
         this.key('replica', this.replicaId),
         `${this.base}:pending`,
         `${this.base}:offline`,
+        `${this.base}:replicas`,
         this.member(socket.socketId),
         socket.deviceId,
-        Date.now(),
+        now,
         socket.workspaceId,
         socket.companyId,
         socket.appVersion ?? '',
         RECORD_TTL_SECONDS,
-      )) as string[] | null;
-      if (came) this.announce(came);
+        this.replicaId,
+        now + REPLICA_TTL_MS,
+      )) as [number, string[]];
+      if (came.length) this.announce(came);
+      if (unknown) void this.registerAllAgain();
     });
+  }
+
+  /** Redis did not know this replica (restarted, or reaped during an outage): every till socket it holds is registered again. */
+  private async registerAllAgain(): Promise<void> {
+    this.logger.log(`Redis did not know this replica: registering its ${this.local.size} till socket(s) again`);
+    await Promise.all([...this.local.values()].map((socket) => this.register(socket)));
   }
 
   private member(socketId: string): string {
