@@ -31,6 +31,7 @@ import { connectFanoutSockets, type FanoutStep, type FanoutTarget, measureFanout
 import { measureSocketMemory, probePort, type SocketMemory } from './lib/memory.js';
 import { cpuMeter } from './lib/cpu.js';
 import { measurePgbench, type PgbenchResult } from './lib/pgbench.js';
+import { measurePresence, type PresenceResult } from './lib/presence.js';
 import { writeReport, type BenchReport, type MeteredLoad } from './lib/report.js';
 import { measurePlainConnects, measureReconnectStorm, type StormResult } from './lib/storm.js';
 import { measureSyncUploads, type SyncThroughput } from './lib/sync-uploads.js';
@@ -49,6 +50,8 @@ const SIZES = {
   'till-rates': { env: 'BENCH_TILL_RATES', full: '100,200,400,800', smoke: '5,10', help: 'one-call sales/s offered, ascending' },
   'sync-uploaders': { env: 'BENCH_SYNC_UPLOADERS', full: '3', smoke: '1', help: 'tills uploading batches of 500 at once' },
   'sync-seconds': { env: 'BENCH_SYNC_SECONDS', full: '10', smoke: '3', help: 'seconds of batch uploads' },
+  'presence-tills': { env: 'BENCH_PRESENCE_TILLS', full: '2000', smoke: '100', help: 'tills online at once, over 3 replicas' },
+  'presence-idle-seconds': { env: 'BENCH_PRESENCE_IDLE_SECONDS', full: '20', smoke: '5', help: 'seconds the tills sit online' },
   'storm-dashboards': { env: 'BENCH_STORM_DASHBOARDS', full: '2000', smoke: '100', help: 'dashboards on the replica that is killed' },
   'pgbench-seconds': { env: 'BENCH_PGBENCH_SECONDS', full: '10', smoke: '2', help: 'seconds of pgbench' },
 } as const;
@@ -242,6 +245,25 @@ async function syncUploads(cluster: Cluster): Promise<SyncThroughput> {
   return result;
 }
 
+/** Tills online at once over the replicas: their online events, and what presence costs Redis. */
+export async function tillPresence(databaseUri: string, redisUrl: string, cluster: Cluster, admin: string): Promise<PresenceResult> {
+  const result = await measurePresence({
+    apiUrl: cluster.replicas[0].httpUrl,
+    wsUrls: cluster.replicas.map((r) => r.wsUrl),
+    databaseUri,
+    redisUrl,
+    redisPrefix: cluster.redisPrefix,
+    admin,
+    tills: size('presence-tills'),
+    idleSeconds: size('presence-idle-seconds'),
+  });
+  log(
+    `presence: ${result.onlineEvents}/${result.tills} online events in ${result.connectSeconds.toFixed(1)} s, ${result.commandsPerConnect.toFixed(2)} presence commands per connect, ` +
+      `idle ${result.idlePresenceCommandsPerSecond.toFixed(1)} presence commands/s (${result.idleCommandsPerSecond.toFixed(0)} in all), ${result.redisBytesPerTill.toFixed(0)} bytes of Redis per till`,
+  );
+  return result;
+}
+
 async function storm(cluster: Cluster, controlConnectsPerSecond: number): Promise<StormResult> {
   const balancer = started(await startTcpBalancer(cluster.replicas.map((r) => r.wsUrl)), (b: TcpBalancer) => b.stop());
   const names = chainNames('Bench');
@@ -306,6 +328,7 @@ async function run(): Promise<BenchReport> {
   const checkoutOn = await checkout('on', on.cluster, true);
   const tillOn = await checkout('on', on.cluster, true, 'till');
   const syncOn = await syncUploads(on.cluster);
+  const presence = await tillPresence(on.db.uri, redis, on.cluster, on.target.token);
   log("reconnect storm: the control's plain connects first, on the two replicas a storm lands on");
   const controlConnects = await measurePlainConnects(
     control.replicas.slice(1).map((r) => r.url),
@@ -340,6 +363,7 @@ async function run(): Promise<BenchReport> {
     checkout: { guaranteesOn: checkoutOn, guaranteesOff: checkoutOff, pgbench },
     tillSales: { oneCall: tillOn, sync: syncOn },
     storm: stormResult,
+    presence,
     durationSeconds: (Date.now() - startedAt) / 1000,
   };
 }

@@ -5,6 +5,7 @@ import type { LoadSummary } from '@retail/loadgen';
 import type { FanoutStep } from './fanout.js';
 import type { SocketMemory } from './memory.js';
 import type { PgbenchResult } from './pgbench.js';
+import type { PresenceResult } from './presence.js';
 import type { CpuUse } from './cpu.js';
 import type { StormResult } from './storm.js';
 import type { SyncThroughput } from './sync-uploads.js';
@@ -27,6 +28,7 @@ export interface BenchReport {
   /** Whole sales a till sends: one call each (POST /pos/sales), and batches of 500 (POST /pos/sales/sync). */
   tillSales: { oneCall: MeteredLoad[]; sync: SyncThroughput };
   storm: StormResult;
+  presence: PresenceResult;
   durationSeconds: number;
 }
 
@@ -57,7 +59,7 @@ const cpuPerSale = (runs: MeteredLoad[]) => {
 };
 
 function markdown(report: BenchReport, machine: Record<string, string | number>): string {
-  const { fanout, memory, checkout, storm } = report;
+  const { fanout, memory, checkout, storm, presence } = report;
   const at = (steps: FanoutStep[], rate: number) => steps.find((s) => s.rate === rate);
   const rates = [
     ...new Set([...fanout.product, ...fanout.control, ...fanout.productGuaranteesOff, ...fanout.productSharded].map((s) => s.rate)),
@@ -170,7 +172,22 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
         .join(', ') || 'none'
     }; ${storm.salesDuringStorm} sales during the storm; ${storm.missed} missed, ${storm.duplicates} duplicates.`,
     '',
+    ...presenceSection(presence),
   ].join('\n');
+}
+
+/** Till presence: its Redis traffic and memory, with many tills online. */
+export function presenceSection(presence: PresenceResult): string[] {
+  return [
+    `## Till presence: ${tills(presence.tills)} online on ${presence.replicas} replicas`,
+    '',
+    '| online events | connect, all tills | presence commands per connect | presence commands/s, idle | all Redis commands/s, idle | Redis per till |',
+    '|---|---|---|---|---|---|',
+    `| ${presence.onlineEvents} (one per till) | ${presence.connectSeconds.toFixed(1)} s | ${presence.commandsPerConnect.toFixed(2)} | ${presence.idlePresenceCommandsPerSecond.toFixed(1)} | ${presence.idleCommandsPerSecond.toFixed(0)} | ${presence.redisBytesPerTill.toFixed(0)} bytes |`,
+    '',
+    `Idle over ${presence.idleSeconds} s: presence sends nothing per till (each replica's sweep is one script every 2 s); the other commands are the socket cap's renewals and the rest of the product. A till's memory on its replica is an idle socket's (above).`,
+    '',
+  ];
 }
 
 /** Writes bench/reports/latest.json and latest.md; returns the Markdown. */

@@ -81,6 +81,7 @@ const QUERY_FIXTURES: Record<string, FixtureKey> = { workspaceId: 'workspace', p
 const BODIES: Record<string, (f: Fixtures) => unknown> = {
   // A wrong current password: the matrix never changes one.
   'POST /auth/password': () => ({ currentPassword: 'not-the-password', newPassword: 'matrix-probe-password' }),
+  'POST /workspaces': () => ({ name: `MATRIX-${Math.random().toString(36).slice(2, 10)}`, timeZone: 'UTC' }),
   'PATCH /workspaces/{id}': () => ({ timeZone: 'UTC' }),
   'POST /inventory/products': () => ({ sku: `MATRIX-${Math.random().toString(36).slice(2, 10)}`, name: 'Matrix probe', price: 1 }),
   'PATCH /inventory/products/{id}': () => ({ price: 1 }),
@@ -370,6 +371,12 @@ describeWithServices(['postgres'], 'access matrix: every route and socket comman
           case COMMANDS.chatMessage.name:
             refusal({ roomId: chatRoomId }, await send(command.name, { roomId: chatRoomId, body: 'probe', clientMessageId: 'matrix' }));
             break;
+          case COMMANDS.posDeviceReport.name: {
+            // A report is about the socket's own till only: naming the target's device is ignored, never applied to it.
+            const ack = await send(command.name, { deviceId: target.fixtures.device, pendingSales: 1 });
+            if (ack?.ok !== true && ack?.error?.code !== 'device_required') problems.push(`${where} → ${JSON.stringify(ack)}`);
+            break;
+          }
           case COMMANDS.authRefresh.name: {
             // Another user's valid token must not take this socket over.
             const ack = await send(command.name, { token: target.token });

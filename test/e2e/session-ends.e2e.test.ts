@@ -242,7 +242,7 @@ describeWithServices(['postgres', 'redis'], 'sessions that really end, and paire
     expect(till.deviceKey).toMatch(/^[\w-]{43}$/);
     const listed = await api(base(1), 'GET', `/workspaces/${ids.centro}/devices`, admin);
     const shown = listed.body.find((d: { id: string }) => d.id === till.id);
-    expect(Object.keys(shown).sort()).toEqual(['id', 'name', 'retired', 'workspaceId']);
+    expect(Object.keys(shown).sort()).toEqual(['id', 'name', 'presence', 'retired', 'workspaceId']);
 
     const logIn = (extra: object) =>
       api(base(1), 'POST', '/auth/login', undefined, { email: 'cashier1@demo.local', password: 'demo1234', deviceId: till.id, ...extra });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppConfig, parseEnv } from '@retail/config';
-import { type AlertLifecycle, type AlertSweepService, AlertSweepScheduler } from '@retail/notifications';
+import { type AlertLifecycle, type AlertSweepService, AlertSweepScheduler, type TillOfflineAlerts } from '@retail/notifications';
 import { RedisConnections } from '@retail/redis';
 import { sleep, REDIS_TEST_URL, describeWithServices, TEST_JWT_SECRET } from '@retail/testing';
 
@@ -14,7 +14,8 @@ function replica(env: Record<string, string>, runs: string[], name: string, swee
   const redis = new RedisConnections(config);
   const sweep = { sweepOnce: async () => (runs.push(name), await sleep(sweepMs), { created: 0 }) } as unknown as AlertSweepService;
   const lifecycle = { escalateDue: async () => 0 } as unknown as AlertLifecycle;
-  const scheduler = new AlertSweepScheduler(config, redis, sweep, lifecycle);
+  const tillOffline = { sweepOnce: async () => ({ created: 0 }) } as unknown as TillOfflineAlerts;
+  const scheduler = new AlertSweepScheduler(config, redis, sweep, lifecycle, tillOffline);
   return {
     start: () => scheduler.onApplicationBootstrap(),
     // Nest's order: module destroy hooks, then application shutdown hooks.

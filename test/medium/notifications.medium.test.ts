@@ -27,7 +27,14 @@ describeWithServices(['postgres'], 'notifications on PostgreSQL', () => {
     h = await startDomainHarness();
     const config = new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET }));
     lifecycle = new AlertLifecycle(h.prisma, h.transactions, h.realtime);
-    notifications = new NotificationsService(h.prisma, h.transactions, h.realtime, new WorkspacesService(h.prisma), config, lifecycle);
+    notifications = new NotificationsService(
+      h.prisma,
+      h.transactions,
+      h.realtime,
+      new WorkspacesService(h.prisma, h.transactions),
+      config,
+      lifecycle,
+    );
     sweep = new AlertSweepService(h.prisma, notifications, lifecycle);
     [admin, cashier1, cashier2, otherAdmin] = await Promise.all(
       ['admin@demo.local', 'cashier1@demo.local', 'cashier2@demo.local', 'admin@other.local'].map(h.principal),

@@ -62,6 +62,7 @@ export class AppConfig {
   readonly sessions: { maxAgeSeconds: number };
   /** escalateAfterSeconds: how long an alert of each level may stay open, unacknowledged, before it is escalated. */
   readonly alerts: { sweepIntervalMs: number; escalateAfterSeconds: { ALERT: number; WARNING: number } };
+  readonly presence: { graceMs: number };
   readonly streams: { enabled: boolean; retentionSeconds: number; retentionMaxPerRoom: number };
   /** Till sales older than this many days are refused (sale_too_old). */
   readonly pos: { offlineSaleMaxAgeDays: number };
@@ -134,6 +135,7 @@ export class AppConfig {
       sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS,
       escalateAfterSeconds: { ALERT: escalateAfter ?? 300, WARNING: escalateAfter ?? 900 },
     };
+    this.presence = { graceMs: env.PRESENCE_GRACE_SECONDS * 1000 };
     this.streams = {
       enabled: env.EVENT_STREAMS,
       retentionSeconds: env.EVENT_RETENTION_SECONDS,

@@ -89,6 +89,8 @@ export const envSchema = z
     ALERT_ESCALATE_AFTER_SECONDS: optionalString
       .transform((v) => (v === undefined ? undefined : Number(v)))
       .pipe(z.number().int().min(1).max(604_800).optional()),
+    /** A till that reconnects within this long is not reported offline (nor online again). */
+    PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
     EVENT_STREAMS: bool.default(true),
     EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).default(86_400),
     EVENT_RETENTION_MAX_PER_ROOM: z.coerce.number().int().min(100).default(10_000),

@@ -6,3 +6,5 @@ export { AlertLifecycle } from './alerts/alert-lifecycle.service.js';
 export { AlertSweepService } from './services/alert-sweep.service.js';
 export { NotificationSchema, type NotificationView } from './dto/notifications.dto.js';
 export { AlertSweepScheduler } from './services/alert-sweep.scheduler.js';
+export { TillOfflineAlerts } from './services/till-offline-alerts.service.js';
+export { tillOfflineAlerts } from './rules/till-offline.rule.js';

@@ -18,6 +18,7 @@ import {
   SaleCompletedPayload,
   SaleReturnedPayload,
 } from './schemas/pos.js';
+import { DeviceReportCommand, DeviceStatusPayload } from './schemas/presence.js';
 import { RoomCommand } from './schemas/room-commands.js';
 import { AuthRefreshCommand, SessionEndedPayload } from './schemas/session.js';
 import { ResumeCommand, ResumeOkPayload, ResumeResetPayload, SessionReadyPayload } from './schemas/streams.js';
@@ -82,6 +83,12 @@ export const EVENTS = {
     CatalogChangedPayload,
     "A product was created, changed or removed: tills fetch GET /pos/catalog?since= the version they hold. Sent to every store's room.",
   ),
+  posDeviceStatus: event(
+    'pos.device.status',
+    'pos',
+    DeviceStatusPayload,
+    "A till went online or offline, to its store's room. Changes only: nothing per heartbeat or report, nothing for a reconnect within PRESENCE_GRACE_SECONDS.",
+  ),
   inventoryMovementCreated: event(
     'inventory.movement.created',
     'inventory',
@@ -144,6 +151,13 @@ export const COMMANDS = {
     payload: AuthRefreshCommand,
     summary:
       'Extend the session with a fresh access token of the same user and device, before the current one expires; acked {expiresAt}. No reconnect.',
+  },
+  posDeviceReport: {
+    name: 'pos.device.report',
+    namespaces: ['pos'],
+    payload: DeviceReportCommand,
+    summary:
+      "A till's own report: {appVersion, pendingSales, oldestPendingAt, catalogVersion}, shown in GET /workspaces/:id/devices; acked {}. Sockets of a till only.",
   },
   chatJoin: {
     name: 'chat.join',

@@ -19,6 +19,7 @@ export * from './schemas/common.js';
 export * from './schemas/inventory.js';
 export * from './schemas/notifications.js';
 export * from './schemas/pos.js';
+export * from './schemas/presence.js';
 export * from './schemas/room-commands.js';
 export * from './schemas/session.js';
 export * from './schemas/streams.js';

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ConditionalModule } from '@nestjs/config';
 import { AsyncApiController } from './asyncapi/asyncapi.controller.js';
 import { GatewaysModule } from './gateways/gateways.module.js';
+import { TillPresence } from './presence/till-presence.js';
 import { EventPublisher } from './publishing/event-publisher.js';
 import { SocketServerRegistry } from './publishing/socket-server.registry.js';
 import { RealtimeService } from './realtime.service.js';
@@ -28,7 +29,8 @@ import { StreamStore } from './streams/stream-store.js';
     EventOutbox,
     RealtimeService,
     SocketDrain,
+    TillPresence,
   ],
-  exports: [RealtimeService, SocketServerRegistry, StreamStore, ReplayHolds, SocketDrain],
+  exports: [RealtimeService, TillPresence, SocketServerRegistry, StreamStore, ReplayHolds, SocketDrain],
 })
 export class RealtimeModule {}

@@ -97,11 +97,13 @@ export function connectSocket(
     /** Keep cookies, as a browser does (the balancer's stickiness cookie for long-polling). */
     withCredentials?: boolean;
     resume?: RoomPositions;
+    /** More of the handshake's `auth`, e.g. a till's appVersion. */
+    auth?: Record<string, unknown>;
     onSocket?: (socket: Socket) => void;
   } = {},
 ): Promise<Socket> {
   const socket = io(`${url}${NAMESPACES[namespace].path}`, {
-    auth: { ...(token ? { token } : {}), ...(options.resume ? { resume: options.resume } : {}) },
+    auth: { ...options.auth, ...(token ? { token } : {}), ...(options.resume ? { resume: options.resume } : {}) },
     transports: options.transports ?? ['websocket'],
     extraHeaders: options.extraHeaders,
     withCredentials: options.withCredentials,

@@ -1,2 +1,3 @@
+export { isOpenAt, OpeningHours } from './opening-hours.js';
 export { WorkspacesModule } from './workspaces.module.js';
-export { WorkspacesService, type WorkspaceSummary } from './workspaces.service.js';
+export { isStoreOpen, WorkspacesService, type WorkspaceSummary } from './workspaces.service.js';

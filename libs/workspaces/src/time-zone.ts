@@ -22,3 +22,19 @@ export const TimeZone = z
     return z.NEVER;
   })
   .describe('IANA time zone, e.g. Europe/Madrid');
+
+/** Day names as opening hours use them, in Intl's week order. */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The weekday and minute of the day an instant shows on the wall clocks of `timeZone` (DST included, as Intl knows it). */
+export function wallClock(at: Date, timeZone: string): { weekday: Weekday; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(at)
+    .reduce<Record<string, string>>((all, { type, value }) => ({ ...all, [type]: value }), {});
+  const weekday = WEEKDAYS.find((day) => day === parts.weekday.toLowerCase())!;
+  return { weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** The day before, for ranges that cross midnight. */
+export const dayBefore = (weekday: Weekday): Weekday => WEEKDAYS[(WEEKDAYS.indexOf(weekday) + 6) % 7];

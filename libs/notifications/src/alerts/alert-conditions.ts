@@ -10,8 +10,8 @@
  * | expired / expiring lot | EXPIRED_PRODUCT, EXPIRING_SOON | the sweep | the lot removed or sold out |
  * | cash limit | CASH_LIMIT | a sale taking the drawer over its limit | the drawer under its limit, or closed |
  * | overdue count | SYSTEM_TASK | the sweep | the count closed |
- * | till offline | TILL_OFFLINE (issue 21) | till presence | the till back online |
- * | store offline | STORE_OFFLINE (issue 21) | till presence | a till of the store back online |
+ * | till offline | TILL_OFFLINE | till presence | the till back online |
+ * | store offline | STORE_OFFLINE | till presence | a till of the store back online |
  * | too many open alerts | SYSTEM_TASK | MAX_OPEN_ALERTS_PER_COMPANY reached | by hand |
  *
  * The sweep's keys keep the spelling they had before alerts had a life, so nothing is raised twice.

@@ -4,18 +4,23 @@ import { AppConfig } from '@retail/config';
 import { RedisConnections } from '@retail/redis';
 import { AlertLifecycle } from '../alerts/alert-lifecycle.service.js';
 import { AlertSweepService } from './alert-sweep.service.js';
+import { TillOfflineAlerts } from './till-offline-alerts.service.js';
 
 const QUEUE = 'alert-sweeps';
 const SWEEP = 'alert-sweep';
 const ESCALATION = 'alert-escalation';
+const TILLS_OFFLINE = 'tills-offline';
+// A store's offline delay is 30 s at the least: a check every 10 s at most keeps its alert within a third of that late.
+const TILLS_OFFLINE_CHECK_MS = 10_000;
 
 /** Escalation timers are checked about five times per shortest escalation delay, 1 to 60 s apart. */
 export const escalationCheckMs = (escalateAfterSeconds: { ALERT: number; WARNING: number }) =>
   Math.min(60_000, Math.max(1000, (Math.min(escalateAfterSeconds.ALERT, escalateAfterSeconds.WARNING) * 1000) / 5));
 
 /**
- * Runs the alert sweep every ALERT_SWEEP_INTERVAL_MS, and the escalation of alerts nobody
- * acknowledged (escalationCheckMs), each once per cluster.
+ * Runs, each once per cluster: the alert sweep (expiry, overdue counts) every ALERT_SWEEP_INTERVAL_MS,
+ * the check for tills offline while their store is open at least every 10 s, and the escalation of
+ * alerts nobody acknowledged (escalationCheckMs).
  * With Redis: a BullMQ job scheduler. Every replica upserts the same scheduler id, so Redis holds
  * one schedule, and each tick's job is taken by exactly one replica's worker. While Redis is down
  * no sweep runs; the schedule is upserted again when it returns.
@@ -34,12 +39,18 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
     private readonly redis: RedisConnections,
     private readonly sweep: AlertSweepService,
     private readonly lifecycle: AlertLifecycle,
+    private readonly tillOffline: TillOfflineAlerts,
   ) {}
 
   /** Each job: its id (the BullMQ scheduler id and job name), how often, and what it runs. */
   private jobs() {
     return [
       { id: SWEEP, every: this.config.alerts.sweepIntervalMs, run: () => this.sweep.sweepOnce() },
+      {
+        id: TILLS_OFFLINE,
+        every: Math.min(TILLS_OFFLINE_CHECK_MS, this.config.alerts.sweepIntervalMs),
+        run: () => this.tillOffline.sweepOnce(),
+      },
       { id: ESCALATION, every: escalationCheckMs(this.config.alerts.escalateAfterSeconds), run: () => this.lifecycle.escalateDue() },
     ];
   }
@@ -65,12 +76,12 @@ export class AlertSweepScheduler implements OnApplicationBootstrap, OnModuleDest
           .catch((error: Error) => this.logger.warn(`Could not schedule ${id}: ${error.message}`));
       }
     });
-    // Two at once per worker, so a long sweep never holds up escalations (each job is still one at a time: runOnce).
+    // Several at once per worker, so a long sweep never holds up the others (each job is still one at a time: runOnce).
     const byName = new Map(jobs.map((job) => [job.id, job.run]));
     this.worker = new Worker(QUEUE, (job) => this.runOnce(job.name, byName.get(job.name) ?? byName.get(SWEEP)!), {
       connection,
       prefix,
-      concurrency: 2,
+      concurrency: jobs.length,
     });
     this.worker.on('failed', (job, error) => this.logger.error(`${job?.name ?? 'Alert sweep'} failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`Alert sweep worker: ${error.message}`));

@@ -15,6 +15,8 @@ export interface CartState {
   updatedAt: Date;
   /** Its store's: the business day of a checkout or a refund follows it. */
   timeZone: string;
+  /** Its store is archived: no sale may be made from it. */
+  storeArchived: boolean;
   items: Array<{ productId: string; position: number; quantity: number; unitPrice: number; sku: string; name: string }>;
   payments: Array<{ id: string; method: PaymentMethod; amount: number; createdAt: Date; refundedAt: Date | null }>;
 }
@@ -34,6 +36,7 @@ interface StoredCart {
   createdAt: string;
   updatedAt: string;
   timeZone: string;
+  storeArchived: boolean;
   items: Array<{ productId: string; position: number; quantity: number; unitPrice: string; sku: string; name: string }>;
   payments: Array<{ id: string; method: PaymentMethod; amount: string; createdAt: string; refundedAt: string | null }>;
   now?: string;
@@ -95,14 +98,19 @@ async function refuseClosed(tx: Tx, user: Principal, id: string): Promise<never>
   });
 }
 
-/** A new, empty cart; answers when it was made. */
+/** An archived store takes no new carts and no sales. */
+export const storeArchived = () => AppError.conflict('store_archived', 'This store is archived: it takes no new carts or sales');
+
+/** A new, empty cart, unless its store is archived (409 store_archived); answers when it was made. */
 export async function insertCart(tx: Tx, cart: Pick<CartState, 'id' | 'workspaceId' | 'deviceId' | 'cashierId'>): Promise<Date> {
-  const [{ createdAt }] = await tx.$queryRaw<[{ createdAt: Date }]>`
+  const [inserted] = await tx.$queryRaw<[{ createdAt: Date }?]>`
     INSERT INTO "Cart" (id, "workspaceId", "deviceId", "cashierId", "createdAt", "updatedAt")
-    VALUES (${cart.id}::uuid, ${cart.workspaceId}::uuid, ${cart.deviceId}::uuid, ${cart.cashierId}::uuid,
-      clock_timestamp() AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC')
+    SELECT ${cart.id}::uuid, w.id, ${cart.deviceId}::uuid, ${cart.cashierId}::uuid,
+      clock_timestamp() AT TIME ZONE 'UTC', clock_timestamp() AT TIME ZONE 'UTC'
+    FROM "Workspace" w WHERE w.id = ${cart.workspaceId}::uuid AND w."archivedAt" IS NULL
     RETURNING "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`;
-  return createdAt;
+  if (!inserted) throw storeArchived();
+  return inserted.createdAt;
 }
 
 /**

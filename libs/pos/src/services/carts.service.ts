@@ -40,6 +40,7 @@ export class CartsService {
         createdAt,
         updatedAt: createdAt,
         timeZone: '',
+        storeArchived: false,
         items: [],
         payments: [],
       };

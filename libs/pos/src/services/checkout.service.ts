@@ -7,7 +7,7 @@ import { RealtimeService } from '@retail/realtime';
 import { businessDate, toDateColumn } from '../domain/business-date.js';
 import { cartTotal, lineTotal, passedCashLimit, settle } from '../domain/cart-math.js';
 import { toDailyTotalsPayload, toSalePayload, toSaleView } from '../views/pos.views.js';
-import { lockCart } from './cart-records.js';
+import { lockCart, storeArchived } from './cart-records.js';
 import { CashAlerts } from './cash-alerts.js';
 import { bookCartSale, writeSale } from './sale-records.js';
 
@@ -32,6 +32,7 @@ export class CheckoutService {
     const companyId = user.companyId;
     return this.transactions.run(async (tx) => {
       const cart = await lockCart(tx, user, cartId, 'COMPLETED');
+      if (cart.storeArchived) throw storeArchived();
       if (!cart.items.length) throw AppError.unprocessable('cart_empty', 'The cart has no items');
       const money = settle(cartTotal(cart.items), cart.payments);
       const day = businessDate(cart.now, cart.timeZone);

@@ -12,6 +12,7 @@ import type { AssessedSale } from '../domain/till-sale-rules.js';
 import type { SaleView, TillSaleDto } from '../dto/sale.dto.js';
 import { toDailyTotalsPayload, toSalePayload, toSaleView, type SaleWithLines } from '../views/pos.views.js';
 import { CashAlerts, type DrawerFigures } from './cash-alerts.js';
+import { storeArchived } from './cart-records.js';
 import type { Till } from './pos-access.js';
 
 /** A till sale checked and ready to store, with its content hash. */
@@ -77,12 +78,15 @@ export class TillSaleWriter {
   async write(user: Principal, till: Till, checked: CheckedSale[]): Promise<WrittenSales> {
     const paid = checked.map(({ sale }) => sale.payments.map((payment) => ({ id: uuidv7(), saleId: sale.id, ...payment })));
     return this.transactions.run(async (tx) => {
-      const [{ result }] = await tx.$queryRaw<[{ result: FunctionResult }]>`
-        SELECT pos_record_till_sales(
+      // In the same statement: an archived store's sales are not written at all (the function is not called).
+      const [{ result }] = await tx.$queryRaw<[{ result: FunctionResult | null }]>`
+        SELECT CASE WHEN w."archivedAt" IS NULL THEN pos_record_till_sales(
           ${JSON.stringify({ workspaceId: till.workspaceId, deviceId: till.id, userId: user.userId })}::jsonb,
           ${JSON.stringify(checked.map(toSaleRow))}::jsonb,
           ${JSON.stringify(checked.flatMap(toLineRows))}::jsonb,
-          ${JSON.stringify(paid.flat())}::jsonb) AS result`;
+          ${JSON.stringify(paid.flat())}::jsonb) END AS result
+        FROM "Workspace" w WHERE w.id = ${till.workspaceId}::uuid`;
+      if (!result) throw storeArchived();
       const byId = new Map(checked.map((c, i) => [c.sale.id, { ...c, payments: paid[i] }]));
       const written = result.written.map((w) => toSaleView(toStored(user, till, byId.get(w.id)!, w)));
       await this.announce(tx, user, till, written, result, checked);

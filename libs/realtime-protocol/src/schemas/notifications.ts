@@ -11,6 +11,10 @@ export const NotificationKind = z.enum([
   'LATE_SALE',
   'SYSTEM_TASK',
   'CUSTOM',
+  /** A till offline while its store is open. */
+  'TILL_OFFLINE',
+  /** Most of a store's tills dropped at once: its line is down. */
+  'STORE_OFFLINE',
 ]);
 export const NotificationScope = z.discriminatedUnion('type', [
   z.object({ type: z.literal('company') }),

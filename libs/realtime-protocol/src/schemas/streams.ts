@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HandshakeAppVersion } from './presence.js';
 
 /**
  * Where an event sits in one room's stream. `offset` is a decimal string of consecutive integers
@@ -25,7 +26,9 @@ const ResumeRooms = RoomPositions.refine((rooms) => Object.keys(rooms).length <=
 });
 
 /** `auth` of the Socket.IO handshake: the token, and where to resume each room from. */
-export const HandshakeAuth = z.object({ token: z.string().optional(), resume: ResumeRooms.optional() }).meta({ id: 'HandshakeAuth' });
+export const HandshakeAuth = z
+  .object({ token: z.string().optional(), resume: ResumeRooms.optional(), appVersion: HandshakeAppVersion.optional() })
+  .meta({ id: 'HandshakeAuth' });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
 /** `resume {rooms}`: the in-band form, for rooms joined after connect. */

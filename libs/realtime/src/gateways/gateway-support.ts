@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessResolver, RateBudgets } from '@retail/auth';
 import { AppConfig } from '@retail/config';
 import { MetricsService } from '@retail/observability';
+import { TillPresence } from '../presence/till-presence.js';
 import { SocketServerRegistry } from '../publishing/socket-server.registry.js';
 import { SocketSlots } from '../handshake/socket-slots.js';
 import { AccessRevalidation } from '../rooms/access-revalidation.js';
@@ -27,6 +28,7 @@ export class GatewaySupport {
     readonly holds: ReplayHolds,
     readonly config: AppConfig,
     readonly socketSlots: SocketSlots,
+    readonly presence: TillPresence,
   ) {}
 
   /** With EVENT_STREAMS=false there are no positions and nothing to resume. */

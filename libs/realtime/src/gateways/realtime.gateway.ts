@@ -62,9 +62,14 @@ export abstract class RealtimeGateway implements OnGatewayInit, OnGatewayConnect
       throw error;
     }
     this.armExpiry(socket);
+    if (principal.deviceId && principal.deviceWorkspaceId) {
+      const { deviceId, deviceWorkspaceId: workspaceId, companyId } = principal;
+      this.support.presence.connected({ socketId: socket.id, deviceId, workspaceId, companyId, appVersion: socket.data.appVersion });
+    }
   }
 
   handleDisconnect(socket: AuthedSocket) {
+    this.support.presence.disconnected(socket.id);
     clearTimeout(socket.data.expiryTimer);
     this.support.holds.forget(socket);
     if (socket.data.principal) this.support.metrics.socketsConnected.dec({ namespace: NAMESPACES[this.namespace].path });

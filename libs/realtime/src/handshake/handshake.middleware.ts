@@ -55,9 +55,9 @@ export function handshakeMiddleware(
       const principal = await authenticateSocket(deps.access, token, path, permission);
       const verifiedAt = Date.now();
       await deps.budgets.take(principal);
-      const { resume } = await parseWith(HandshakeAuth, socket.handshake.auth ?? {});
+      const { resume, appVersion } = await parseWith(HandshakeAuth, socket.handshake.auth ?? {});
       await deps.socketSlots.acquire(socket, path, principal.userId); // last: a refused handshake holds no slot
-      const data: SocketData = { namespace, principal, verifiedAt, accessMark, resume: resume ?? {} };
+      const data: SocketData = { namespace, principal, verifiedAt, accessMark, resume: resume ?? {}, appVersion };
       Object.assign(socket.data, data);
       next();
     } catch (error) {

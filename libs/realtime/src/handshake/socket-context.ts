@@ -12,6 +12,8 @@ export interface SocketData {
   accessMark: number;
   /** Where the client asked to resume each room from, in the handshake. */
   resume: RoomPositions;
+  /** The till app's version, from the handshake's `auth.appVersion`. */
+  appVersion?: string;
   expiryTimer?: NodeJS.Timeout;
   bucket?: { tokens: number; updatedAt: number };
   /** The re-check of its access in progress; `again`: run once more after it. */

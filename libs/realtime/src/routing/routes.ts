@@ -64,6 +64,7 @@ export const ROUTES: { [K in EventKey]: (payload: EventPayload<K>) => Route } = 
     ],
     workspaceId: returned.workspaceId,
   }),
+  posDeviceStatus: (status) => ({ rooms: [Rooms.workspace(status.workspaceId)], workspaceId: status.workspaceId }),
   posCatalogChanged: (catalog) => ({ rooms: [Rooms.catalog(catalog.companyId)] }),
   posDailyTotalsUpdated: (totals) => ({
     rooms: [Rooms.workspace(totals.workspaceId), Rooms.company(totals.companyId)],
