@@ -5,7 +5,7 @@ import { AppConfig, parseEnv } from '@retail/config';
 import { PrismaService, TransactionRunner } from '@retail/database';
 import { InventoryModule } from '@retail/inventory';
 import { PosModule } from '@retail/pos';
-import { RealtimeService } from '@retail/realtime';
+import { RealtimeService, TillPresence } from '@retail/realtime';
 import { RedisConnections } from '@retail/redis';
 import { startDomainHarness } from './domain-harness.js';
 import { TEST_JWT_SECRET } from './replica.js';
@@ -17,6 +17,8 @@ import { TEST_JWT_SECRET } from './replica.js';
 export async function startRetailApp() {
   const harness = await startDomainHarness();
   const config = new AppConfig(parseEnv({ JWT_SECRET: TEST_JWT_SECRET }));
+  // Without Redis: access changes are announced to this process only, and no till has presence.
+  const redis = new RedisConnections(config);
 
   @Global()
   @Module({
@@ -25,11 +27,11 @@ export async function startRetailApp() {
       { provide: TransactionRunner, useValue: harness.transactions },
       { provide: RealtimeService, useValue: harness.realtime },
       { provide: AppConfig, useValue: config },
-      // Without Redis: access changes are announced to this process only.
-      { provide: AccessChanges, useValue: new AccessChanges(new RedisConnections(config)) },
+      { provide: AccessChanges, useValue: new AccessChanges(redis) },
+      { provide: TillPresence, useValue: new TillPresence(config, redis, harness.realtime) },
       LoginSessions,
     ],
-    exports: [PrismaService, TransactionRunner, RealtimeService, AppConfig, AccessChanges, LoginSessions],
+    exports: [PrismaService, TransactionRunner, RealtimeService, AppConfig, AccessChanges, TillPresence, LoginSessions],
   })
   class TestInfrastructure {}
 
