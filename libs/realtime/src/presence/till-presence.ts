@@ -4,6 +4,7 @@ import { AppConfig } from '@retail/config';
 import type { DeviceReportCommand, DeviceStatusPayload, PresenceStatus } from '@retail/realtime-protocol';
 import { RedisConnections } from '@retail/redis';
 import { RealtimeService } from '../realtime.service.js';
+import { LocalPresence, type PresenceFields } from './local-presence.js';
 import { CONNECT, DISCONNECT, SWEEP } from './presence-scripts.js';
 
 // Each replica renews its heartbeat on every sweep; one silent this long is dead, and its tills' sockets are reaped.
@@ -44,7 +45,7 @@ type PresenceWrite = 'register' | 'unregister';
  * own, and its sweep reaps the sockets of replicas that died and ends the grace of tills that did
  * not come back. `pos.device.status` goes out only when a till's status changes. Domain code reads
  * presence (`read`, `offlineSince`) and hears of changes (`onStatusChange`) through this facade.
- * Without Redis there is no presence: every till reads as never seen.
+ * Without Redis (a single node) the same records live in this process's memory (LocalPresence).
  */
 @Injectable()
 export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
@@ -57,6 +58,8 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
   /** Each socket's last write that failed (Redis down): the sweep tries it again, so no till stays wrongly online or offline. */
   private readonly retries = new Map<string, { what: PresenceWrite; command: () => Promise<unknown> }>();
   private readonly listeners: TillStatusListener[] = [];
+  /** Presence itself when there is no Redis. */
+  private readonly inMemory = new LocalPresence();
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 
@@ -66,7 +69,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly realtime: RealtimeService,
   ) {}
 
-  get enabled(): boolean {
+  private get inRedis(): boolean {
     return this.redis.enabled;
   }
 
@@ -80,7 +83,10 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The first sweep before any socket connects: this replica's heartbeat is known before its sockets are. */
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
+    if (!this.inRedis) {
+      this.timer = setInterval(() => this.inMemory.sweep(Date.now()).forEach((fields) => this.announce(fields)), SWEEP_MS).unref();
+      return;
+    }
     this.sweepInBackground();
     await this.sweeping;
     this.timer = setInterval(() => this.sweepInBackground(), SWEEP_MS).unref();
@@ -98,8 +104,12 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** A till's socket connected: the till is online (an event, unless it was online or in grace already). */
   connected(socket: TillSocket): void {
-    if (!this.enabled) return;
     this.local.set(socket.socketId, socket);
+    if (!this.inRedis) {
+      const came = this.inMemory.connect(socket, Date.now());
+      if (came) this.announce(came);
+      return;
+    }
     this.joined.set(socket.socketId, this.register(socket));
   }
 
@@ -108,6 +118,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
     const socket = this.local.get(socketId);
     if (!socket) return;
     this.local.delete(socketId);
+    if (!this.inRedis) return this.inMemory.disconnect(socket, Date.now(), this.config.presence.graceMs);
     const registered = this.joined.get(socketId);
     this.joined.delete(socketId);
     void registered?.then(() =>
@@ -129,31 +140,39 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** What a till says of itself: kept on its record, no event. */
   async report(deviceId: string, report: DeviceReportCommand): Promise<void> {
-    if (!this.enabled) return;
-    const fields = Object.entries({ ...report, lastSeenAt: Date.now() }).flatMap(([field, value]) =>
-      value === undefined ? [] : [field, value === null ? '' : String(value)],
+    const fields: PresenceFields = Object.fromEntries(
+      Object.entries({ ...report, lastSeenAt: Date.now() }).flatMap(([field, value]) =>
+        value === undefined ? [] : [[field, value === null ? '' : String(value)]],
+      ),
     );
-    await this.redis.client.hset(this.key('dev', deviceId), ...fields);
+    if (!this.inRedis) return this.inMemory.report(deviceId, fields);
+    await this.redis.client.hset(this.key('dev', deviceId), fields);
   }
 
   /** The presence of each of these tills that was ever seen. */
   async read(deviceIds: string[]): Promise<Map<string, TillPresenceRecord>> {
-    if (!this.enabled || !deviceIds.length) return new Map();
-    const pipeline = this.redis.client.pipeline();
-    for (const id of deviceIds) pipeline.hgetall(this.key('dev', id));
-    const replies = (await pipeline.exec()) ?? [];
+    if (!deviceIds.length) return new Map();
     const records = new Map<string, TillPresenceRecord>();
-    replies.forEach(([error, fields], i) => {
-      if (error) throw error;
-      const record = toRecord(fields as Record<string, string>);
+    const found = this.inRedis ? await this.readFromRedis(deviceIds) : this.inMemory.read(deviceIds);
+    found.forEach((fields, i) => {
+      const record = fields && toRecord(fields);
       if (record) records.set(deviceIds[i], record);
     });
     return records;
   }
 
+  private async readFromRedis(deviceIds: string[]): Promise<PresenceFields[]> {
+    const pipeline = this.redis.client.pipeline();
+    for (const id of deviceIds) pipeline.hgetall(this.key('dev', id));
+    return ((await pipeline.exec()) ?? []).map(([error, fields]) => {
+      if (error) throw error;
+      return fields as PresenceFields;
+    });
+  }
+
   /** Tills offline since before `before`, with since when: what the offline alert looks at. */
   async offlineSince(before: Date): Promise<Array<{ deviceId: string; since: Date }>> {
-    if (!this.enabled) return [];
+    if (!this.inRedis) return this.inMemory.offlineSince(before.getTime());
     const flat = await this.redis.client.zrangebyscore(`${this.base}:offline`, '-inf', before.getTime(), 'WITHSCORES');
     const tills: Array<{ deviceId: string; since: Date }> = [];
     for (let i = 0; i < flat.length; i += 2) tills.push({ deviceId: flat[i], since: new Date(Number(flat[i + 1])) });
@@ -177,7 +196,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
       REPLICA_TTL_MS,
       RECORD_TTL_SECONDS,
     )) as [number, string[][]];
-    for (const fields of changed) this.announce(fields);
+    for (const flat of changed) this.announce(fieldsOf(flat));
     for (const [socketId, { what, command }] of [...this.retries]) {
       // A socket gone since its registration failed is not registered now.
       if (what === 'register' && !this.local.has(socketId)) this.retries.delete(socketId);
@@ -215,7 +234,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
         this.replicaId,
         now + REPLICA_TTL_MS,
       )) as [number, string[]];
-      if (came.length) this.announce(came);
+      if (came.length) this.announce(fieldsOf(came));
       if (unknown) void this.registerAllAgain();
     });
   }
@@ -231,8 +250,7 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** The event, to the till's store, then the domain's listeners. */
-  private announce(flat: string[]): void {
-    const fields = Object.fromEntries(flat.flatMap((_, i) => (i % 2 ? [] : [[flat[i], flat[i + 1]]])));
+  private announce(fields: PresenceFields): void {
     const record = toRecord(fields);
     if (!record) return;
     const change: DeviceStatusPayload = {
@@ -264,10 +282,12 @@ export class TillPresence implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
+/** A hash as a script's HGETALL answers it, [field, value, field, value, …], as an object. */
+const fieldsOf = (flat: string[]): PresenceFields => Object.fromEntries(flat.flatMap((_, i) => (i % 2 ? [] : [[flat[i], flat[i + 1]]])));
 const time = (value: string | undefined) => (value ? new Date(Number(value)) : null);
 const count = (value: string | undefined) => (value ? Number(value) : null);
 
-function toRecord(fields: Record<string, string>): TillPresenceRecord | null {
+function toRecord(fields: PresenceFields): TillPresenceRecord | null {
   if (!fields.deviceId || !fields.workspaceId) return null;
   return {
     deviceId: fields.deviceId,
