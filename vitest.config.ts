@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['source', ...defaultServerConditions];
 // Replica processes and databases are heavy: TEST_WORKERS caps the parallel test files.
 const maxWorkers = Number(process.env.TEST_WORKERS) || availableParallelism();
-const TIMED_TESTS = 'test/e2e/{stream-faults,stream-outages,redis-outage,login-storm,till-presence,till-offline-alerts}.e2e.test.ts';
+const TIMED_TESTS = 'test/e2e/{stream-faults,stream-outages,redis-outage,login-storm,till-presence}.e2e.test.ts';
 
 export default defineConfig({
   // SWC compiles decorators with metadata, which Nest's dependency injection needs.

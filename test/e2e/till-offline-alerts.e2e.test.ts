@@ -83,36 +83,44 @@ describeWithServices(['postgres', 'redis'], 'till offline while the store is ope
   }
   const kinds = (alerts: TestEnvelope[]) => alerts.map((e) => `${e.type} ${e.data.kind}`);
 
-  it('warns once for a till offline while its store is open, resolves the warning when it is back, and never for a closed store', async () => {
-    const open = await storeOnline(3);
-    const closed = await storeOnline(3, { openingHours: {} });
-    open.tills[0].socket.close();
-    closed.tills[0].socket.close();
+  it.concurrent(
+    'warns once for a till offline while its store is open, resolves the warning when it is back, and never for a closed store',
+    async () => {
+      const open = await storeOnline(3);
+      const closed = await storeOnline(3, { openingHours: {} });
+      open.tills[0].socket.close();
+      closed.tills[0].socket.close();
 
-    await until('the warning', () => open.alerts.length > 0, ALERT_DUE_MS + 15_000);
-    expect(open.alerts[0]).toMatchObject({
-      type: EVENTS.systemWarning.name,
-      data: { kind: 'TILL_OFFLINE', scope: { type: 'workspace', workspaceId: open.store }, data: { deviceId: open.tills[0].id } },
-    });
-    await sleep(6_000); // three sweeps more
-    expect(kinds(open.alerts)).toEqual([`${EVENTS.systemWarning.name} TILL_OFFLINE`]);
-    expect(closed.alerts).toEqual([]);
+      await until('the warning', () => open.alerts.length > 0, ALERT_DUE_MS + 15_000);
+      expect(open.alerts[0]).toMatchObject({
+        type: EVENTS.systemWarning.name,
+        data: { kind: 'TILL_OFFLINE', scope: { type: 'workspace', workspaceId: open.store }, data: { deviceId: open.tills[0].id } },
+      });
+      await sleep(6_000); // three sweeps more
+      expect(kinds(open.alerts)).toEqual([`${EVENTS.systemWarning.name} TILL_OFFLINE`]);
+      expect(closed.alerts).toEqual([]);
 
-    const back = await connectSocket(cluster.replicas[0].wsUrl, 'pos', open.tills[0].token);
-    sockets.push(back);
-    await until('the resolution', () => open.alerts.length === 2);
-    expect(open.alerts[1]).toMatchObject({
-      type: EVENTS.systemAlertUpdated.name,
-      data: { id: open.alerts[0].data.notificationId, state: 'resolved', count: 1 },
-    });
-  }, 180_000);
+      const back = await connectSocket(cluster.replicas[0].wsUrl, 'pos', open.tills[0].token);
+      sockets.push(back);
+      await until('the resolution', () => open.alerts.length === 2);
+      expect(open.alerts[1]).toMatchObject({
+        type: EVENTS.systemAlertUpdated.name,
+        data: { id: open.alerts[0].data.notificationId, state: 'resolved', count: 1 },
+      });
+    },
+    180_000,
+  );
 
-  it('raises one STORE_OFFLINE alert, and no till alert, when the whole store drops', async () => {
-    const { tills, alerts } = await storeOnline(4);
-    for (const till of tills) till.socket.close();
-    await until('the store alert', () => alerts.length > 0, ALERT_DUE_MS + 15_000);
-    await sleep(6_000);
-    expect(kinds(alerts)).toEqual([`${EVENTS.systemAlert.name} STORE_OFFLINE`]);
-    expect(alerts[0].data.data).toMatchObject({ offline: 4, tills: 4 });
-  }, 180_000);
+  it.concurrent(
+    'raises one STORE_OFFLINE alert, and no till alert, when the whole store drops',
+    async () => {
+      const { tills, alerts } = await storeOnline(4);
+      for (const till of tills) till.socket.close();
+      await until('the store alert', () => alerts.length > 0, ALERT_DUE_MS + 15_000);
+      await sleep(6_000);
+      expect(kinds(alerts)).toEqual([`${EVENTS.systemAlert.name} STORE_OFFLINE`]);
+      expect(alerts[0].data.data).toMatchObject({ offline: 4, tills: 4 });
+    },
+    180_000,
+  );
 });
