@@ -10,16 +10,26 @@ function machineBusyMs(): number {
   return (user + nice + system + irq + softirq + steal) * TICK_MS;
 }
 
-/** This process's CPU and that of its children it has waited for (a pgbench run), ms. */
-function clientMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
+/** utime, stime, cutime and cstime of a process, ms. */
+function processTimes(pid: number | 'self'): [number, number, number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces), from field 3 on: utime, stime, cutime, cstime are 14 to 17.
   const fields = stat
     .slice(stat.lastIndexOf(')') + 2)
     .split(' ')
     .map(Number);
-  const [utime, stime, cutime, cstime] = fields.slice(11, 15);
-  return (utime + stime + cutime + cstime) * TICK_MS;
+  return fields.slice(11, 15).map((ticks) => ticks * TICK_MS) as [number, number, number, number];
+}
+
+/** This process's CPU and that of its children it has waited for (a pgbench run), ms. */
+function clientMs(): number {
+  return processTimes('self').reduce((sum, ms) => sum + ms);
+}
+
+/** A running process's own CPU so far, ms. */
+export function processCpuMs(pid: number): number {
+  const [utime, stime] = processTimes(pid);
+  return utime + stime;
 }
 
 export interface CpuUse {

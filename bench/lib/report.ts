@@ -166,7 +166,7 @@ function markdown(report: BenchReport, machine: Record<string, string | number>)
     '',
     '## Reconnect storm',
     '',
-    `SIGKILL of the replica holding ${storm.dashboards} dashboards (all pinned to it by the bench's TCP balancer, as one NAT address is), a sale every 200 ms: ${storm.resumed} resumed elsewhere, half after ${ms(storm.medianResumedSeconds)} s, the last after ${ms(storm.resumedSeconds)} s (the load client, which holds every dashboard, at ${storm.loadClientCpuPercent.toFixed(0)}% of a core meanwhile, its event loop late by up to ${ms(storm.loadClientLagMaxMs)} ms); handshakes refused: ${
+    `SIGKILL of the replica holding ${storm.dashboards} dashboards (all pinned to it by the bench's TCP balancer, as one NAT address is), a sale every 200 ms: ${storm.resumed} resumed elsewhere, half after ${ms(storm.medianResumedSeconds)} s, the last after ${ms(storm.resumedSeconds)} s (the load client, the bench and its two dashboard processes, at ${storm.loadClientCpuPercent.toFixed(0)}% of a core meanwhile, the bench's event loop late by up to ${ms(storm.loadClientLagMaxMs)} ms); handshakes refused: ${
       Object.entries(storm.refusals)
         .map(([code, n]) => `${n} ${code}`)
         .join(', ') || 'none'

@@ -1,9 +1,10 @@
-import { createRealtimeClient, type RealtimeClient } from '@retail/realtime-client';
-import { EVENTS } from '@retail/realtime-protocol';
+import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import { connectSocket, readMetrics, type Replica, sellSteadily, sleep } from '@retail/testing';
+import { processCpuMs } from './cpu.js';
 import { pool } from './pool.js';
+import type { StormDashboardsMessage, StormDashboardsStart } from './storm-dashboards.js';
 
 export interface StormResult {
   dashboards: number;
@@ -16,9 +17,9 @@ export interface StormResult {
   duplicates: number;
   /** Half the dashboards were back after this, s. */
   medianResumedSeconds: number;
-  /** The load client's own CPU from the kill until the last dashboard was back, in % of one core: near 100, it measures itself. */
+  /** The load client's CPU (the bench and its dashboard processes) from the kill until the last dashboard was back, in % of one core. */
   loadClientCpuPercent: number;
-  /** The load client's own event-loop delay meanwhile, max, ms: every receipt it timed was late by up to this. */
+  /** The bench process's event-loop delay meanwhile, max, ms (it runs the seller; the dashboards run in DASHBOARD_PROCESSES children). */
   loadClientLagMaxMs: number;
   /** Handshakes the surviving replicas refused during the storm, by code (each costs its dashboard a backoff). */
   refusals: Record<string, number>;
@@ -29,6 +30,9 @@ export interface StormResult {
 const STORM_DEADLINE_MS = 60_000;
 const SALE_INTERVAL_MS = 200;
 const GRACE_MS = 5_000;
+// The dashboards run in child processes, so the load client is not one event loop for all of them.
+const DASHBOARD_PROCESSES = 2;
+const DASHBOARDS_SCRIPT = new URL('./storm-dashboards.ts', import.meta.url);
 
 const socketsOn = async (replica: Replica) => (await readMetrics(replica.httpUrl))('realtime_sockets_connected{namespace="/pos"}');
 
@@ -46,34 +50,41 @@ export async function measureReconnectStorm(options: {
   cashier: string;
   productId: string;
 }): Promise<StormResult> {
-  // Per dashboard: sale id → when it first arrived.
+  // Per dashboard: sale id → when it first arrived (epoch ms).
   const received = Array.from({ length: options.count }, () => new Map<string, number>());
   let duplicates = 0;
-  const clients: RealtimeClient[] = [];
+  const children: ChildProcess[] = [];
   try {
-    await pool(options.count, 100, async (i) => {
-      const client = createRealtimeClient({
-        url: options.balancerUrl,
-        namespace: 'pos',
-        getToken: () => options.manager,
-        transports: ['websocket'],
-        onError: () => undefined,
-      });
-      client.on(EVENTS.posSaleCompleted.name, (sale) => {
-        if (received[i].has(sale.data.saleId)) duplicates++;
-        else received[i].set(sale.data.saleId, performance.now());
-      });
-      clients.push(client);
-      await client.ready();
-    });
+    const per = Math.ceil(options.count / DASHBOARD_PROCESSES);
+    await Promise.all(
+      Array.from({ length: DASHBOARD_PROCESSES }, (_, k) => {
+        const child = fork(DASHBOARDS_SCRIPT, { execArgv: ['--import', 'tsx', '--conditions=source'] });
+        children.push(child);
+        child.on('message', (message: StormDashboardsMessage) => {
+          if (message.type !== 'received') return;
+          for (const [i, saleId, at] of message.receipts) {
+            if (received[i].has(saleId)) duplicates++;
+            else received[i].set(saleId, at);
+          }
+        });
+        const start: StormDashboardsStart = {
+          url: options.balancerUrl,
+          token: options.manager,
+          first: k * per,
+          count: Math.min(per, options.count - k * per),
+        };
+        child.send(start);
+        return reply(child, 'ready');
+      }),
+    );
     const counts = await Promise.all(options.replicas.map(socketsOn));
     const holder = options.replicas[counts.indexOf(Math.max(...counts))];
     const survivors = options.replicas.filter((r) => r !== holder);
     // Sales through the survivors, so the kill interrupts none of them.
     const seller = sellSteadily(survivors[0].httpUrl, options.cashier, options.productId, SALE_INTERVAL_MS);
     await sleep(1_000);
-    const killedAt = performance.now();
-    const cpuAtKill = process.cpuUsage();
+    const killedAt = Date.now();
+    const cpuAtKill = loadClientCpuMs(children);
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
     holder.process.kill('SIGKILL');
@@ -87,10 +98,9 @@ export async function measureReconnectStorm(options: {
         return times.length ? [Math.min(...times)] : [];
       });
     const deadline = killedAt + STORM_DEADLINE_MS;
-    while (resumedAt().length < options.count && performance.now() < deadline) await sleep(200);
-    const { user, system } = process.cpuUsage(cpuAtKill);
+    while (resumedAt().length < options.count && Date.now() < deadline) await sleep(200);
     lag.disable();
-    const loadClientCpuPercent = ((user + system) / 1000 / (performance.now() - killedAt)) * 100;
+    const loadClientCpuPercent = ((loadClientCpuMs(children) - cpuAtKill) / (Date.now() - killedAt)) * 100;
     const sold = await seller.stop();
     const graceEnd = Date.now() + GRACE_MS;
     const missing = () => received.reduce((sum, got) => sum + sold.filter((id) => !got.has(id)).length, 0);
@@ -111,8 +121,32 @@ export async function measureReconnectStorm(options: {
       controlConnectsPerSecond: options.controlConnectsPerSecond,
     };
   } finally {
-    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.connected) await (child.send('close'), reply(child, 'closed'));
+        child.kill();
+      }),
+    );
   }
+}
+
+/** The bench process's CPU and its dashboard processes', ms. */
+function loadClientCpuMs(children: ChildProcess[]): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000 + children.reduce((sum, child) => sum + processCpuMs(child.pid!), 0);
+}
+
+/** Resolves on the child's next message of this type. */
+function reply(child: ChildProcess, type: StormDashboardsMessage['type']): Promise<void> {
+  return new Promise((done, fail) => {
+    const onMessage = (message: StormDashboardsMessage) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      done();
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => fail(new Error(`storm dashboards exited (${code}) before '${type}'`)));
+  });
 }
 
 async function handshakeRefusals(replicas: Replica[]): Promise<Record<string, number>> {
