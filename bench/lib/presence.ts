@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { EVENTS, Rooms } from '@retail/realtime-protocol';
-import { ack, api, connectSocket, record, sleep, tillTokens, until } from '@retail/testing';
+import { ack, connectSocket, record, sleep, storeWithTills, until } from '@retail/testing';
 import { pool } from './pool.js';
 
 export interface PresenceResult {
@@ -61,20 +61,15 @@ export async function measurePresence(options: {
   const redis = new Redis(options.redisUrl);
   const sockets: Socket[] = [];
   try {
-    const store = (await api(apiUrl, 'POST', '/workspaces', admin, { name: `Presence bench ${Date.now()}`, timeZone: 'UTC' })).body;
-    const ids: string[] = new Array(tills);
-    await pool(tills, 16, async (i) => {
-      ids[i] = (await api(apiUrl, 'POST', `/workspaces/${store.id}/devices`, admin, { name: `TILL-${i}` })).body.id;
-    });
-    const tokens = await tillTokens(options.databaseUri, admin, ids);
+    const { store, tills: made } = await storeWithTills(apiUrl, admin, options.databaseUri, tills);
     const dashboard = await connectSocket(wsUrls[0], 'pos', admin);
     sockets.push(dashboard);
     const events = record(dashboard, EVENTS.posDeviceStatus.name);
-    await ack(dashboard, 'subscribe', { room: Rooms.workspace(store.id) });
+    await ack(dashboard, 'subscribe', { room: Rooms.workspace(store) });
 
     const before = await commandCounts(redis);
     const startedAt = performance.now();
-    await pool(tills, 50, async (i) => void sockets.push(await connectSocket(wsUrls[i % wsUrls.length], 'pos', tokens[i])));
+    await pool(tills, 50, async (i) => void sockets.push(await connectSocket(wsUrls[i % wsUrls.length], 'pos', made[i].token)));
     await until('every till online on the dashboard', () => events.length >= tills, 120_000);
     const connectSeconds = (performance.now() - startedAt) / 1000;
     const connected = await commandCounts(redis);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, EVENTS, Rooms } from '@retail/realtime-protocol';
-import { ack, api, connectSocket, login, record, startReplica, until, type Replica } from '@retail/testing';
+import { ack, api, connectSocket, issueDeviceKey, login, record, startReplica, until, type Replica } from '@retail/testing';
 import type { Socket } from 'socket.io-client';
 
 const GRACE_SECONDS = 1;
@@ -31,7 +31,7 @@ describe('till presence on a single embedded node', () => {
       (w) => w.name === 'Centro',
     )!;
     const [device] = (await api(base, 'GET', `/workspaces/${centro.id}/devices`, admin)).body as Array<{ id: string; presence: unknown }>;
-    const { deviceKey } = (await api(base, 'POST', `/workspaces/${centro.id}/devices/${device.id}/key`, admin)).body;
+    const deviceKey = await issueDeviceKey(base, admin, centro.id, device.id);
     const cashier = await login(base, 'cashier1@demo.local', { deviceId: device.id, deviceKey });
 
     const dashboard = await connectSocket(node.wsUrl, 'pos', admin);

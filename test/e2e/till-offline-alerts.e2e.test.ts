@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EVENTS, Rooms } from '@retail/realtime-protocol';
 import {
@@ -12,7 +11,7 @@ import {
   REDIS_TEST_URL,
   sleep,
   startCluster,
-  tillTokens,
+  storeWithTills,
   until,
   type Cluster,
   type TestDatabase,
@@ -53,33 +52,22 @@ describeWithServices(['postgres', 'redis'], 'till offline while the store is ope
 
   /** A store with `count` tills, all connected (over both replicas), and the alerts its room gets on replica B. */
   async function storeOnline(count: number, hours: Record<string, unknown> = {}) {
-    const store = (
-      await api(a, 'POST', '/workspaces', admin, {
-        name: `Alerting ${randomUUID().slice(0, 8)}`,
-        timeZone: 'UTC',
-        offlineAlertAfterSeconds: DELAY_SECONDS,
-        ...hours,
-      })
-    ).body;
+    const { store, tills: made } = await storeWithTills(a, admin, db.uri, count, { offlineAlertAfterSeconds: DELAY_SECONDS, ...hours });
     const watcher = await connectSocket(cluster.replicas[1].wsUrl, 'notifications', admin);
     sockets.push(watcher);
     const alerts = record(watcher, ...ALERTS);
-    await ack(watcher, 'subscribe', { room: Rooms.workspace(store.id) });
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++)
-      ids.push((await api(a, 'POST', `/workspaces/${store.id}/devices`, admin, { name: `CAJA-${i}` })).body.id);
-    const tokens = await tillTokens(db.uri, admin, ids);
+    await ack(watcher, 'subscribe', { room: Rooms.workspace(store) });
     const tills: Array<{ id: string; token: string; socket: Socket }> = [];
-    for (const [i, id] of ids.entries()) {
-      const socket = await connectSocket(cluster.replicas[i % 2].wsUrl, 'pos', tokens[i]);
+    for (const [i, till] of made.entries()) {
+      const socket = await connectSocket(cluster.replicas[i % 2].wsUrl, 'pos', till.token);
       sockets.push(socket);
-      tills.push({ id, token: tokens[i], socket });
+      tills.push({ ...till, socket });
     }
     await until('every till online', async () => {
       const rows = (await api(a, 'GET', '/workspaces/presence', admin)).body;
-      return rows.find((r: { workspaceId: string }) => r.workspaceId === store.id)?.online === count;
+      return rows.find((r: { workspaceId: string }) => r.workspaceId === store)?.online === count;
     });
-    return { store: store.id as string, tills, alerts };
+    return { store, tills, alerts };
   }
   const kinds = (alerts: TestEnvelope[]) => alerts.map((e) => `${e.type} ${e.data.kind}`);
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COMMANDS, EVENTS, Rooms } from '@retail/realtime-protocol';
 import {
@@ -14,7 +13,7 @@ import {
   sleep,
   startCluster,
   startReplica,
-  tillTokens,
+  storeWithTills,
   until,
   type Cluster,
   type Replica,
@@ -49,15 +48,7 @@ describeWithServices(['postgres', 'redis'], 'till presence across replicas', () 
     await db?.drop();
   });
 
-  /** A new store with `count` tills, each with a session of the company's ADMIN (who may use any till). */
-  async function storeWithTills(count: number) {
-    const store = (await api(a, 'POST', '/workspaces', admin, { name: `Presence ${randomUUID().slice(0, 8)}`, timeZone: 'UTC' })).body;
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++)
-      ids.push((await api(a, 'POST', `/workspaces/${store.id}/devices`, admin, { name: `CAJA-${i}` })).body.id);
-    const tokens = await tillTokens(db.uri, admin, ids);
-    return { store: store.id as string, tills: ids.map((id, i) => ({ id, token: tokens[i] })) };
-  }
+  const newStore = (count: number) => storeWithTills(a, admin, db.uri, count);
 
   /** A store dashboard on replica B, recording till status changes. */
   async function dashboard(workspaceId: string, url = cluster.replicas[1].wsUrl) {
@@ -77,7 +68,7 @@ describeWithServices(['postgres', 'redis'], 'till presence across replicas', () 
   const of = (seen: TestEnvelope[], deviceId: string) => seen.filter((e) => e.data.deviceId === deviceId).map((e) => e.data.status);
 
   it('shows a till online within 2 s on a dashboard on another replica, with what it reports, and offline after the grace', async () => {
-    const { store, tills } = await storeWithTills(1);
+    const { store, tills } = await newStore(1);
     const [till] = tills;
     const seen = await dashboard(store);
     expect((await devices(store))[0].presence).toMatchObject({ status: 'offline', since: null });
@@ -115,7 +106,7 @@ describeWithServices(['postgres', 'redis'], 'till presence across replicas', () 
   });
 
   it('sends nothing for a reconnect within the grace, nor for two sockets of one till', async () => {
-    const { store, tills } = await storeWithTills(1);
+    const { store, tills } = await newStore(1);
     const [till] = tills;
     const seen = await dashboard(store);
     const first = await connectTill(cluster.replicas[0].wsUrl, till.token);
@@ -131,7 +122,7 @@ describeWithServices(['postgres', 'redis'], 'till presence across replicas', () 
   });
 
   it('shows a till offline within 60 s once its replica is killed with kill -9, and no ghost after a restart', async () => {
-    const { store, tills } = await storeWithTills(1);
+    const { store, tills } = await newStore(1);
     const [till] = tills;
     const env = { DATABASE_URI: db.uri, REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: cluster.redisPrefix, ...ENV };
     const doomed = await startReplica('replica-doomed', env);
@@ -151,7 +142,7 @@ describeWithServices(['postgres', 'redis'], 'till presence across replicas', () 
   }, 120_000);
 
   it(`${MANY_TILLS} tills connected for 30 s produce exactly ${MANY_TILLS} online events and no others`, async () => {
-    const { store, tills } = await storeWithTills(MANY_TILLS);
+    const { store, tills } = await newStore(MANY_TILLS);
     const seen = await dashboard(store);
     await Promise.all(tills.map((till, i) => connectTill(cluster.replicas[i % 2].wsUrl, till.token)));
     await sleep(30_000);

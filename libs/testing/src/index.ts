@@ -50,5 +50,5 @@ export { startRetailApp, type RetailApp } from './retail-app.js';
 export { describeWithServices } from './services.js';
 export { forwardAddress, startServiceDns, type ServiceDns } from './service-dns.js';
 export { craftToken, decodeClaims, decodeHeader, expiredToken } from './tokens.js';
-export { tillTokens } from './till-tokens.js';
+export { storeWithTills, tillTokens } from './till-tokens.js';
 export { startNetworkCut, type LinkState, type NetworkCut } from './network-cut.js';
